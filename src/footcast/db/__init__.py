@@ -1,3 +1,17 @@
 """Everything that talks SQL: engine and sessions, models, migrations, queries."""
 
 from __future__ import annotations
+
+from footcast.db import failures, forecasters, matches, predictions, settlements
+from footcast.db.engine import Database, connect, open_database
+
+__all__ = [
+    "Database",
+    "connect",
+    "failures",
+    "forecasters",
+    "matches",
+    "open_database",
+    "predictions",
+    "settlements",
+]

@@ -310,6 +310,7 @@ class SettlementScore(Base):
     )
     forecaster_id: Mapped[int] = mapped_column(ForeignKey("forecasters.id"))
     in_snapshot: Mapped[bool]
+    retroactive: Mapped[bool]
     points: Mapped[int]
     tendency_hit: Mapped[bool]
     goal_difference_hit: Mapped[bool]

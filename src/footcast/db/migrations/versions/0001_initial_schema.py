@@ -427,6 +427,7 @@ def upgrade() -> None:
         sa.Column("prediction_id", sa.BigInteger(), nullable=False),
         sa.Column("forecaster_id", sa.Integer(), nullable=False),
         sa.Column("in_snapshot", sa.Boolean(), nullable=False),
+        sa.Column("retroactive", sa.Boolean(), nullable=False),
         sa.Column("points", sa.Integer(), nullable=False),
         sa.Column("tendency_hit", sa.Boolean(), nullable=False),
         sa.Column("goal_difference_hit", sa.Boolean(), nullable=False),

@@ -1,0 +1,107 @@
+"""Predictions: one per (match, forecaster), written once and locked after the deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from footcast.db import _errors
+from footcast.db.models import Prediction
+from footcast.domain import forecast, probabilistic, scoring, settlement
+
+__all__ = ["facts_of_match", "save_prediction"]
+
+
+def save_prediction(
+    session: Session,
+    *,
+    match_id: int,
+    forecaster_id: int,
+    prediction: forecast.Forecast,
+    created_at: datetime,
+    replace: bool = False,
+    analysis_snapshot_id: int | None = None,
+    raw_prompt: str | None = None,
+    raw_response: str | None = None,
+    prompt_tokens: int | None = None,
+    completion_tokens: int | None = None,
+    latency_ms: int | None = None,
+    cost_usd: Decimal | None = None,
+) -> tuple[int, bool]:
+    """Store a prediction; return its id and whether this call wrote it.
+
+    An existing prediction is kept as it is unless ``replace`` (allowed only before the deadline:
+    the database refuses it after).
+
+    Raises:
+        PredictionLocked: ``replace`` after the deadline.
+    """
+    probabilities = prediction.probabilities
+    values = {
+        "home_goals": prediction.home_goals,
+        "away_goals": prediction.away_goals,
+        "p_home": probabilities.home if probabilities else None,
+        "p_draw": probabilities.draw if probabilities else None,
+        "p_away": probabilities.away if probabilities else None,
+        "created_at": created_at,
+        "analysis_snapshot_id": analysis_snapshot_id,
+        "raw_prompt": raw_prompt,
+        "raw_response": raw_response,
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "latency_ms": latency_ms,
+        "cost_usd": cost_usd,
+    }
+    stmt = insert(Prediction).values(match_id=match_id, forecaster_id=forecaster_id, **values)
+    keys = [Prediction.match_id, Prediction.forecaster_id]
+    stmt = (
+        stmt.on_conflict_do_update(index_elements=keys, set_=values)
+        if replace
+        else stmt.on_conflict_do_nothing(index_elements=keys)
+    )
+    try:
+        with session.begin_nested():
+            written = session.execute(stmt.returning(Prediction.id)).scalar_one_or_none()
+    except sa_exc.DBAPIError as exc:
+        raise _errors.translate(exc, match_id=match_id, forecaster_id=forecaster_id) from exc
+    if written is not None:
+        return int(written), True
+    existing = session.execute(
+        sa.select(Prediction.id).where(
+            Prediction.match_id == match_id, Prediction.forecaster_id == forecaster_id
+        )
+    ).scalar_one()
+    return int(existing), False
+
+
+def facts_of_match(session: Session, match_id: int) -> list[settlement.PredictionFacts]:
+    """Every stored prediction of a match, as settlement sees them."""
+    rows = session.execute(
+        sa.select(
+            Prediction.id,
+            Prediction.forecaster_id,
+            Prediction.home_goals,
+            Prediction.away_goals,
+            Prediction.p_home,
+            Prediction.p_draw,
+            Prediction.p_away,
+            Prediction.retroactive,
+        ).where(Prediction.match_id == match_id)
+    )
+    return [
+        settlement.PredictionFacts(
+            id=row.id,
+            forecaster_id=row.forecaster_id,
+            score=scoring.Score(home=row.home_goals, away=row.away_goals),
+            probabilities=None
+            if row.p_home is None
+            else probabilistic.Probabilities(home=row.p_home, draw=row.p_draw, away=row.p_away),
+            retroactive=row.retroactive,
+        )
+        for row in rows
+    ]

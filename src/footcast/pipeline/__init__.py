@@ -1,0 +1,3 @@
+"""The pipeline: stage functions that read facts, call forecasters and domain, and write facts."""
+
+from __future__ import annotations

@@ -1,0 +1,164 @@
+"""Settlement: score a finished match's predictions against its frozen quota snapshot.
+
+One transaction per match. The first settlement that scores anything freezes the snapshot;
+predictions stored later are scored against it and never move it; a corrected final score adds a
+revision and keeps the old one; running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from footcast import errors
+from footcast.clock import Clock
+from footcast.db import Database, failures, predictions, settlements
+from footcast.db import matches as match_rows
+from footcast.domain import scoring, settlement
+
+__all__ = ["Outcome", "SettlementResult", "settle_match", "settle_pending"]
+
+
+class Outcome(StrEnum):
+    SETTLED = "settled"  # first revision written
+    RESETTLED = "resettled"  # the final score changed: a new revision
+    EXTENDED = "extended"  # predictions stored since were scored against the frozen snapshot
+    UNCHANGED = "unchanged"  # nothing to do
+    NO_PREDICTIONS = "no_predictions"  # nothing to score, nothing frozen
+    FAILED = "failed"  # only in settle_pending's report
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettlementResult:
+    match_id: int
+    outcome: Outcome
+    revision: int | None = None
+    scored: int = 0
+    result: scoring.Score | None = None
+    quotas: scoring.Quotas | None = None
+    error: BaseException | None = None
+
+
+def settle_match(
+    session: Session, clock: Clock, match_id: int, *, actor: str = "footcast"
+) -> SettlementResult:
+    """Settle one match inside the caller's transaction.
+
+    Raises:
+        NotFound: no such match.
+        NotSettleable: the match is not finished or has no 90-minute score.
+    """
+    match = match_rows.get_match(session, match_id, lock=True)
+    if match.status != "finished" or match.home_goals is None or match.away_goals is None:
+        score = "none" if match.home_goals is None else f"{match.home_goals}:{match.away_goals}"
+        raise errors.NotSettleable(
+            f"match {match_id} can not be settled: status is {match.status!r} and its 90-minute"
+            f" score is {score}; settlement needs status 'finished' with a final score",
+            match_id=match_id,
+        )
+    actual = scoring.Score(home=match.home_goals, away=match.away_goals)
+    now = clock.now()
+    stored = predictions.facts_of_match(session, match_id)
+
+    snapshot = settlements.current_snapshot(session, match_id)
+    if snapshot is None:
+        rule = settlements.rule_of_match(session, match_id)
+        frozen = settlement.freeze(rule, stored)
+        if frozen is None:
+            return SettlementResult(match_id=match_id, outcome=Outcome.NO_PREDICTIONS)
+        snapshot_id = settlements.insert_snapshot(
+            session, match_id=match_id, rule=rule, frozen=frozen, now=now
+        )
+        snapshot = settlements.FrozenSnapshot(
+            id=snapshot_id,
+            rule=rule,
+            quotas=frozen.quotas,
+            prediction_ids=frozenset(frozen.prediction_ids),
+        )
+
+    current = settlements.current_settlement(session, match_id)
+    if current is not None and current.result == actual and current.snapshot_id == snapshot.id:
+        already = settlements.scored_prediction_ids(session, current.id)
+        missing = [p for p in stored if p.id not in already]
+        if not missing:
+            return _result(match_id, Outcome.UNCHANGED, current.revision, 0, actual, snapshot)
+        scored = _write_scores(session, current.id, snapshot, missing, actual)
+        return _result(match_id, Outcome.EXTENDED, current.revision, scored, actual, snapshot)
+
+    if current is None:
+        revision, outcome, reason = 1, Outcome.SETTLED, "final score"
+    else:
+        settlements.supersede_settlement(session, current.id, now=now)
+        revision, outcome = current.revision + 1, Outcome.RESETTLED
+        reason = f"score corrected {current.result.home}:{current.result.away} → {actual.home}:{actual.away}"
+    settlement_id = settlements.insert_settlement(
+        session,
+        match_id=match_id,
+        revision=revision,
+        snapshot_id=snapshot.id,
+        result=actual,
+        now=now,
+        actor=actor,
+        reason=reason,
+    )
+    scored = _write_scores(session, settlement_id, snapshot, stored, actual)
+    settlements.mark_settled(session, match_id, now=now)
+    return _result(match_id, outcome, revision, scored, actual, snapshot)
+
+
+def _write_scores(
+    session: Session,
+    settlement_id: int,
+    snapshot: settlements.FrozenSnapshot,
+    stored: list[settlement.PredictionFacts],
+    actual: scoring.Score,
+) -> int:
+    scores = (settlement.score(snapshot.rule, snapshot.quotas, p, actual) for p in stored)
+    return settlements.insert_scores(
+        session, settlement_id=settlement_id, scores=scores, frozen_ids=snapshot.prediction_ids
+    )
+
+
+def _result(
+    match_id: int,
+    outcome: Outcome,
+    revision: int,
+    scored: int,
+    actual: scoring.Score,
+    snapshot: settlements.FrozenSnapshot,
+) -> SettlementResult:
+    return SettlementResult(
+        match_id=match_id,
+        outcome=outcome,
+        revision=revision,
+        scored=scored,
+        result=actual,
+        quotas=snapshot.quotas,
+    )
+
+
+def settle_pending(
+    database: Database, clock: Clock, *, actor: str = "footcast", limit: int | None = None
+) -> list[SettlementResult]:
+    """Settle every match that needs it, one transaction each; one failure never stops the rest."""
+    with database.transaction() as session:
+        due = settlements.matches_due_for_settlement(session, limit=limit)
+    results = []
+    for match_id in due:
+        try:
+            with database.transaction() as session:
+                results.append(settle_match(session, clock, match_id, actor=actor))
+        except Exception as exc:  # one match's failure, whatever it is, must not stop the rest
+            with database.transaction() as session:
+                failures.record(
+                    session,
+                    stage="settlement",
+                    key=f"settle:{match_id}",
+                    error=exc,
+                    now=clock.now(),
+                    match_id=match_id,
+                )
+            results.append(SettlementResult(match_id=match_id, outcome=Outcome.FAILED, error=exc))
+    return results

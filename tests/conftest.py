@@ -1,0 +1,86 @@
+"""Shared fixtures: no FOOTCAST_* leaks in, and a fresh real PostgreSQL database per test.
+
+The server is the embedded one by default; with FOOTCAST_TEST_DATABASE_URL it is that server
+(CI runs the suite a second time that way). Each test database is cloned from a migrated template.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import URL
+
+from footcast.clock import SimulatedClock
+from footcast.db import Database, connect, embedded
+from footcast.db import engine as db_engine
+
+TEST_SERVER = os.environ.get("FOOTCAST_TEST_DATABASE_URL", "")
+for _name in [name for name in os.environ if name.startswith("FOOTCAST_")]:
+    del os.environ[_name]
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _admin(url: URL) -> sa.Engine:
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def server_url() -> URL:
+    """The PostgreSQL server the tests run on (its maintenance database)."""
+    if TEST_SERVER:
+        return db_engine.normalize_url(TEST_SERVER)
+    pgdata = Path(tempfile.gettempdir()) / f"footcast-tests-{os.getuid()}" / "pgdata"
+    return db_engine.normalize_url(embedded.embedded_server_url(pgdata))
+
+
+@pytest.fixture(scope="session")
+def template_url(server_url: URL) -> Iterator[URL]:
+    """A database migrated once per test session; every test clones it."""
+    name = f"fc_tmpl_{uuid.uuid4().hex[:12]}"
+    url = db_engine.ensure_database(server_url, name, drop_first=True)
+    connect(url).dispose()
+    yield url
+    admin = _admin(server_url)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database_url(server_url: URL, template_url: URL) -> Iterator[URL]:
+    """A fresh, migrated, empty database for one test."""
+    name = f"fc_t_{uuid.uuid4().hex[:12]}"
+    admin = _admin(server_url)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template_url.database}"'))
+    yield server_url.set(database=name)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def database(database_url: URL) -> Iterator[Database]:
+    db = connect(database_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def clock() -> SimulatedClock:
+    return SimulatedClock(datetime(2025, 8, 15, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"needs ../shared beside the project (looked for {SHARED})")
+    return SHARED

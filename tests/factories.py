@@ -1,0 +1,90 @@
+"""Factories: a small world of competitions, matches and forecasters, built through footcast."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from footcast.clock import SimulatedClock
+from footcast.db import Database
+from footcast.db import forecasters as forecaster_rows
+from footcast.db import matches as match_rows
+from footcast.domain import forecast, probabilistic
+from footcast.pipeline import predictions
+
+
+@dataclass
+class World:
+    """Builds facts through footcast's own db functions; times come from the simulated clock."""
+
+    database: Database
+    clock: SimulatedClock
+    _teams: int = field(default=0)
+
+    def match(
+        self,
+        *,
+        kickoff: datetime | None = None,
+        competition: str = "TST",
+        rule: str = "quota-v1",
+    ) -> int:
+        kickoff = kickoff or self.clock.now() + timedelta(hours=2)
+        self._teams += 2
+        with self.database.transaction() as session:
+            competition_id = match_rows.upsert_competition(
+                session, code=competition, name=f"Test {competition}", scoring_rule=rule
+            )
+            home = match_rows.upsert_team(session, name=f"Team {self._teams - 1}")
+            away = match_rows.upsert_team(session, name=f"Team {self._teams}")
+            return match_rows.upsert_match(
+                session,
+                source="test",
+                external_id=f"m{self._teams}",
+                competition_id=competition_id,
+                home_team_id=home,
+                away_team_id=away,
+                kickoff_at=kickoff,
+                now=self.clock.now(),
+            )
+
+    def forecasters(self, *names: str) -> list[str]:
+        with self.database.transaction() as session:
+            for name in names:
+                forecaster_rows.upsert_forecaster(
+                    session,
+                    name=name,
+                    kind="naive",
+                    active_from=self.clock.now() - timedelta(days=365),
+                )
+        return list(names)
+
+    def predict(
+        self,
+        match_id: int,
+        forecaster: str,
+        score: str,
+        *,
+        probabilities: tuple[float, float, float] | None = None,
+    ) -> predictions.Recorded:
+        parsed = forecast.parse_score(score)
+        probs = (
+            None
+            if probabilities is None
+            else probabilistic.Probabilities(
+                home=probabilities[0], draw=probabilities[1], away=probabilities[2]
+            )
+        )
+        value = forecast.Forecast(
+            home_goals=parsed.home, away_goals=parsed.away, probabilities=probs
+        )
+        with self.database.transaction() as session:
+            return predictions.record_prediction(
+                session, self.clock, match_id=match_id, forecaster=forecaster, prediction=value
+            )
+
+    def finish(self, match_id: int, score: str) -> None:
+        parsed = forecast.parse_score(score)
+        with self.database.transaction() as session:
+            match_rows.record_result(
+                session, match_id, home=parsed.home, away=parsed.away, now=self.clock.now()
+            )
