@@ -16,7 +16,17 @@ from footcast import errors
 from footcast.config import Settings
 from footcast.db import embedded, migrate
 
-__all__ = ["Database", "connect", "normalize_url", "open_database", "redact", "use_clock"]
+__all__ = [
+    "Database",
+    "connect",
+    "database_url_of",
+    "ensure_database",
+    "normalize_url",
+    "open_database",
+    "redact",
+    "server_url_of",
+    "use_clock",
+]
 
 EMBEDDED_DATABASE = "footcast"
 
@@ -82,13 +92,18 @@ def connect(url: str | URL, *, upgrade: bool = True, pool_size: int = 5) -> Data
     return Database(engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
 
 
-def server_url(settings: Settings) -> URL:
-    """The URL of the configured database, starting the embedded server when none is set."""
+def server_url_of(settings: Settings) -> URL:
+    """The configured server (any database on it), starting the embedded one when none is set."""
     if settings.database_url:
         return normalize_url(settings.database_url)
-    base = normalize_url(embedded.embedded_server_url(settings.embedded_pgdata))
-    ensure_database(base, EMBEDDED_DATABASE)
-    return base.set(database=EMBEDDED_DATABASE)
+    return normalize_url(embedded.embedded_server_url(settings.embedded_pgdata))
+
+
+def database_url_of(settings: Settings) -> URL:
+    """footcast's database: FOOTCAST_DATABASE_URL, or ``footcast`` on the embedded server."""
+    if settings.database_url:
+        return normalize_url(settings.database_url)
+    return ensure_database(server_url_of(settings), EMBEDDED_DATABASE)
 
 
 def ensure_database(server: URL, name: str, *, drop_first: bool = False) -> URL:
@@ -118,7 +133,7 @@ def ensure_database(server: URL, name: str, *, drop_first: bool = False) -> URL:
 
 def open_database(settings: Settings) -> Database:
     """The database the settings point at, migrated and ready."""
-    return connect(server_url(settings))
+    return connect(database_url_of(settings))
 
 
 def use_clock(session: Session, now: datetime) -> None:
@@ -127,6 +142,4 @@ def use_clock(session: Session, now: datetime) -> None:
     The prediction lock trigger reads it (``footcast_now()``), so a replay on a simulated clock
     is held to its own deadlines; without it the trigger uses the server's ``now()``.
     """
-    session.execute(
-        sa.select(sa.func.set_config("footcast.now", now.isoformat(), sa.true()))
-    )
+    session.execute(sa.select(sa.func.set_config("footcast.now", now.isoformat(), sa.true())))

@@ -36,7 +36,9 @@ def by_name(session: Session, name: str) -> Forecaster:
     Raises:
         NotFound: no forecaster has that name; the message lists a few that exist.
     """
-    found = session.execute(sa.select(Forecaster).where(Forecaster.name == name)).scalar_one_or_none()
+    found = session.execute(
+        sa.select(Forecaster).where(Forecaster.name == name)
+    ).scalar_one_or_none()
     if found is None:
         known = session.execute(sa.select(Forecaster.name).order_by(Forecaster.name).limit(8))
         names = ", ".join(known.scalars()) or "none yet"

@@ -47,7 +47,8 @@ def leaderboard(
 ) -> list[Row]:
     """Every forecaster, best first; a settled match it did not predict counts as 0 points.
 
-    ``settled`` counts the settled matches whose deadline falls in the forecaster's active span.
+    ``settled`` counts the settled matches whose deadline falls in the forecaster's active span
+    (every settled match when retroactive predictions count).
     """
     settled = (
         sa.select(Settlement.id.label("settlement_id"), Match.prediction_deadline)
@@ -76,12 +77,16 @@ def leaderboard(
     if not include_retroactive:
         scored = scored.where(score.retroactive.is_(False))
     scored_sq = scored.subquery("scored")
-    in_span = sa.and_(
-        settled_cte.c.prediction_deadline >= Forecaster.active_from,
-        sa.or_(
-            Forecaster.active_until.is_(None),
-            settled_cte.c.prediction_deadline < Forecaster.active_until,
-        ),
+    in_span = (
+        sa.true()
+        if include_retroactive
+        else sa.and_(
+            settled_cte.c.prediction_deadline >= Forecaster.active_from,
+            sa.or_(
+                Forecaster.active_until.is_(None),
+                settled_cte.c.prediction_deadline < Forecaster.active_until,
+            ),
+        )
     )
     settled_count = (
         sa.select(sa.func.count()).select_from(settled_cte).where(in_span).scalar_subquery()

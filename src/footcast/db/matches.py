@@ -93,12 +93,12 @@ def get_match(session: Session, match_id: int, *, lock: bool = False) -> Match:
     return match
 
 
-def record_result(
-    session: Session, match_id: int, *, home: int, away: int, now: datetime
-) -> None:
+def record_result(session: Session, match_id: int, *, home: int, away: int, now: datetime) -> None:
     """Store the 90-minute result and mark the match finished (a correction overwrites it)."""
     if home < 0 or away < 0:
-        raise errors.Conflict(f"a final score can not be negative: {home}:{away}", match_id=match_id)
+        raise errors.Conflict(
+            f"a final score can not be negative: {home}:{away}", match_id=match_id
+        )
     get_match(session, match_id, lock=True)
     session.execute(
         sa.update(Match)

@@ -364,5 +364,3 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[Json] = mapped_column(server_default=text("'{}'::jsonb"))
-
-

@@ -78,7 +78,9 @@ def current_snapshot(session: Session, match_id: int) -> FrozenSnapshot | None:
     )
     return FrozenSnapshot(
         id=row.id,
-        rule=scoring.rule_from_params(name=row.rule_name, kind=row.rule_kind, params=row.rule_params),
+        rule=scoring.rule_from_params(
+            name=row.rule_name, kind=row.rule_kind, params=row.rule_params
+        ),
         quotas=quotas,
         prediction_ids=frozenset(row.prediction_ids),
     )
@@ -208,11 +210,7 @@ def mark_settled(session: Session, match_id: int, *, now: datetime) -> None:
 def matches_due_for_settlement(session: Session, *, limit: int | None = None) -> list[int]:
     """Finished matches with a final score whose current settlement is missing, out of date
     (the score was corrected), or misses a prediction stored since."""
-    current = (
-        sa.select(Settlement)
-        .where(Settlement.superseded_at.is_(None))
-        .subquery("current")
-    )
+    current = sa.select(Settlement).where(Settlement.superseded_at.is_(None)).subquery("current")
     unscored = (
         sa.select(Prediction.id)
         .where(Prediction.match_id == Match.id)

@@ -1,4 +1,4 @@
-"""Pure domain rules: scores, forecasts, the quota and standard scoring rules and probabilistic scores.
+"""Pure domain rules: scores, forecasts, the point rules and the probabilistic scores.
 
 Nothing here does I/O or imports anything outside the standard library, ``footcast.domain`` and
 ``footcast.errors``.
@@ -6,6 +6,6 @@ Nothing here does I/O or imports anything outside the standard library, ``footca
 
 from __future__ import annotations
 
-from footcast.domain import forecast, probabilistic, scoring
+from footcast.domain import forecast, probabilistic, scoring, settlement
 
-__all__ = ["forecast", "probabilistic", "scoring"]
+__all__ = ["forecast", "probabilistic", "scoring", "settlement"]

@@ -19,9 +19,7 @@ def _check_goals(name: str, value: object) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise errors.InvalidForecast(f"{name}={value!r} is not an integer", **{name: value})
     if not 0 <= value <= MAX_GOALS:
-        raise errors.InvalidForecast(
-            f"{name}={value!r} is outside 0..{MAX_GOALS}", **{name: value}
-        )
+        raise errors.InvalidForecast(f"{name}={value!r} is outside 0..{MAX_GOALS}", **{name: value})
 
 
 @dataclass(frozen=True, kw_only=True)

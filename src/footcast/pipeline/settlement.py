@@ -92,7 +92,7 @@ def settle_match(
     else:
         settlements.supersede_settlement(session, current.id, now=now)
         revision, outcome = current.revision + 1, Outcome.RESETTLED
-        reason = f"score corrected {current.result.home}:{current.result.away} → {actual.home}:{actual.away}"
+        reason = f"score corrected {current.result} → {actual}"
     settlement_id = settlements.insert_settlement(
         session,
         match_id=match_id,

@@ -87,7 +87,7 @@ def test_round_half_up_differs_from_python_round(
 
 
 def test_round_half_up_float_trap_is_below_half_as_float() -> None:
-    assert _FLOAT_TRAP == Fraction(5, 2)
+    assert Fraction(5, 2) == _FLOAT_TRAP
     assert 16 * 41 / (10 * 16) - 16 / 10 + 0 < 2.5
     assert scoring.quota(n=41, t=16, minimum=0, maximum=16) == 3
 

@@ -1,0 +1,296 @@
+"""The ``footcast`` command: a thin edge over the pipeline and db functions."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from footcast import errors
+from footcast.clock import Clock, SystemClock
+from footcast.config import Settings, load_settings
+from footcast.db import Database, engine, open_database
+from footcast.db import forecasters as forecaster_rows
+from footcast.db import leaderboard as board
+from footcast.db import matches as match_rows
+from footcast.domain import forecast, probabilistic
+from footcast.pipeline import predictions, settlement
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    help="footcast: forecasters predict exact football scores; Kicktipp quotas rank them.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The database: migrations and the embedded server.", no_args_is_help=True)
+forecasters_app = typer.Typer(help="Who predicts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(forecasters_app, name="forecasters")
+console = Console()
+
+
+@dataclass
+class State:
+    """What every command shares: settings, the clock and (opened on first use) the database."""
+
+    settings: Settings
+    clock: Clock
+    _database: Database | None = field(default=None)
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            self._database = open_database(self.settings)
+        return self._database
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+
+
+@app.callback()
+def _root(ctx: typer.Context) -> None:
+    state = State(settings=load_settings(), clock=SystemClock())
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Apply every migration the database is missing."""
+    database = ctx.obj.database
+    console.print(f"database {engine.redact(database.url)} is at the newest schema")
+
+
+@db_app.command("stop")
+def db_stop(ctx: typer.Context) -> None:
+    """Stop the embedded server (other footcast processes start it again when they need it)."""
+    from footcast.db import embedded
+
+    stopped = embedded.stop_embedded_server(ctx.obj.settings.embedded_pgdata)
+    console.print("embedded server stopped" if stopped else "no embedded server was running")
+
+
+@forecasters_app.command("add")
+def forecasters_add(
+    ctx: typer.Context,
+    name: str,
+    kind: Annotated[str, typer.Option(help="llm, statistical, market, naive or human")] = "human",
+) -> None:
+    """Add a forecaster (active from now)."""
+    state: State = ctx.obj
+    with state.database.transaction() as session:
+        forecaster_rows.upsert_forecaster(
+            session, name=name, kind=kind, active_from=state.clock.now()
+        )
+    console.print(f"forecaster {name!r} ({kind}) is active")
+
+
+@forecasters_app.command("list")
+def forecasters_list(ctx: typer.Context) -> None:
+    """List the forecasters."""
+    table = Table("name", "kind", "provider", "model", "active from", "active until")
+    with ctx.obj.database.transaction() as session:
+        for f in forecaster_rows.list_all(session):
+            until = f"{f.active_until:%Y-%m-%d %H:%M}" if f.active_until else "-"
+            table.add_row(
+                f.name,
+                f.kind,
+                f.provider or "-",
+                f.model_id or "-",
+                f"{f.active_from:%Y-%m-%d %H:%M}",
+                until,
+            )
+    console.print(table)
+
+
+@app.command()
+def predict(
+    ctx: typer.Context,
+    match_id: Annotated[int, typer.Argument(help="match id")],
+    forecaster: Annotated[str, typer.Argument(help="forecaster name")],
+    score: Annotated[str, typer.Argument(help="exact score, e.g. 2:1")],
+    probs: Annotated[
+        str | None, typer.Option(help="p_home,p_draw,p_away, e.g. 0.5,0.3,0.2")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option(help="replace an existing prediction (before the deadline only)")
+    ] = False,
+) -> None:
+    """Record a prediction now (retroactive when the match's deadline has passed)."""
+    state: State = ctx.obj
+    parsed = forecast.parse_score(score)
+    value = forecast.Forecast(
+        home_goals=parsed.home, away_goals=parsed.away, probabilities=_probabilities(probs)
+    )
+    with state.database.transaction() as session:
+        recorded = predictions.record_prediction(
+            session,
+            state.clock,
+            match_id=match_id,
+            forecaster=forecaster,
+            prediction=value,
+            replace=replace,
+        )
+    what = "stored" if recorded.written else "kept the existing prediction"
+    late = " (retroactive)" if recorded.retroactive else ""
+    console.print(f"prediction {recorded.prediction_id}: {what}{late}")
+
+
+def _probabilities(text: str | None) -> probabilistic.Probabilities | None:
+    if text is None:
+        return None
+    parts = text.split(",")
+    try:
+        home, draw, away = (float(p) for p in parts)
+    except ValueError as exc:
+        raise errors.InvalidForecast(
+            f"--probs {text!r} must be three numbers: p_home,p_draw,p_away"
+        ) from exc
+    return probabilistic.Probabilities(home=home, draw=draw, away=away)
+
+
+@app.command()
+def result(
+    ctx: typer.Context,
+    match_id: Annotated[int, typer.Argument(help="match id")],
+    score: Annotated[
+        str, typer.Argument(help="90-minute score, e.g. 2:1 (a correction overwrites)")
+    ],
+) -> None:
+    """Record a match's final 90-minute score (settle afterwards)."""
+    state: State = ctx.obj
+    parsed = forecast.parse_score(score)
+    with state.database.transaction() as session:
+        match_rows.record_result(
+            session, match_id, home=parsed.home, away=parsed.away, now=state.clock.now()
+        )
+    console.print(f"match {match_id} finished {parsed}")
+
+
+@app.command()
+def settle(
+    ctx: typer.Context,
+    match: Annotated[int | None, typer.Option("--match", help="settle this match")] = None,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="settle every match that needs it")
+    ] = False,
+) -> None:
+    """Settle one match or every pending one, and print what was done."""
+    state: State = ctx.obj
+    if (match is None) == (not pending):
+        raise typer.BadParameter("give exactly one of --match ID or --pending")
+    if match is not None:
+        with state.database.transaction() as session:
+            results = [settlement.settle_match(session, state.clock, match, actor="cli")]
+    else:
+        results = settlement.settle_pending(state.database, state.clock, actor="cli")
+    _print_settlements(results)
+    if any(r.outcome is settlement.Outcome.FAILED for r in results):
+        raise typer.Exit(1)
+
+
+def _print_settlements(results: list[settlement.SettlementResult]) -> None:
+    if not results:
+        console.print("nothing to settle")
+        return
+    table = Table("match", "outcome", "revision", "result", "quotas H-D-A", "scored", "error")
+    for r in results:
+        quotas = f"{r.quotas.home}-{r.quotas.draw}-{r.quotas.away}" if r.quotas else "-"
+        table.add_row(
+            str(r.match_id), r.outcome.value, str(r.revision or "-"), str(r.result or "-"),
+            quotas, str(r.scored), str(r.error or ""),
+        )  # fmt: skip
+    console.print(table)
+
+
+@app.command("leaderboard")
+def leaderboard_command(
+    ctx: typer.Context,
+    competition: Annotated[str | None, typer.Option(help="competition code")] = None,
+    retroactive: Annotated[bool, typer.Option(help="include retroactive predictions")] = False,
+) -> None:
+    """Print the leaderboard."""
+    with ctx.obj.database.transaction() as session:
+        rows = board.leaderboard(session, competition=competition, include_retroactive=retroactive)
+    console.print(leaderboard_table(rows))
+
+
+def leaderboard_table(rows: list[board.Row], *, title: str = "Leaderboard") -> Table:
+    table = Table(title=title, caption="* reference row, not a competitor", box=box.SIMPLE_HEAD)
+    table.add_column("#", justify="right")
+    table.add_column("forecaster", no_wrap=True)
+    for column in ("points", "coverage", "pts/match", "tend %", "exact %", "RPS"):
+        table.add_column(column, justify="right")
+    for rank, row in enumerate(rows, start=1):
+        name = f"{row.forecaster} *" if row.reference else row.forecaster
+        table.add_row(
+            str(rank), name, str(row.points), f"{row.predicted}/{row.settled}",
+            f"{row.points_per_match:.2f}", f"{100 * row.tendency_rate:.1f}",
+            f"{100 * row.exact_rate:.1f}", "-" if row.mean_rps is None else f"{row.mean_rps:.4f}",
+        )  # fmt: skip
+    return table
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    database: Annotated[
+        str, typer.Option(help="database to (re)create for the demo")
+    ] = "footcast_demo",
+    seed: Annotated[int, typer.Option(help="random seed of the season")] = 7,
+) -> None:
+    """Play a small simulated season through footcast and print the leaderboard."""
+    from rich.progress import Progress
+
+    from footcast import demo as scenario
+
+    state: State = ctx.obj
+    url = engine.ensure_database(engine.server_url_of(state.settings), database, drop_first=True)
+    db = engine.connect(url)
+    try:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("playing the season", total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(
+                    task, completed=done, total=total, description=f"round {done}/{total}"
+                )
+
+            report = scenario.play(db, seed=seed, on_round=advance)
+        with db.transaction() as session:
+            live = board.leaderboard(session, competition=scenario.COMPETITION)
+            retro = board.leaderboard(
+                session, competition=scenario.COMPETITION, include_retroactive=True
+            )
+    finally:
+        db.dispose()
+    console.print(f"database {engine.redact(url)}")
+    console.print(
+        f"{report.matches} matches, {report.predictions} on-time predictions,"
+        f" {report.retroactive} retroactive; settlements: {dict(report.settlements)};"
+        f" corrected: {report.corrected}"
+    )
+    console.print(leaderboard_table(live, title="Leaderboard (live: on-time predictions only)"))
+    console.print(leaderboard_table(retro, title="With retroactive predictions"))
+
+
+def main() -> None:
+    """Entry point: footcast errors print ``Error [code]: message`` and exit 1, no traceback."""
+    try:
+        app()
+    except errors.FootcastError as exc:
+        Console(stderr=True).print(
+            f"[bold red]Error[/bold red] [{exc.code}]: {exc.message}", markup=True, highlight=False
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
