@@ -223,10 +223,15 @@ def leaderboard_command(
 
 
 def leaderboard_table(rows: list[board.Row], *, title: str = "Leaderboard") -> Table:
-    table = Table(title=title, caption="* reference row, not a competitor", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=title,
+        caption="* reference row, not a competitor",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
     table.add_column("#", justify="right")
     table.add_column("forecaster", no_wrap=True)
-    for column in ("points", "coverage", "pts/match", "tend %", "exact %", "RPS"):
+    for column in ("points", "coverage", "pts/m", "tend%", "exact%", "RPS"):
         table.add_column(column, justify="right")
     for rank, row in enumerate(rows, start=1):
         name = f"{row.forecaster} *" if row.reference else row.forecaster

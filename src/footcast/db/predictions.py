@@ -79,20 +79,17 @@ def save_prediction(
     return int(existing), False
 
 
+_FACTS_OF_MATCH = sa.text(
+    """
+    SELECT id, forecaster_id, home_goals, away_goals, p_home, p_draw, p_away, retroactive
+    FROM predictions WHERE match_id = :match_id
+    """
+)
+
+
 def facts_of_match(session: Session, match_id: int) -> list[settlement.PredictionFacts]:
     """Every stored prediction of a match, as settlement sees them."""
-    rows = session.execute(
-        sa.select(
-            Prediction.id,
-            Prediction.forecaster_id,
-            Prediction.home_goals,
-            Prediction.away_goals,
-            Prediction.p_home,
-            Prediction.p_draw,
-            Prediction.p_away,
-            Prediction.retroactive,
-        ).where(Prediction.match_id == match_id)
-    )
+    rows = session.execute(_FACTS_OF_MATCH, {"match_id": match_id})
     return [
         settlement.PredictionFacts(
             id=row.id,

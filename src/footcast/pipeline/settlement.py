@@ -7,6 +7,7 @@ revision and keeps the old one; running it again changes nothing.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -15,7 +16,6 @@ from sqlalchemy.orm import Session
 from footcast import errors
 from footcast.clock import Clock
 from footcast.db import Database, failures, predictions, settlements
-from footcast.db import matches as match_rows
 from footcast.domain import scoring, settlement
 
 __all__ = ["Outcome", "SettlementResult", "settle_match", "settle_pending"]
@@ -50,21 +50,22 @@ def settle_match(
         NotFound: no such match.
         NotSettleable: the match is not finished or has no 90-minute score.
     """
-    match = match_rows.get_match(session, match_id, lock=True)
-    if match.status != "finished" or match.home_goals is None or match.away_goals is None:
-        score = "none" if match.home_goals is None else f"{match.home_goals}:{match.away_goals}"
+    match = settlements.lock_match(session, match_id)
+    if match is None:
+        raise errors.NotFound(f"match {match_id} does not exist", match_id=match_id)
+    actual = match.result
+    if match.status != "finished" or actual is None:
         raise errors.NotSettleable(
             f"match {match_id} can not be settled: status is {match.status!r} and its 90-minute"
-            f" score is {score}; settlement needs status 'finished' with a final score",
+            f" score is {actual or 'none'}; settlement needs status 'finished' with a final score",
             match_id=match_id,
         )
-    actual = scoring.Score(home=match.home_goals, away=match.away_goals)
     now = clock.now()
     stored = predictions.facts_of_match(session, match_id)
 
-    snapshot = settlements.current_snapshot(session, match_id)
+    snapshot, current = settlements.current_state(session, match_id)
     if snapshot is None:
-        rule = settlements.rule_of_match(session, match_id)
+        rule = match.rule()
         frozen = settlement.freeze(rule, stored)
         if frozen is None:
             return SettlementResult(match_id=match_id, outcome=Outcome.NO_PREDICTIONS)
@@ -78,7 +79,6 @@ def settle_match(
             prediction_ids=frozenset(frozen.prediction_ids),
         )
 
-    current = settlements.current_settlement(session, match_id)
     if current is not None and current.result == actual and current.snapshot_id == snapshot.id:
         already = settlements.scored_prediction_ids(session, current.id)
         missing = [p for p in stored if p.id not in already]
@@ -104,7 +104,6 @@ def settle_match(
         reason=reason,
     )
     scored = _write_scores(session, settlement_id, snapshot, stored, actual)
-    settlements.mark_settled(session, match_id, now=now)
     return _result(match_id, outcome, revision, scored, actual, snapshot)
 
 
@@ -140,25 +139,38 @@ def _result(
 
 
 def settle_pending(
-    database: Database, clock: Clock, *, actor: str = "footcast", limit: int | None = None
+    database: Database,
+    clock: Clock,
+    *,
+    actor: str = "footcast",
+    limit: int | None = None,
+    concurrency: int = 2,
 ) -> list[SettlementResult]:
-    """Settle every match that needs it, one transaction each; one failure never stops the rest."""
+    """Settle every match that needs it, one transaction each; one failure never stops the rest.
+
+    ``concurrency`` transactions run at once (threads, each with its own connection): while one
+    waits for the database, another computes.
+    """
     with database.transaction() as session:
         due = settlements.matches_due_for_settlement(session, limit=limit)
-    results = []
-    for match_id in due:
-        try:
-            with database.transaction() as session:
-                results.append(settle_match(session, clock, match_id, actor=actor))
-        except Exception as exc:  # one match's failure, whatever it is, must not stop the rest
-            with database.transaction() as session:
-                failures.record(
-                    session,
-                    stage="settlement",
-                    key=f"settle:{match_id}",
-                    error=exc,
-                    now=clock.now(),
-                    match_id=match_id,
-                )
-            results.append(SettlementResult(match_id=match_id, outcome=Outcome.FAILED, error=exc))
-    return results
+    if concurrency <= 1 or len(due) <= 1:
+        return [_settle_one(database, clock, match_id, actor) for match_id in due]
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="settle") as pool:
+        return list(pool.map(lambda match_id: _settle_one(database, clock, match_id, actor), due))
+
+
+def _settle_one(database: Database, clock: Clock, match_id: int, actor: str) -> SettlementResult:
+    try:
+        with database.transaction() as session:
+            return settle_match(session, clock, match_id, actor=actor)
+    except Exception as exc:  # one match's failure, whatever it is, must not stop the rest
+        with database.transaction() as session:
+            failures.record(
+                session,
+                stage="settlement",
+                key=f"settle:{match_id}",
+                error=exc,
+                now=clock.now(),
+                match_id=match_id,
+            )
+        return SettlementResult(match_id=match_id, outcome=Outcome.FAILED, error=exc)

@@ -1,0 +1,43 @@
+# The two commands: `make demo` and `make test`. Each creates .venv and installs what it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint typecheck pytest bench clean
+
+$(VENV)/.stamp-run: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.stamp-dev: $(VENV)/.stamp-run
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+demo: $(VENV)/.stamp-run
+	$(BIN)/footcast demo
+
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.stamp-dev
+	$(BIN)/mypy
+
+# The suite runs on the embedded PostgreSQL; when FOOTCAST_TEST_DATABASE_URL is set it runs a
+# second time against that server.
+pytest: $(VENV)/.stamp-dev
+	env -u FOOTCAST_TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$FOOTCAST_TEST_DATABASE_URL" ]; then \
+		echo "--- again against $$FOOTCAST_TEST_DATABASE_URL"; \
+		$(BIN)/pytest; \
+	fi
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.stamp-run
+	$(BIN)/python benchmarks/settlement.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
