@@ -291,9 +291,7 @@ def main() -> None:
     try:
         app()
     except errors.FootcastError as exc:
-        Console(stderr=True).print(
-            f"[bold red]Error[/bold red] [{exc.code}]: {exc.message}", markup=True, highlight=False
-        )
+        sys.stderr.write(f"Error [{exc.code}]: {exc.message}\n")
         sys.exit(1)
 
 

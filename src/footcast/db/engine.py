@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 EMBEDDED_DATABASE = "footcast"
+_CREATE_LOCK_KEY = 0x466F6F7463617374 + 1
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -111,17 +112,18 @@ def ensure_database(server: URL, name: str, *, drop_first: bool = False) -> URL:
     admin = sa.create_engine(normalize_url(server), isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as connection:
-            if drop_first:
-                connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            exists = connection.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            ).scalar()
-            if not exists:
-                try:
+            # processes starting together on a new server create the database one at a time
+            connection.execute(sa.select(sa.func.pg_advisory_lock(_CREATE_LOCK_KEY)))
+            try:
+                if drop_first:
+                    connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                exists = connection.execute(
+                    sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+                ).scalar()
+                if not exists:
                     connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-                except sa_exc.ProgrammingError as exc:  # a concurrent creator won the race
-                    if "already exists" not in str(exc):
-                        raise
+            finally:
+                connection.execute(sa.select(sa.func.pg_advisory_unlock(_CREATE_LOCK_KEY)))
     except sa_exc.OperationalError as exc:
         raise errors.DatabaseUnavailable(
             f"database unreachable at {redact(server)}: {exc.orig}", url=redact(server)

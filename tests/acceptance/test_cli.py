@@ -1,0 +1,177 @@
+"""The real `footcast` command in subprocesses, on a fresh real database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import URL
+
+from footcast.db import connect
+from footcast.db import engine as db_engine
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FOOTCAST_")}
+    return subprocess.run(
+        [sys.executable, "-m", "footcast.cli", *args],
+        env={**base, "COLUMNS": "140", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def env(database_url: URL) -> dict[str, str]:
+    url = database_url.render_as_string(hide_password=False)
+    return {"FOOTCAST_DATABASE_URL": url}
+
+
+def _count(database_url: URL, table: str) -> int:
+    database = connect(database_url)
+    with database.engine.connect() as connection:
+        count = connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+    database.dispose()
+    return int(count)
+
+
+def _seed_match(database_url: URL, *, kickoff: str = "2099-01-01 15:00+00") -> int:
+    database = connect(database_url)
+    with database.transaction() as session:
+        session.execute(sa.text("INSERT INTO competitions (code, name) VALUES ('T', 'Test')"))
+        session.execute(sa.text("INSERT INTO teams (name) VALUES ('Home'), ('Away')"))
+        match_id = session.execute(
+            sa.text(
+                "INSERT INTO matches (competition_id, home_team_id, away_team_id, source,"
+                " external_id, kickoff_at, prediction_deadline)"
+                " SELECT 1, (SELECT id FROM teams WHERE name = 'Home'),"
+                " (SELECT id FROM teams WHERE name = 'Away'), 'test', 'x', :k, :k RETURNING id"
+            ),
+            {"k": kickoff},
+        ).scalar_one()
+    database.dispose()
+    return int(match_id)
+
+
+def test_cli_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("demo", "settle", "predict", "result", "leaderboard", "db", "forecasters"):
+        assert command in result.stdout
+
+
+def test_cli_unreachable_database_url_is_named_and_exits_1() -> None:
+    result = run(
+        "settle", "--pending", env={"FOOTCAST_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x"}
+    )
+    assert result.returncode == 1
+    assert "Error [database_unavailable]: database unreachable at" in result.stderr
+    assert "127.0.0.1:1/x" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_settle_needs_exactly_one_target(env: dict[str, str]) -> None:
+    result = run("settle", env=env)
+    assert result.returncode == 2
+    assert "give exactly one of --match ID or --pending" in result.stderr
+
+
+def test_cli_settle_unknown_match_exits_1(env: dict[str, str]) -> None:
+    result = run("settle", "--match", "999", env=env)
+    assert result.returncode == 1
+    assert "Error [not_found]: match 999 does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (["ghost", "1:0"], "not_found", "forecaster 'ghost' does not exist"),
+        (["alice", "21:0"], "invalid_forecast", "home_goals=21 is outside 0..20"),
+        (["alice", "two-one"], "invalid_forecast", "'two-one'"),
+        (["alice", "1:0", "--probs", "0.5,0.3,0.1"], "invalid_forecast", "must be 1"),
+        (["alice", "1:0", "--probs", "0.5,0.5"], "invalid_forecast", "must be three numbers"),
+    ],
+    ids=["unknown-forecaster", "goals-21", "bad-score", "probs-sum", "probs-count"],
+)
+def test_cli_predict_bad_input_is_refused_and_stores_nothing(
+    env: dict[str, str], database_url: URL, args: list[str], code: str, text: str
+) -> None:
+    match_id = _seed_match(database_url)
+    assert run("forecasters", "add", "alice", env=env).returncode == 0
+
+    result = run("predict", str(match_id), *args, env=env)
+
+    assert result.returncode == 1, result.stderr
+    assert f"Error [{code}]:" in result.stderr
+    assert text in result.stderr
+    assert _count(database_url, "predictions") == 0
+
+
+def test_cli_predict_result_settle_and_leaderboard(env: dict[str, str], database_url: URL) -> None:
+    match_id = _seed_match(database_url)
+    assert run("forecasters", "add", "alice", env=env).returncode == 0
+    assert run("forecasters", "add", "bob", env=env).returncode == 0
+    assert run("predict", str(match_id), "alice", "2:1", env=env).returncode == 0
+    predicted = run("predict", str(match_id), "bob", "0:0", "--probs", "0.2,0.5,0.3", env=env)
+    assert "stored" in predicted.stdout
+
+    not_yet = run("settle", "--match", str(match_id), env=env)
+    assert not_yet.returncode == 1
+    assert "Error [not_settleable]" in not_yet.stderr
+    assert _count(database_url, "settlements") == 0
+
+    assert run("result", str(match_id), "2:1", env=env).returncode == 0
+    settled = run("settle", "--pending", env=env)
+    assert settled.returncode == 0, settled.stderr
+    assert "settled" in settled.stdout
+    assert run("settle", "--pending", env=env).stdout.strip() == "nothing to settle"
+
+    board = run("leaderboard", env=env)
+    assert board.returncode == 0
+    lines = [line for line in board.stdout.splitlines() if "alice" in line or "bob" in line]
+    # alice: exact 2:1 with quota H = 6 (N 2, T_H 1 -> 3.2 -> 3): 3 + 1 + 3 = 7; bob 0
+    assert "alice" in lines[0]
+    assert " 7 " in lines[0]
+    assert "bob" in lines[1]
+
+
+def test_cli_demo_prints_a_leaderboard(server_url: URL) -> None:
+    name = f"fc_demo_{os.getpid()}"
+    url = server_url.render_as_string(hide_password=False)
+    result = run("demo", "--database", name, env={"FOOTCAST_DATABASE_URL": url})
+    db_engine.ensure_database(server_url, name, drop_first=True)
+    assert result.returncode == 0, result.stderr
+    assert "30 matches" in result.stdout
+    assert "Leaderboard (live: on-time predictions only)" in result.stdout
+    for forecaster in ("always-1-0-home", "always-1-1", "base-rates", "form-table"):
+        assert forecaster in result.stdout
+    assert "resettled" in result.stdout
+
+
+def test_cli_embedded_server_is_shared_by_concurrent_processes(tmp_path: Path) -> None:
+    env = {"FOOTCAST_DATA_DIR": str(tmp_path / "data")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FOOTCAST_")}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "footcast.cli", "db", "upgrade"],
+            env={**base, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    try:
+        outputs = [p.communicate(timeout=120) for p in processes]
+        assert [p.returncode for p in processes] == [0, 0, 0], outputs
+        assert all("newest schema" in out for out, _ in outputs)
+        assert (tmp_path / "data" / "pgdata" / "PG_VERSION").exists()
+    finally:
+        stopped = run("db", "stop", env=env)
+        assert "embedded server stopped" in stopped.stdout

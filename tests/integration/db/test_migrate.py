@@ -1,0 +1,41 @@
+"""Migrations: applied once, on first use, even when several processes start together."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL
+
+from footcast.db import connect, migrate
+from footcast.db import engine as db_engine
+
+
+def test_connect_migrates_a_new_database_once_under_concurrency(server_url: URL) -> None:
+    name = f"fc_migrate_{uuid.uuid4().hex[:8]}"
+    url = db_engine.ensure_database(server_url, name, drop_first=True)
+    outcomes: list[str] = []
+
+    def open_it() -> None:
+        try:
+            connect(url).dispose()
+            outcomes.append("ok")
+        except Exception as exc:  # the assertion below reports it
+            outcomes.append(repr(exc))
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes == ["ok"] * 4
+    database = connect(url)
+    with database.engine.connect() as connection:
+        assert migrate.current_revision(connection) == migrate.head_revision()
+        rules = connection.execute(sa.text("SELECT name FROM scoring_rules ORDER BY name"))
+        assert list(rules.scalars()) == ["quota-v1", "standard-v1"]
+    assert migrate.upgrade(database.engine) is False
+    database.dispose()
+    db_engine.ensure_database(server_url, name, drop_first=True)
