@@ -64,7 +64,7 @@ def _copy(database: Database, table: str, columns: str, rows: list[str]) -> None
     raw = database.engine.raw_connection()
     try:
         cursor = raw.cursor()
-        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             copy.write("".join(rows))
         raw.commit()
     finally:

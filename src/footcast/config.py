@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from footcast import errors
@@ -34,6 +34,15 @@ class Settings(BaseSettings):
         default=None, description="Embedded server data directory (default: <data_dir>/pgdata)."
     )
 
+    @field_validator("database_url")
+    @classmethod
+    def _postgresql_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(
+            ("postgresql://", "postgresql+", "postgres://")
+        ):
+            raise ValueError(f"must be a postgresql:// URL, got {value.split('@')[-1]!r}")
+        return value
+
     @property
     def embedded_pgdata(self) -> Path:
         return self.pgdata or self.data_dir / "pgdata"
@@ -54,7 +63,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
             if key.startswith("FOOTCAST_") and value != ""
         }
         values.update(overrides)
-        return Settings(_env_file=None, **values)  # type: ignore[arg-type,call-arg]
+        return Settings(_env_file=None, **values)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
             f"FOOTCAST_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
