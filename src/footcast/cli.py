@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -14,7 +16,7 @@ from rich.table import Table
 from footcast import errors
 from footcast.clock import Clock, SystemClock
 from footcast.config import Settings, load_settings
-from footcast.db import Database, engine, open_database
+from footcast.db import Database, audit, engine, open_database
 from footcast.db import forecasters as forecaster_rows
 from footcast.db import leaderboard as board
 from footcast.db import matches as match_rows
@@ -41,6 +43,7 @@ class State:
 
     settings: Settings
     clock: Clock
+    actor: str = field(default_factory=lambda: f"cli:{getpass.getuser()}")
     _database: Database | None = field(default=None)
 
     @property
@@ -88,6 +91,14 @@ def forecasters_add(
     with state.database.transaction() as session:
         forecaster_rows.upsert_forecaster(
             session, name=name, kind=kind, active_from=state.clock.now()
+        )
+        audit.record(
+            session,
+            actor=state.actor,
+            action="forecaster.add",
+            target=name,
+            now=state.clock.now(),
+            details={"kind": kind},
         )
     console.print(f"forecaster {name!r} ({kind}) is active")
 
@@ -171,6 +182,14 @@ def result(
         match_rows.record_result(
             session, match_id, home=parsed.home, away=parsed.away, now=state.clock.now()
         )
+        audit.record(
+            session,
+            actor=state.actor,
+            action="match.result",
+            target=f"match:{match_id}",
+            now=state.clock.now(),
+            details={"score": str(parsed)},
+        )
     console.print(f"match {match_id} finished {parsed}")
 
 
@@ -188,9 +207,18 @@ def settle(
         raise typer.BadParameter("give exactly one of --match ID or --pending")
     if match is not None:
         with state.database.transaction() as session:
-            results = [settlement.settle_match(session, state.clock, match, actor="cli")]
+            results = [settlement.settle_match(session, state.clock, match, actor=state.actor)]
     else:
-        results = settlement.settle_pending(state.database, state.clock, actor="cli")
+        results = settlement.settle_pending(state.database, state.clock, actor=state.actor)
+    with state.database.transaction() as session:
+        audit.record(
+            session,
+            actor=state.actor,
+            action="settle",
+            target=f"match:{match}" if match else "pending",
+            now=state.clock.now(),
+            details=dict(Counter(r.outcome.value for r in results)),
+        )
     _print_settlements(results)
     if any(r.outcome is settlement.Outcome.FAILED for r in results):
         raise typer.Exit(1)

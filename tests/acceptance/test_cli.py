@@ -132,6 +132,18 @@ def test_cli_predict_result_settle_and_leaderboard(env: dict[str, str], database
     assert "settled" in settled.stdout
     assert run("settle", "--pending", env=env).stdout.strip() == "nothing to settle"
 
+    database = connect(database_url)
+    with database.engine.connect() as connection:
+        actions = connection.execute(sa.text("SELECT action, target FROM audit_log ORDER BY id"))
+        assert [tuple(row) for row in actions] == [
+            ("forecaster.add", "alice"),
+            ("forecaster.add", "bob"),
+            ("match.result", f"match:{match_id}"),
+            ("settle", "pending"),
+            ("settle", "pending"),
+        ]
+    database.dispose()
+
     board = run("leaderboard", env=env)
     assert board.returncode == 0
     lines = [line for line in board.stdout.splitlines() if "alice" in line or "bob" in line]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from footcast.db import failures, forecasters, matches, predictions, settlements
+from footcast.db import audit, failures, forecasters, matches, predictions, settlements
 from footcast.db.engine import Database, connect, open_database
 
 __all__ = [
     "Database",
+    "audit",
     "connect",
     "failures",
     "forecasters",

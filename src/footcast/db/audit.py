@@ -1,0 +1,32 @@
+"""The audit log: every operator action, who did it and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from footcast.db.models import AuditEntry
+
+__all__ = ["entries", "record"]
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    now: datetime,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEntry(at=now, actor=actor, action=action, target=target, details=details or {})
+    )
+
+
+def entries(session: Session, *, limit: int = 100) -> list[AuditEntry]:
+    stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    return list(session.execute(stmt).scalars())
