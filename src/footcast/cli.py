@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Annotated
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.table import Table
 
 from footcast import errors
-from footcast.clock import Clock, SystemClock
-from footcast.config import Settings, load_settings
-from footcast.db import Database, audit, engine, open_database
-from footcast.db import forecasters as forecaster_rows
+from footcast.clock import SystemClock
+from footcast.commands import db, forecasters
+from footcast.commands.state import State, console
+from footcast.config import load_settings
+from footcast.db import audit, engine
 from footcast.db import leaderboard as board
 from footcast.db import matches as match_rows
 from footcast.domain import forecast, probabilistic
@@ -30,31 +28,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="The database: migrations and the embedded server.", no_args_is_help=True)
-forecasters_app = typer.Typer(help="Who predicts.", no_args_is_help=True)
-app.add_typer(db_app, name="db")
-app.add_typer(forecasters_app, name="forecasters")
-console = Console()
-
-
-@dataclass
-class State:
-    """What every command shares: settings, the clock and (opened on first use) the database."""
-
-    settings: Settings
-    clock: Clock
-    actor: str = field(default_factory=lambda: f"cli:{getpass.getuser()}")
-    _database: Database | None = field(default=None)
-
-    @property
-    def database(self) -> Database:
-        if self._database is None:
-            self._database = open_database(self.settings)
-        return self._database
-
-    def close(self) -> None:
-        if self._database is not None:
-            self._database.dispose()
+app.add_typer(db.app, name="db")
+app.add_typer(forecasters.app, name="forecasters")
 
 
 @app.callback()
@@ -62,63 +37,6 @@ def _root(ctx: typer.Context) -> None:
     state = State(settings=load_settings(), clock=SystemClock())
     ctx.obj = state
     ctx.call_on_close(state.close)
-
-
-@db_app.command("upgrade")
-def db_upgrade(ctx: typer.Context) -> None:
-    """Apply every migration the database is missing."""
-    database = ctx.obj.database
-    console.print(f"database {engine.redact(database.url)} is at the newest schema")
-
-
-@db_app.command("stop")
-def db_stop(ctx: typer.Context) -> None:
-    """Stop the embedded server (other footcast processes start it again when they need it)."""
-    from footcast.db import embedded
-
-    stopped = embedded.stop_embedded_server(ctx.obj.settings.embedded_pgdata)
-    console.print("embedded server stopped" if stopped else "no embedded server was running")
-
-
-@forecasters_app.command("add")
-def forecasters_add(
-    ctx: typer.Context,
-    name: str,
-    kind: Annotated[str, typer.Option(help="llm, statistical, market, naive or human")] = "human",
-) -> None:
-    """Add a forecaster (active from now)."""
-    state: State = ctx.obj
-    with state.database.transaction() as session:
-        forecaster_rows.upsert_forecaster(
-            session, name=name, kind=kind, active_from=state.clock.now()
-        )
-        audit.record(
-            session,
-            actor=state.actor,
-            action="forecaster.add",
-            target=name,
-            now=state.clock.now(),
-            details={"kind": kind},
-        )
-    console.print(f"forecaster {name!r} ({kind}) is active")
-
-
-@forecasters_app.command("list")
-def forecasters_list(ctx: typer.Context) -> None:
-    """List the forecasters."""
-    table = Table("name", "kind", "provider", "model", "active from", "active until")
-    with ctx.obj.database.transaction() as session:
-        for f in forecaster_rows.list_all(session):
-            until = f"{f.active_until:%Y-%m-%d %H:%M}" if f.active_until else "-"
-            table.add_row(
-                f.name,
-                f.kind,
-                f.provider or "-",
-                f.model_id or "-",
-                f"{f.active_from:%Y-%m-%d %H:%M}",
-                until,
-            )
-    console.print(table)
 
 
 @app.command()

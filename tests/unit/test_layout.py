@@ -71,7 +71,7 @@ def test_module_all_lists_its_public_names(name: str) -> None:
     assert declared is not None, f"{name} has no __all__"
     for public in declared:
         assert hasattr(module, public), f"{name}.__all__ names missing {public}"
-    if name == "footcast.cli":
+    if name == "footcast.cli" or name.startswith("footcast.commands."):
         return  # command functions are reached through `app`, not imported
     defined_here = {
         attr

@@ -1,0 +1,57 @@
+"""`footcast forecasters`: who predicts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from footcast.commands.state import State, console
+from footcast.db import audit
+from footcast.db import forecasters as forecaster_rows
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Who predicts.", no_args_is_help=True)
+
+
+@app.command("add")
+def forecasters_add(
+    ctx: typer.Context,
+    name: str,
+    kind: Annotated[str, typer.Option(help="llm, statistical, market, naive or human")] = "human",
+) -> None:
+    """Add a forecaster (active from now)."""
+    state: State = ctx.obj
+    with state.database.transaction() as session:
+        forecaster_rows.upsert_forecaster(
+            session, name=name, kind=kind, active_from=state.clock.now()
+        )
+        audit.record(
+            session,
+            actor=state.actor,
+            action="forecaster.add",
+            target=name,
+            now=state.clock.now(),
+            details={"kind": kind},
+        )
+    console.print(f"forecaster {name!r} ({kind}) is active")
+
+
+@app.command("list")
+def forecasters_list(ctx: typer.Context) -> None:
+    """List the forecasters."""
+    table = Table("name", "kind", "provider", "model", "active from", "active until")
+    with ctx.obj.database.transaction() as session:
+        for f in forecaster_rows.list_all(session):
+            until = f"{f.active_until:%Y-%m-%d %H:%M}" if f.active_until else "-"
+            table.add_row(
+                f.name,
+                f.kind,
+                f.provider or "-",
+                f.model_id or "-",
+                f"{f.active_from:%Y-%m-%d %H:%M}",
+                until,
+            )
+    console.print(table)
