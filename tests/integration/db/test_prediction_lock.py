@@ -22,19 +22,23 @@ def _stored(world: World, prediction_id: int) -> tuple[int, int, bool]:
         return row.home_goals, row.away_goals, row.retroactive
 
 
-def test_prediction_replace_before_deadline_is_allowed(world: World) -> None:
-    match_id = world.match()
-    (name,) = world.forecasters("a")
-    first = world.predict(match_id, name, "1:0")
+def _replace(world: World, match_id: int, name: str, *, home: int, away: int) -> None:
     with world.database.transaction() as session:
         predictions.record_prediction(
             session,
             world.clock,
             match_id=match_id,
             forecaster=name,
-            prediction=forecast.Forecast(home_goals=2, away_goals=2),
+            prediction=forecast.Forecast(home_goals=home, away_goals=away),
             replace=True,
         )
+
+
+def test_prediction_replace_before_deadline_is_allowed(world: World) -> None:
+    match_id = world.match()
+    (name,) = world.forecasters("a")
+    first = world.predict(match_id, name, "1:0")
+    _replace(world, match_id, name, home=2, away=2)
     assert _stored(world, first.prediction_id) == (2, 2, False)
 
 
@@ -44,18 +48,8 @@ def test_prediction_after_deadline_can_not_be_updated_through_footcast(world: Wo
     recorded = world.predict(match_id, name, "1:0")
     world.clock.advance(timedelta(hours=3))  # past kickoff = deadline
 
-    with (
-        pytest.raises(errors.PredictionLocked, match="is locked: its deadline"),
-        world.database.transaction() as session,
-    ):
-        predictions.record_prediction(
-            session,
-            world.clock,
-            match_id=match_id,
-            forecaster=name,
-            prediction=forecast.Forecast(home_goals=3, away_goals=0),
-            replace=True,
-        )
+    with pytest.raises(errors.PredictionLocked, match="is locked: its deadline"):
+        _replace(world, match_id, name, home=3, away=0)
     assert _stored(world, recorded.prediction_id) == (1, 0, False)
 
 
