@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from footcast.db.models import AuditEntry
 
-__all__ = ["entries", "record"]
+__all__ = ["record"]
 
 
 def record(
@@ -25,8 +24,3 @@ def record(
     session.add(
         AuditEntry(at=now, actor=actor, action=action, target=target, details=details or {})
     )
-
-
-def entries(session: Session, *, limit: int = 100) -> list[AuditEntry]:
-    stmt = sa.select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    return list(session.execute(stmt).scalars())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -10,8 +9,6 @@ from typing import Any
 from footcast import errors
 
 __all__ = ["embedded_server_url", "stop_embedded_server"]
-
-log = logging.getLogger(__name__)
 
 
 def _launcher() -> Any:

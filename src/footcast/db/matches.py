@@ -20,8 +20,6 @@ __all__ = [
     "upsert_team",
 ]
 
-FINAL_STATUSES = ("finished",)
-
 
 def upsert_competition(
     session: Session, *, code: str, name: str, scoring_rule: str = "quota-v1"

@@ -178,7 +178,8 @@ def insert_snapshot(
     rule: scoring.Rule,
     frozen: settlement.Frozen,
     now: datetime,
-) -> int:
+) -> FrozenSnapshot:
+    """Freeze the match's snapshot and return it as settlement reads it back."""
     quotas = frozen.quotas
     params = {
         "match_id": match_id,
@@ -196,7 +197,13 @@ def insert_snapshot(
         "prediction_ids": list(frozen.prediction_ids),
         "frozen_at": now,
     }
-    return int(session.execute(_INSERT_SNAPSHOT, params).scalar_one())
+    snapshot_id = int(session.execute(_INSERT_SNAPSHOT, params).scalar_one())
+    return FrozenSnapshot(
+        id=snapshot_id,
+        rule=rule,
+        quotas=quotas,
+        prediction_ids=frozenset(frozen.prediction_ids),
+    )
 
 
 def supersede_settlement(session: Session, settlement_id: int, *, now: datetime) -> None:

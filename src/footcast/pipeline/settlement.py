@@ -69,14 +69,8 @@ def settle_match(
         frozen = settlement.freeze(rule, stored)
         if frozen is None:
             return SettlementResult(match_id=match_id, outcome=Outcome.NO_PREDICTIONS)
-        snapshot_id = settlements.insert_snapshot(
+        snapshot = settlements.insert_snapshot(
             session, match_id=match_id, rule=rule, frozen=frozen, now=now
-        )
-        snapshot = settlements.FrozenSnapshot(
-            id=snapshot_id,
-            rule=rule,
-            quotas=frozen.quotas,
-            prediction_ids=frozenset(frozen.prediction_ids),
         )
 
     if current is not None and current.result == actual and current.snapshot_id == snapshot.id:
