@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, ValidationError, field_validator
@@ -32,6 +34,47 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=_default_data_dir)
     pgdata: Path | None = Field(
         default=None, description="Embedded server data directory (default: <data_dir>/pgdata)."
+    )
+
+    # pipeline windows (ARCHITECTURE.md "Stages of one match"); the deadline is the kickoff
+    analysis_lead: timedelta = Field(default=timedelta(hours=48), gt=timedelta(0))
+    lineups_lead: timedelta = Field(default=timedelta(minutes=60), gt=timedelta(0))
+    prediction_lead: timedelta = Field(default=timedelta(minutes=30), gt=timedelta(0))
+    stuck_after: timedelta = Field(
+        default=timedelta(minutes=150),
+        gt=timedelta(0),
+        description="A match still live or scheduled this long after kickoff is stuck.",
+    )
+    live_every: timedelta = Field(
+        default=timedelta(minutes=1), gt=timedelta(0), description="Live polling interval."
+    )
+    fixtures_every: timedelta = Field(default=timedelta(hours=6), gt=timedelta(0))
+    fixtures_ahead: timedelta = Field(default=timedelta(days=14), gt=timedelta(0))
+    fixtures_behind: timedelta = Field(default=timedelta(days=3), ge=timedelta(0))
+    reconcile_lookback: timedelta = Field(
+        default=timedelta(days=7),
+        ge=timedelta(0),
+        description="How far back every reconciler tick looks for unfinished work.",
+    )
+    reconcile_every_seconds: float = Field(default=60.0, gt=0)
+
+    # the job queue
+    max_attempts: int = Field(default=5, ge=1, description="Attempts per job before it fails.")
+    retry_base_seconds: float = Field(
+        default=2.0, ge=0, description="First retry delay; doubles each attempt, with jitter."
+    )
+    stalled_after_seconds: float = Field(
+        default=6.0, gt=0, description="A worker silent this long is dead; its jobs re-run."
+    )
+    heartbeat_seconds: float = Field(default=2.0, gt=0)
+    worker_name: str | None = None
+
+    # where fixtures come from and which clock the workers read
+    source: Literal["simulated"] = "simulated"
+    sim_seed: int = 7
+    clock: Literal["system", "simulated"] = Field(
+        default="system",
+        description="'simulated': read the replay's shared time from the database (sim_clock).",
     )
 
     @field_validator("database_url")

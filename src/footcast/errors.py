@@ -5,13 +5,16 @@ The tree::
     FootcastError
     ├── ConfigError                 bad settings or configuration files
     ├── DatabaseError
-    │   └── DatabaseUnavailable     the database can not be reached (retryable)
+    │   ├── DatabaseUnavailable     the database can not be reached (retryable)
+    │   └── SchemaMissing           the database has no (or an older) footcast schema
     ├── SourceError                 a data provider failed
+    │   └── SourceUnavailable       the provider can not be reached right now (retryable)
     ├── ForecasterError
     │   ├── ProviderUnavailable     the forecaster's provider failed (retryable)
     │   └── InvalidForecast         a forecast breaks the rules (goals, probabilities)
     ├── PipelineError
-    │   └── NotSettleable           a match can not be settled (no final score, wrong status)
+    │   ├── NotSettleable           a match can not be settled (no final score, wrong status)
+    │   └── NotReady                a stage's inputs are not there yet (retryable)
     ├── NotFound                    a match, forecaster, ... does not exist
     └── Conflict                    the change contradicts what is stored
         └── PredictionLocked        a prediction's deadline has passed; it can not change
@@ -32,11 +35,14 @@ __all__ = [
     "ForecasterError",
     "InvalidForecast",
     "NotFound",
+    "NotReady",
     "NotSettleable",
     "PipelineError",
     "PredictionLocked",
     "ProviderUnavailable",
+    "SchemaMissing",
     "SourceError",
+    "SourceUnavailable",
 ]
 
 
@@ -71,10 +77,23 @@ class DatabaseUnavailable(DatabaseError):
     retryable = True
 
 
+class SchemaMissing(DatabaseError):
+    """the database has no footcast schema, or an older one; run `footcast db upgrade`."""
+
+    code = "schema_missing"
+
+
 class SourceError(FootcastError):
     """A data source failed."""
 
     code = "source_error"
+
+
+class SourceUnavailable(SourceError):
+    """the data provider can not be reached right now."""
+
+    code = "source_unavailable"
+    retryable = True
 
 
 class ForecasterError(FootcastError):
@@ -106,6 +125,13 @@ class NotSettleable(PipelineError):
     """The match can not be settled."""
 
     code = "not_settleable"
+
+
+class NotReady(PipelineError):
+    """a stage's inputs are not there yet; it will be tried again."""
+
+    code = "not_ready"
+    retryable = True
 
 
 class NotFound(FootcastError):

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from footcast import errors
 from footcast.db.models import Failure
 
-__all__ = ["open_failures", "record"]
+__all__ = ["open_failures", "record", "resolve"]
 
 
 def record(
@@ -25,8 +25,12 @@ def record(
     now: datetime,
     match_id: int | None = None,
     payload: dict[str, Any] | None = None,
+    terminal: bool = False,
 ) -> int:
-    """Record a failure of unit (stage, key); a repeat of an open one counts another attempt."""
+    """Record a failure of unit (stage, key); a repeat of an open one counts another attempt.
+
+    ``terminal``: no automatic retry will follow; the reconciler leaves the unit alone until an
+    operator retries it (``footcast failures retry``)."""
     code = error.code if isinstance(error, errors.FootcastError) else "unexpected"
     context = error.context if isinstance(error, errors.FootcastError) else {}
     body = {**{k: str(v) for k, v in context.items()}, **(payload or {})}
@@ -37,6 +41,7 @@ def record(
         "traceback": "".join(tb.format_exception(error)),
         "payload": body,
         "last_seen_at": now,
+        "terminal": terminal,
     }
     stmt = insert(Failure).values(
         stage=stage, key=key, match_id=match_id, first_seen_at=now, **values
@@ -54,3 +59,19 @@ def open_failures(session: Session, *, stage: str | None = None) -> list[Failure
     if stage is not None:
         stmt = stmt.where(Failure.stage == stage)
     return list(session.execute(stmt.order_by(Failure.last_seen_at.desc())).scalars())
+
+
+def resolve(session: Session, *, stage: str, keys: list[str], now: datetime) -> int:
+    """Mark open failures of these units resolved: the work has since succeeded."""
+    if not keys:
+        return 0
+    result = session.execute(
+        sa.update(Failure)
+        .where(
+            Failure.stage == stage,
+            Failure.key.in_(keys),
+            Failure.state.in_(("open", "retrying")),
+        )
+        .values(state="resolved", last_seen_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,15 +11,33 @@ from sqlalchemy.orm import Session
 
 from footcast import errors
 from footcast.db.models import Competition, Match, Season, Team
+from footcast.sources.base import Fixture
 
 __all__ = [
     "get_match",
+    "apply_live_state",
     "record_result",
+    "sync_fixtures",
     "upsert_competition",
     "upsert_match",
     "upsert_season",
     "upsert_team",
 ]
+
+_FIXTURE_COLUMNS = (
+    "competition_id",
+    "season_id",
+    "home_team_id",
+    "away_team_id",
+    "round",
+    "kickoff_at",
+    "prediction_deadline",
+    "status",
+    "home_goals",
+    "away_goals",
+    "home_goals_ht",
+    "away_goals_ht",
+)
 
 
 def upsert_competition(
@@ -102,4 +121,93 @@ def record_result(session: Session, match_id: int, *, home: int, away: int, now:
         sa.update(Match)
         .where(Match.id == match_id)
         .values(home_goals=home, away_goals=away, status="finished", updated_at=now)
+    )
+
+
+def sync_fixtures(
+    session: Session, source: str, fixtures: Sequence[Fixture], *, now: datetime
+) -> dict[str, int]:
+    """Upsert fixtures as the source reports them (status, kickoff, score); return match ids by
+    external id. Only facts change here: what to do about them is the reconciler's business."""
+    if not fixtures:
+        return {}
+    competitions: dict[str, int] = {}
+    seasons: dict[tuple[str, str], int] = {}
+    for fixture in fixtures:
+        if fixture.competition not in competitions:
+            competitions[fixture.competition] = upsert_competition(
+                session, code=fixture.competition, name=fixture.competition_name
+            )
+        key = (fixture.competition, fixture.season)
+        if key not in seasons:
+            seasons[key] = upsert_season(
+                session, competition_id=competitions[fixture.competition], label=fixture.season
+            )
+    names = sorted({f.home for f in fixtures} | {f.away for f in fixtures})
+    session.execute(
+        insert(Team)
+        .values([{"name": n} for n in names])
+        .on_conflict_do_nothing(index_elements=[Team.name])
+    )
+    teams = dict(
+        session.execute(sa.select(Team.name, Team.id).where(Team.name.in_(names))).tuples().all()
+    )
+    rows = [
+        {
+            "source": source,
+            "external_id": f.external_id,
+            "created_at": now,
+            "updated_at": now,
+            "competition_id": competitions[f.competition],
+            "season_id": seasons[(f.competition, f.season)],
+            "home_team_id": teams[f.home],
+            "away_team_id": teams[f.away],
+            "round": f.round,
+            "kickoff_at": f.kickoff,
+            "prediction_deadline": f.kickoff,
+            "status": f.status,
+            "home_goals": f.home_goals,
+            "away_goals": f.away_goals,
+            "home_goals_ht": f.home_goals_ht,
+            "away_goals_ht": f.away_goals_ht,
+        }
+        for f in fixtures
+    ]
+    stmt = insert(Match).values(rows)
+    changed = sa.tuple_(*(getattr(Match, c) for c in _FIXTURE_COLUMNS)).is_distinct_from(
+        sa.tuple_(*(getattr(stmt.excluded, c) for c in _FIXTURE_COLUMNS))
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Match.source, Match.external_id],
+        set_={**{c: getattr(stmt.excluded, c) for c in _FIXTURE_COLUMNS}, "updated_at": now},
+        where=changed,
+    )
+    session.execute(stmt)
+    return dict(
+        session.execute(
+            sa.select(Match.external_id, Match.id).where(
+                Match.source == source, Match.external_id.in_([f.external_id for f in fixtures])
+            )
+        )
+        .tuples()
+        .all()
+    )
+
+
+def apply_live_state(session: Session, match_id: int, fixture: Fixture, *, now: datetime) -> None:
+    """Store a polled match state (status, kickoff, score) and when it was polled."""
+    session.execute(
+        sa.update(Match)
+        .where(Match.id == match_id)
+        .values(
+            status=fixture.status,
+            kickoff_at=fixture.kickoff,
+            prediction_deadline=fixture.kickoff,
+            home_goals=fixture.home_goals,
+            away_goals=fixture.away_goals,
+            home_goals_ht=fixture.home_goals_ht,
+            away_goals_ht=fixture.away_goals_ht,
+            live_polled_at=now,
+            updated_at=now,
+        )
     )

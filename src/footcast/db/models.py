@@ -40,6 +40,9 @@ __all__ = [
     "Season",
     "Settlement",
     "SettlementScore",
+    "SimClock",
+    "SourceSync",
+    "StageSkip",
     "Team",
 ]
 
@@ -137,6 +140,7 @@ class Match(Base):
     home_penalties: Mapped[int | None]
     away_penalties: Mapped[int | None]
     settled_at: Mapped[datetime | None]
+    live_polled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
     __table_args__ = (
@@ -183,7 +187,10 @@ class AnalysisSnapshot(Base):
     payload: Mapped[Json]
     input_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
-    __table_args__ = (UniqueConstraint("match_id", "input_hash"),)
+    __table_args__ = (
+        UniqueConstraint("match_id", "input_hash"),
+        Index("ix_analysis_snapshots_match_id", "match_id", "as_of"),
+    )
 
 
 class Lineup(Base):
@@ -340,9 +347,11 @@ class Failure(Base):
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
     state: Mapped[str] = mapped_column(String(16), server_default="open")
+    terminal: Mapped[bool] = mapped_column(server_default=text("false"))
     __table_args__ = (
         CheckConstraint("state IN ('open', 'retrying', 'resolved', 'cleared')", name="state"),
         CheckConstraint("attempts >= 1", name="attempts"),
+        Index("ix_failures_match_id", "match_id"),
         Index(
             "uq_failures_open_unit",
             "stage",
@@ -351,6 +360,40 @@ class Failure(Base):
             postgresql_where=text("state IN ('open', 'retrying')"),
         ),
     )
+
+
+class StageSkip(Base):
+    """A stage deliberately not done for a match (e.g. settlement: no predictions): visible, not
+    a failure."""
+
+    __tablename__ = "stage_skips"
+
+    stage: Mapped[str] = mapped_column(String(32), primary_key=True)
+    match_id: Mapped[int] = mapped_column(
+        ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]
+
+
+class SourceSync(Base):
+    """When each source's fixtures were last synced."""
+
+    __tablename__ = "source_syncs"
+
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    synced_at: Mapped[datetime]
+    fixtures: Mapped[int]
+
+
+class SimClock(Base):
+    """The shared simulated time of a replay, read by every worker process (one row)."""
+
+    __tablename__ = "sim_clock"
+
+    id: Mapped[bool] = mapped_column(primary_key=True, server_default=text("true"))
+    now: Mapped[datetime]
+    __table_args__ = (CheckConstraint("id", name="single_row"),)
 
 
 class AuditEntry(Base):

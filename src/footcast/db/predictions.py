@@ -14,7 +14,11 @@ from footcast.db import _errors
 from footcast.db.models import Prediction
 from footcast.domain import forecast, probabilistic, scoring, settlement
 
-__all__ = ["facts_of_match", "save_prediction"]
+__all__ = [
+    "facts_of_match",
+    "save_many",
+    "save_prediction",
+]
 
 
 def save_prediction(
@@ -102,3 +106,44 @@ def facts_of_match(session: Session, match_id: int) -> list[settlement.Predictio
         )
         for row in rows
     ]
+
+
+def save_many(
+    session: Session,
+    *,
+    match_id: int,
+    forecasts: dict[int, forecast.Forecast],
+    created_at: datetime,
+    analysis_snapshot_id: int | None,
+) -> int:
+    """Store one prediction per forecaster id in one statement; existing ones are kept.
+    Returns how many were written."""
+    if not forecasts:
+        return 0
+    rows = []
+    for forecaster_id, prediction in forecasts.items():
+        probabilities = prediction.probabilities
+        rows.append(
+            {
+                "match_id": match_id,
+                "forecaster_id": forecaster_id,
+                "home_goals": prediction.home_goals,
+                "away_goals": prediction.away_goals,
+                "p_home": probabilities.home if probabilities else None,
+                "p_draw": probabilities.draw if probabilities else None,
+                "p_away": probabilities.away if probabilities else None,
+                "created_at": created_at,
+                "analysis_snapshot_id": analysis_snapshot_id,
+            }
+        )
+    stmt = (
+        insert(Prediction)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=[Prediction.match_id, Prediction.forecaster_id])
+        .returning(Prediction.id)
+    )
+    try:
+        with session.begin_nested():
+            return len(session.execute(stmt).all())
+    except sa_exc.DBAPIError as exc:
+        raise _errors.translate(exc, match_id=match_id) from exc

@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session
 
 from footcast import errors
 from footcast.clock import Clock
-from footcast.db import Database, failures, predictions, settlements
+from footcast.db import Database, failures, predictions, settlements, snapshots, stages
+from footcast.db import matches as match_rows
 from footcast.domain import scoring, settlement
+from footcast.pipeline.context import Context
 
-__all__ = ["Outcome", "SettlementResult", "settle_match", "settle_pending"]
+__all__ = ["Outcome", "SettlementResult", "settle", "settle_match", "settle_pending"]
 
 
 class Outcome(StrEnum):
@@ -168,3 +170,32 @@ def _settle_one(database: Database, clock: Clock, match_id: int, actor: str) -> 
                 match_id=match_id,
             )
         return SettlementResult(match_id=match_id, outcome=Outcome.FAILED, error=exc)
+
+
+def settle(ctx: Context, match_id: int, *, last_attempt: bool = False) -> str:
+    """Stage: settle a finished match (PIPELINE.md SETTLE-02 for one with no predictions).
+
+    With no predictions but an analysis (so predictions can still come, from a retroactive
+    backfill), it waits: ``NotReady`` makes the queue retry with backoff. On the last attempt,
+    or with no analysis at all, it records a visible skip instead of a failure.
+    """
+    with ctx.database.transaction() as session:
+        result = settle_match(session, ctx.clock, match_id, actor=ctx.actor)
+        if result.outcome is not Outcome.NO_PREDICTIONS:
+            stages.unskip(session, stage="settlement", match_id=match_id)
+            return f"{result.outcome} revision {result.revision} ({result.scored} scored)"
+        match = match_rows.get_match(session, match_id)
+        analysed = snapshots.latest_valid(session, match, lead=ctx.settings.analysis_lead)
+        if analysed is not None and not last_attempt:
+            raise errors.NotReady(
+                f"match {match_id} is finished but has no predictions yet; its analysis exists,"
+                " so predictions can still come (retroactive backfill): waiting",
+                match_id=match_id,
+            )
+        reason = (
+            "no predictions after every attempt" if analysed else "no predictions and no analysis"
+        )
+        stages.skip(
+            session, stage="settlement", match_id=match_id, reason=reason, now=ctx.clock.now()
+        )
+        return f"skipped: {reason}"

@@ -1,0 +1,43 @@
+"""The replay's shared simulated time, kept in the database so every worker process reads it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+from footcast import errors
+from footcast.db.engine import Database
+from footcast.db.models import SimClock
+
+__all__ = ["DatabaseClock", "set_simulated_time"]
+
+
+def set_simulated_time(database: Database, now: datetime) -> None:
+    """Move the shared simulated clock to ``now`` (it never goes backwards)."""
+    stmt = insert(SimClock).values(id=True, now=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[SimClock.id],
+        set_={"now": sa.func.greatest(SimClock.now, stmt.excluded.now)},
+    )
+    with database.transaction() as session:
+        session.execute(stmt)
+
+
+class DatabaseClock:
+    """A clock that reads the shared simulated time from ``sim_clock``; for worker processes of
+    a replay (``FOOTCAST_CLOCK=simulated``)."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    def now(self) -> datetime:
+        with self._database.engine.connect() as connection:
+            now = connection.execute(sa.select(SimClock.now)).scalar_one_or_none()
+        if now is None:
+            raise errors.NotReady(
+                "no simulated time in this database yet: FOOTCAST_CLOCK=simulated workers follow"
+                " a replay (footcast demo), which sets it"
+            )
+        return now

@@ -1,0 +1,75 @@
+"""Reading Procrastinate's job table beside the facts: what is queued, running, stuck or due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+__all__ = ["QueueState", "busy", "dead_match_jobs", "queue_state", "unfinished"]
+
+_QUEUE_STATE = sa.text(
+    """
+    SELECT task_name, status::text AS status, count(*) AS n,
+           extract(epoch FROM now() - min(scheduled_at) FILTER (WHERE status = 'todo'))
+    FROM procrastinate_jobs GROUP BY task_name, status
+    """
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueState:
+    counts: dict[tuple[str, str], int]
+    oldest_due_seconds: float | None
+
+    def total(self, status: str) -> int:
+        return sum(n for (_, s), n in self.counts.items() if s == status)
+
+
+def queue_state(session: Session) -> QueueState:
+    counts: dict[tuple[str, str], int] = {}
+    oldest: float | None = None
+    for task, status, n, age in session.execute(_QUEUE_STATE):
+        counts[(task, status)] = int(n)
+        if age is not None:
+            oldest = max(oldest or 0.0, float(age))
+    return QueueState(counts=counts, oldest_due_seconds=oldest)
+
+
+def unfinished(session: Session) -> int:
+    """Jobs still to run or running (including retries scheduled for later)."""
+    return int(
+        session.execute(
+            sa.text("SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')")
+        ).scalar_one()
+    )
+
+
+def dead_match_jobs(session: Session) -> list[int]:
+    """Queued jobs of matches that were postponed, cancelled or abandoned: to be cancelled."""
+    return list(
+        session.execute(
+            sa.text(
+                """
+                SELECT j.id FROM procrastinate_jobs j
+                JOIN matches m ON m.id = (j.args ->> 'match_id')::int
+                WHERE j.status = 'todo' AND j.args ? 'match_id'
+                  AND m.status IN ('postponed', 'cancelled', 'abandoned')
+                """
+            )
+        ).scalars()
+    )
+
+
+def busy(session: Session, key: str) -> bool:
+    """A job for unit ``key`` is waiting or running."""
+    return bool(
+        session.execute(
+            sa.text(
+                "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE (queueing_lock = :key"
+                " AND status = 'todo') OR (lock = :key AND status = 'doing'))"
+            ),
+            {"key": key},
+        ).scalar_one()
+    )

@@ -1,0 +1,22 @@
+"""The forecaster protocol: a snapshot in, a forecast out, or a classified error."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from footcast.domain.analysis import Snapshot
+from footcast.domain.forecast import Forecast
+
+__all__ = ["Forecaster"]
+
+
+class Forecaster(Protocol):
+    """Predicts one match from its point-in-time snapshot.
+
+    Raises ``errors.ForecasterError`` subclasses: ``ProviderUnavailable`` (retryable),
+    ``InvalidForecast`` (invalid output), or another ``ForecasterError`` (permanent).
+    """
+
+    name: str
+
+    def predict(self, snapshot: Snapshot) -> Forecast: ...

@@ -1,0 +1,53 @@
+"""Stage: analysis. A point-in-time snapshot of what is known about a match before kickoff."""
+
+from __future__ import annotations
+
+from footcast import errors
+from footcast.db import matches, snapshots
+from footcast.db.models import Competition, Team
+from footcast.domain.analysis import Snapshot
+from footcast.pipeline.context import DEAD_STATUSES, Context
+
+__all__ = ["build"]
+
+
+def build(ctx: Context, match_id: int, *, retroactive: bool = False) -> str:
+    """Store a snapshot of ``match_id`` as of now, or, for a match past its deadline with
+    ``retroactive``, as of the moment predictions were due (never after kickoff)."""
+    now = ctx.clock.now()
+    with ctx.database.transaction() as session:
+        match = matches.get_match(session, match_id)
+        if match.status in DEAD_STATUSES:
+            return f"skipped: match is {match.status}"
+        if snapshots.latest_valid(session, match, lead=ctx.settings.analysis_lead) is not None:
+            return "unchanged: a snapshot exists"
+        if now >= match.kickoff_at:
+            if not retroactive:
+                raise errors.PipelineError(
+                    f"analysis of match {match_id} is too late: kickoff was"
+                    f" {match.kickoff_at.isoformat()}; only a retroactive backfill builds it now",
+                    match_id=match_id,
+                )
+            as_of = match.kickoff_at - ctx.settings.prediction_lead
+        else:
+            as_of = now
+        home = session.get_one(Team, match.home_team_id)
+        away = session.get_one(Team, match.away_team_id)
+        competition = session.get_one(Competition, match.competition_id)
+        snapshot = Snapshot(
+            match_id=match.id,
+            competition=competition.code,
+            home=home.name,
+            away=away.name,
+            kickoff=match.kickoff_at,
+            as_of=as_of,
+            history=snapshots.history(
+                session,
+                competition_id=match.competition_id,
+                as_of=as_of,
+                known_after=ctx.known_after,
+            ),
+            odds=ctx.source.odds(match.external_id, now=as_of),
+        )
+        snapshots.save_snapshot(session, snapshot, now=now)
+    return f"built as of {as_of.isoformat()} with {len(snapshot.history)} results"

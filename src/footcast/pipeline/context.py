@@ -1,0 +1,71 @@
+"""What every stage is handed: the database, the clock, the source, settings and forecasters."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from footcast import errors
+from footcast.clock import Clock
+from footcast.config import Settings
+from footcast.db import Database
+from footcast.db.reconcile import Windows
+from footcast.forecasters import builtin
+from footcast.forecasters.base import Forecaster
+from footcast.sources.base import Source
+
+__all__ = ["Context", "Forecasters"]
+
+DEAD_STATUSES = ("postponed", "cancelled", "abandoned")
+
+
+class Forecasters:
+    """Turns a forecaster row (provider, model id) into the code that predicts; one instance per
+    forecaster per process, so models can keep their per-day fits."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, Forecaster] = {}
+        self._lock = threading.Lock()
+
+    def get(self, *, name: str, provider: str | None, model_id: str | None) -> Forecaster:
+        with self._lock:
+            if name not in self._made:
+                self._made[name] = self._make(name, provider, model_id)
+            return self._made[name]
+
+    @staticmethod
+    def _make(name: str, provider: str | None, model_id: str | None) -> Forecaster:
+        if provider == "builtin" and model_id:
+            return builtin.builtin(model_id)
+        if provider == "standin":
+            return builtin.standin(name)
+        raise errors.ForecasterError(
+            f"forecaster {name!r}: no implementation for provider {provider!r}"
+            f" (model {model_id!r}); known providers: builtin, standin",
+            forecaster=name,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Context:
+    database: Database
+    clock: Clock
+    source: Source
+    settings: Settings
+    forecasters: Forecasters = field(default_factory=Forecasters)
+    actor: str = "worker"
+
+    @property
+    def windows(self) -> Windows:
+        return Windows(
+            analysis_lead=self.settings.analysis_lead,
+            lineups_lead=self.settings.lineups_lead,
+            prediction_lead=self.settings.prediction_lead,
+            live_every=self.settings.live_every,
+        )
+
+    @property
+    def known_after(self) -> timedelta:
+        """How long after kickoff a result is taken as known (for point-in-time history)."""
+        return self.settings.stuck_after

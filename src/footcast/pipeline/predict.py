@@ -1,0 +1,92 @@
+"""Stage: predictions. Makes match M complete: every forecaster owing it a prediction gets asked.
+
+Level-triggered: the job computes who is missing (no prediction, no terminal failure) each time
+it runs, so a re-run after a crash or a retry asks only those, and never writes twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from footcast import errors
+from footcast.db import engine, failures, matches, predictions, reconcile, snapshots
+from footcast.domain.forecast import Forecast
+from footcast.pipeline.context import DEAD_STATUSES, Context
+from footcast.pipeline.retry import is_retryable
+
+__all__ = ["predict"]
+
+log = logging.getLogger(__name__)
+
+
+def predict(
+    ctx: Context, match_id: int, *, retroactive: bool = False, last_attempt: bool = False
+) -> str:
+    """Ask every forecaster still owing ``match_id`` a prediction and store the answers.
+
+    A forecaster failing with a retryable error makes the job fail after storing the rest (so
+    the queue retries with backoff); on the last attempt, or for a permanent error, the pair is
+    recorded as a terminal failure with its reason.
+    """
+    now = ctx.clock.now()
+    with ctx.database.transaction() as session:
+        match = matches.get_match(session, match_id)
+        if match.status in DEAD_STATUSES:
+            return f"skipped: match is {match.status}"
+        if now >= match.prediction_deadline and not retroactive:
+            return "skipped: the deadline has passed; the gaps wait for a retroactive backfill"
+        stored = snapshots.latest_valid(session, match, lead=ctx.settings.analysis_lead)
+        if stored is None:
+            raise errors.NotReady(
+                f"match {match_id} has no analysis snapshot: predicting without analysis is"
+                " impossible",
+                match_id=match_id,
+            )
+        snapshot, snapshot_id = stored.snapshot, stored.id
+        lineups = snapshots.lineups_of(session, match)
+        if lineups is not None and snapshot.lineups is None and now < match.kickoff_at:
+            snapshot = dataclasses.replace(snapshot, lineups=lineups, as_of=now)
+            snapshot_id = snapshots.save_snapshot(session, snapshot, now=now)
+        owing = reconcile.missing_forecasters(session, match_id)
+
+    made: dict[int, Forecast] = {}
+    failed: list[tuple[reconcile.MissingForecaster, Exception]] = []
+    for who in owing:
+        try:
+            model = ctx.forecasters.get(name=who.name, provider=who.provider, model_id=who.model_id)
+            made[who.id] = model.predict(snapshot)
+        except Exception as error:  # every failure is classified and recorded below
+            failed.append((who, error))
+
+    retry_later = [who.name for who, error in failed if is_retryable(error) and not last_attempt]
+    with ctx.database.transaction() as session:
+        engine.use_clock(session, now)
+        written = predictions.save_many(
+            session,
+            match_id=match_id,
+            forecasts=made,
+            created_at=now,
+            analysis_snapshot_id=snapshot_id,
+        )
+        done = [f"predict:{match_id}:{who.name}" for who in owing if who.id in made]
+        failures.resolve(session, stage="predictions", keys=done, now=now)
+        for who, problem in failed:
+            failures.record(
+                session,
+                stage="predictions",
+                key=f"predict:{match_id}:{who.name}",
+                error=problem,
+                now=now,
+                match_id=match_id,
+                payload={"forecaster": who.name, "retroactive": retroactive},
+                terminal=who.name not in retry_later,
+            )
+    summary = f"{written} written, {len(failed)} failed of {len(owing)} owing"
+    if retry_later:
+        raise errors.NotReady(
+            f"match {match_id}: {len(retry_later)} forecaster(s) failed transiently"
+            f" ({', '.join(retry_later[:5])}); {summary}",
+            match_id=match_id,
+        )
+    return summary

@@ -1,0 +1,184 @@
+"""The job queue: Procrastinate on footcast's own database, the stage tasks, and workers.
+
+Jobs are level-triggered, one per (match, stage): "make match M complete for stage S". Each job's
+queueing lock and execution lock is its unit key (``predict:<match>``, ``settle:<match>``...), so
+the queue holds at most one waiting job per unit and never runs one unit twice at once. A job
+that fails is retried with backoff while the error is transient; every failure goes to the
+failure ledger, and the last one is marked terminal.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+from procrastinate import App, JobContext, PsycopgConnector
+from sqlalchemy.engine import URL
+
+from footcast.config import Settings
+from footcast.db import failures
+from footcast.db.reconcile import KEY_PREFIX
+from footcast.pipeline import analysis, fixtures, lineups, live, predict, settlement
+from footcast.pipeline.context import Context
+from footcast.pipeline.retry import Backoff, is_retryable
+
+__all__ = ["QUEUE", "TICK_CRON", "conninfo", "make_app", "worker_options"]
+
+log = logging.getLogger(__name__)
+
+QUEUE = "footcast"
+TICK_CRON = "* * * * * */10"  # the reconciler's periodic tick: every 10 seconds, cluster-wide
+
+
+def conninfo(url: URL) -> str:
+    """The libpq form of a SQLAlchemy URL (psycopg's pool takes it as is)."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _autocommit(connection: psycopg.AsyncConnection[Any]) -> None:
+    # PROCRASTINATE.md 6: autocommit through configure=, not kwargs (that breaks LISTEN)
+    await connection.set_autocommit(True)
+
+
+def _context(job_context: JobContext) -> Context:
+    ctx = job_context.additional_context.get("footcast")
+    if not isinstance(ctx, Context):
+        raise RuntimeError("worker started without footcast's context (use footcast worker)")
+    return ctx
+
+
+def _run(
+    job_context: JobContext, stage: str, match_id: int | None, work: Callable[[Context, bool], str]
+) -> str:
+    """Run one stage job: record any failure in the ledger (terminal when no retry follows),
+    resolve earlier failures of the unit on success."""
+    ctx = _context(job_context)
+    job = job_context.job
+    strategy = job_context.task.retry_strategy if job_context.task else None
+    last = strategy.is_last(job.attempts) if isinstance(strategy, Backoff) else True
+    key = (
+        f"{KEY_PREFIX[stage]}:{match_id}" if match_id is not None else f"{stage}:{ctx.source.name}"
+    )
+    try:
+        outcome = work(ctx, last)
+    except Exception as exc:
+        retry = is_retryable(exc) and not last
+        try:
+            now = ctx.clock.now()
+            with ctx.database.transaction() as session:
+                failures.record(
+                    session,
+                    stage=stage,
+                    key=key,
+                    error=exc,
+                    now=now,
+                    match_id=match_id,
+                    payload={"job_id": job.id, "attempt": job.attempts + 1, **job.task_kwargs},
+                    terminal=not retry,
+                )
+        except Exception:  # the database may be what failed; the queue still retries the job
+            log.exception("could not record the failure of %s", key)
+        log.warning("%s failed (attempt %d, retry=%s): %s", key, job.attempts + 1, retry, exc)
+        raise
+    with ctx.database.transaction() as session:
+        failures.resolve(session, stage=stage, keys=[key], now=ctx.clock.now())
+    log.info("%s: %s", key, outcome)
+    return outcome
+
+
+def _fixtures(context: JobContext, source: str) -> str:
+    return _run(context, "fixtures", None, lambda ctx, last: f"{fixtures.sync(ctx)} fixtures")
+
+
+def _analysis(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+    return _run(
+        context,
+        "analysis",
+        match_id,
+        lambda ctx, last: analysis.build(ctx, match_id, retroactive=retroactive),
+    )
+
+
+def _lineups(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+    return _run(context, "lineups", match_id, lambda ctx, last: lineups.fetch(ctx, match_id))
+
+
+def _predictions(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+    return _run(
+        context,
+        "predictions",
+        match_id,
+        lambda ctx, last: predict.predict(
+            ctx, match_id, retroactive=retroactive, last_attempt=last
+        ),
+    )
+
+
+def _live(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+    return _run(context, "live", match_id, lambda ctx, last: live.poll(ctx, match_id))
+
+
+def _settlement(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+    return _run(
+        context,
+        "settlement",
+        match_id,
+        lambda ctx, last: settlement.settle(ctx, match_id, last_attempt=last),
+    )
+
+
+async def _tick(context: JobContext, timestamp: int) -> str:
+    from footcast.pipeline import reconcile  # the reconciler defers these tasks: import late
+
+    ctx = _context(context)
+    plan = await reconcile.reconcile(ctx, context.app)
+    return plan.summary()
+
+
+_STAGE_TASKS: dict[str, Callable[..., str]] = {
+    "fixtures": _fixtures,
+    "analysis": _analysis,
+    "lineups": _lineups,
+    "predictions": _predictions,
+    "live": _live,
+    "settlement": _settlement,
+}
+
+
+def make_app(url: URL, settings: Settings, *, periodic: bool = True, pool_size: int = 4) -> App:
+    """A Procrastinate app on footcast's database with every stage task registered.
+
+    ``periodic``: also run the reconciler every 10 s (off for replays, whose driver runs it).
+    """
+    connector = PsycopgConnector(
+        conninfo=conninfo(url), min_size=1, max_size=pool_size, configure=_autocommit
+    )
+    app = App(connector=connector)
+    backoff = Backoff(max_attempts=settings.max_attempts, base_seconds=settings.retry_base_seconds)
+    for name, function in _STAGE_TASKS.items():
+        app.task(name=name, queue=QUEUE, pass_context=True, retry=backoff)(function)
+    if periodic:
+        tick = app.task(name="tick", queue=QUEUE, pass_context=True, queueing_lock="tick")(_tick)
+        app.periodic(cron=TICK_CRON, periodic_id="tick")(tick)
+    return app
+
+
+def worker_options(
+    ctx: Context, settings: Settings, *, concurrency: int, wait: bool = True
+) -> dict[str, Any]:
+    """Options for ``App.run_worker_async``: heartbeats and polling tuned for fast recovery of
+    jobs left by a killed worker (PROCRASTINATE.md 4, 5)."""
+    return {
+        "queues": [QUEUE],
+        "name": settings.worker_name,
+        "concurrency": concurrency,
+        "wait": wait,
+        "additional_context": {"footcast": ctx},
+        "update_heartbeat_interval": settings.heartbeat_seconds,
+        "stalled_worker_timeout": settings.stalled_after_seconds,
+        "fetch_job_polling_interval": 1.0,
+        "delete_jobs": "never",
+        "install_signal_handlers": True,
+    }

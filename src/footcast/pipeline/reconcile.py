@@ -1,0 +1,176 @@
+"""The reconciler: the one place that decides what runs next.
+
+Each tick compares what every match should have by now with what exists (one SQL query, in
+``db.reconcile``) and enqueues exactly the missing units in one batch. It also re-queues the jobs
+of workers that died (stalled jobs), cancels the queued jobs of postponed, cancelled or abandoned
+matches, and asks for a fixture sync when the last one is old. Catch-up after downtime, backfill
+of the last N days, gap detection and retroactive predictions are this same computation over
+other windows and flags.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from procrastinate import App, exceptions
+from procrastinate.jobs import Job
+
+from footcast.db import jobs, stages
+from footcast.db import reconcile as plan_sql
+from footcast.pipeline.context import Context
+
+__all__ = ["Plan", "enqueue", "plan", "reconcile", "recover_stalled"]
+
+log = logging.getLogger(__name__)
+
+CRITICAL_WITHIN = timedelta(hours=2)  # MON-03: a match this close with overdue work is critical
+OVERDUE_AFTER = timedelta(minutes=2)  # due longer than this and still missing: a gap, not news
+ANALYZE_AFTER = 200  # enqueued jobs after which the planner statistics are refreshed
+
+
+@dataclass(kw_only=True)
+class Plan:
+    """What one reconciler pass found and did."""
+
+    now: datetime
+    units: list[plan_sql.Unit] = field(default_factory=list)
+    fixtures_due: bool = False
+    dead_jobs: list[int] = field(default_factory=list)
+    enqueued: int = 0
+    cancelled: int = 0
+    recovered: int = 0
+    critical: list[plan_sql.Unit] = field(default_factory=list)
+
+    def by_stage(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for unit in self.units:
+            counts[unit.stage] = counts.get(unit.stage, 0) + 1
+        return counts
+
+    def summary(self) -> str:
+        stages_text = ", ".join(f"{s} {n}" for s, n in sorted(self.by_stage().items())) or "none"
+        return (
+            f"missing: {stages_text}; fixtures due: {self.fixtures_due}; enqueued"
+            f" {self.enqueued}, cancelled {self.cancelled}, stalled re-queued {self.recovered}"
+        )
+
+
+def _due_time(unit: plan_sql.Unit, ctx: Context) -> datetime:
+    leads = {
+        "analysis": ctx.settings.analysis_lead,
+        "lineups": ctx.settings.lineups_lead,
+        "predictions": ctx.settings.prediction_lead,
+    }
+    return unit.kickoff - leads.get(unit.stage, timedelta(0))
+
+
+def plan(
+    ctx: Context, *, now: datetime, since: datetime | None = None, retroactive: bool = False
+) -> Plan:
+    """Compute the missing work (no side effects)."""
+    since = since if since is not None else now - ctx.settings.reconcile_lookback
+    with ctx.database.transaction() as session:
+        units = plan_sql.missing_work(
+            session, now=now, since=since, windows=ctx.windows, retroactive=retroactive
+        )
+        last_sync = stages.last_sync(session, ctx.source.name)
+        dead = jobs.dead_match_jobs(session)
+        syncing = jobs.busy(session, f"fixtures:{ctx.source.name}")
+    fixtures_due = not syncing and (
+        last_sync is None or now - last_sync >= ctx.settings.fixtures_every
+    )
+    critical = [
+        u
+        for u in units
+        if u.stage in ("analysis", "lineups", "predictions")
+        and not u.retroactive
+        and now - _due_time(u, ctx) > OVERDUE_AFTER
+        and u.kickoff - now < CRITICAL_WITHIN
+    ]
+    return Plan(now=now, units=units, fixtures_due=fixtures_due, dead_jobs=dead, critical=critical)
+
+
+async def enqueue(app: App, units: list[tuple[str, str, dict[str, object]]]) -> int:
+    """Defer (task name, unit key, kwargs) jobs in one batch; a unit already queued (another
+    reconciler got there first) is skipped. Returns how many were deferred."""
+    if not units:
+        return 0
+    batch: list[Job] = [
+        app.tasks[task].configure(lock=key, queueing_lock=key).make_new_job(**kwargs)  # type: ignore[arg-type]
+        for task, key, kwargs in units
+    ]
+    try:
+        await app.job_manager.batch_defer_jobs_async(batch)
+        return len(batch)
+    except exceptions.AlreadyEnqueued:
+        deferred = 0
+        for job in batch:
+            try:
+                await app.job_manager.defer_job_async(job)
+                deferred += 1
+            except exceptions.AlreadyEnqueued:
+                continue
+        return deferred
+
+
+async def recover_stalled(app: App, ctx: Context) -> int:
+    """Re-queue the jobs of workers that stopped sending heartbeats (killed, frozen, cut off).
+    The re-run is safe: every stage writes idempotently."""
+    seconds = ctx.settings.stalled_after_seconds
+    stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds))
+    for job in stalled:
+        log.warning("re-queueing job %s (%s) of a dead worker", job.id, job.queueing_lock)
+        await app.job_manager.retry_job(job)
+    await app.job_manager.prune_stalled_workers(seconds_since_heartbeat=seconds)
+    return len(stalled)
+
+
+async def reconcile(
+    ctx: Context,
+    app: App,
+    *,
+    since: datetime | None = None,
+    retroactive: bool = False,
+    dry_run: bool = False,
+    sync_fixtures: bool = True,
+    recover: bool = True,
+) -> Plan:
+    """One reconciler pass; with ``dry_run`` it only reports what it would do."""
+    now = await asyncio.to_thread(ctx.clock.now)
+    result = await asyncio.to_thread(plan, ctx, now=now, since=since, retroactive=retroactive)
+    for unit in result.critical:
+        log.error(
+            "critical gap: match %s kicks off at %s and its %s is overdue (fixed now)",
+            unit.match_id,
+            unit.kickoff.isoformat(),
+            unit.stage,
+            extra={"match_id": unit.match_id, "stage": unit.stage, "severity": "critical"},
+        )
+    if dry_run:
+        return result
+    if recover:
+        result.recovered = await recover_stalled(app, ctx)
+    for job_id in result.dead_jobs:
+        if await app.job_manager.cancel_job_by_id_async(job_id):
+            result.cancelled += 1
+    work: list[tuple[str, str, dict[str, object]]] = [
+        (u.stage, u.key, {"match_id": u.match_id, "retroactive": u.retroactive})
+        for u in result.units
+    ]
+    if result.fixtures_due and sync_fixtures:
+        work.insert(0, ("fixtures", f"fixtures:{ctx.source.name}", {"source": ctx.source.name}))
+    result.enqueued = await enqueue(app, work)
+    if result.enqueued >= ANALYZE_AFTER:
+        await asyncio.to_thread(_analyze_jobs, ctx)
+    return result
+
+
+def _analyze_jobs(ctx: Context) -> None:
+    # PROCRASTINATE.md 1: fresh planner statistics keep job fetching an index scan
+    with ctx.database.engine.connect() as connection:
+        connection.execute(sa.text("ANALYZE procrastinate_jobs"))
+        connection.commit()
