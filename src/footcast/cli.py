@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections import Counter
 from typing import Annotated
@@ -12,14 +13,14 @@ from rich.table import Table
 
 from footcast import errors
 from footcast.clock import SystemClock
-from footcast.commands import db, forecasters
+from footcast.commands import db, failures, forecasters, pipeline
 from footcast.commands.state import State, console
 from footcast.config import load_settings
 from footcast.db import audit, engine
 from footcast.db import leaderboard as board
 from footcast.db import matches as match_rows
 from footcast.domain import forecast, probabilistic
-from footcast.pipeline import predictions, settlement
+from footcast.pipeline import predictions, replay, settlement
 
 __all__ = ["app", "main"]
 
@@ -30,6 +31,11 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(forecasters.app, name="forecasters")
+app.add_typer(failures.app, name="failures")
+app.command("run")(pipeline.run)
+app.command("worker")(pipeline.worker_command)
+app.command("backfill")(pipeline.backfill)
+app.command("gaps")(pipeline.gaps)
 
 
 @app.callback()
@@ -196,40 +202,54 @@ def demo(
         str, typer.Option(help="database to (re)create for the demo")
     ] = "footcast_demo",
     seed: Annotated[int, typer.Option(help="random seed of the season")] = 7,
+    standins: Annotated[
+        int, typer.Option(min=0, help="fast deterministic stand-ins for LLM forecasters")
+    ] = 0,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0, help="worker concurrency in this process; 0: `footcast worker` processes"
+        ),
+    ] = 2,
 ) -> None:
-    """Play a small simulated season through footcast and print the leaderboard."""
-    from rich.progress import Progress
+    """Replay a simulated 380-match season through the real pipeline and print the leaderboard."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from footcast import demo as scenario
 
     state: State = ctx.obj
-    url = engine.ensure_database(engine.server_url_of(state.settings), database, drop_first=True)
+    settings = state.settings.model_copy(update=scenario.DEMO_OVERRIDES)
+    url = engine.ensure_database(engine.server_url_of(settings), database, drop_first=True)
     db = engine.connect(url)
     try:
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("playing the season", total=None)
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
+        ) as bars:
+            task = bars.add_task("replaying the season", total=1.0)
 
-            def advance(done: int, total: int) -> None:
-                progress.update(
-                    task, completed=done, total=total, description=f"round {done}/{total}"
+            def show(progress: replay.Progress) -> None:
+                bars.update(
+                    task,
+                    completed=progress.fraction,
+                    description=f"{progress.now:%Y-%m-%d %H:%M} · {progress.enqueued} jobs",
                 )
 
-            report = scenario.play(db, seed=seed, on_round=advance)
-        with db.transaction() as session:
-            live = board.leaderboard(session, competition=scenario.COMPETITION)
-            retro = board.leaderboard(
-                session, competition=scenario.COMPETITION, include_retroactive=True
+            done = asyncio.run(
+                scenario.run_season(
+                    db, settings, seed=seed, standins=standins, workers=workers, on_step=show
+                )
             )
+        with db.transaction() as session:
+            rows = board.leaderboard(session, competition=scenario.COMPETITION)
+            status = match_rows.status_counts(session)
     finally:
         db.dispose()
     console.print(f"database {engine.redact(url)}")
     console.print(
-        f"{report.matches} matches, {report.predictions} on-time predictions,"
-        f" {report.retroactive} retroactive; settlements: {dict(report.settlements)};"
-        f" corrected: {report.corrected}"
+        f"{done.steps} clock steps, {done.enqueued} jobs; matches: "
+        + ", ".join(f"{n} {s}" for s, n in sorted(status.items()))
     )
-    console.print(leaderboard_table(live, title="Leaderboard (live: on-time predictions only)"))
-    console.print(leaderboard_table(retro, title="With retroactive predictions"))
+    console.print(leaderboard_table(rows, title="Leaderboard (on-time predictions)"))
 
 
 def main() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     # where fixtures come from and which clock the workers read
     source: Literal["simulated"] = "simulated"
     sim_seed: int = 7
+    sim_start: datetime = Field(
+        default=datetime(2025, 8, 16, tzinfo=UTC),
+        description="First day of the simulated league's season.",
+    )
     clock: Literal["system", "simulated"] = Field(
         default="system",
         description="'simulated': read the replay's shared time from the database (sim_clock).",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback as tb
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,16 @@ from sqlalchemy.orm import Session
 from footcast import errors
 from footcast.db.models import Failure
 
-__all__ = ["open_failures", "record", "resolve"]
+__all__ = [
+    "Group",
+    "clear",
+    "groups",
+    "listing",
+    "open_failures",
+    "record",
+    "resolve",
+    "retry",
+]
 
 
 def record(
@@ -73,5 +83,99 @@ def resolve(session: Session, *, stage: str, keys: list[str], now: datetime) -> 
             Failure.state.in_(("open", "retrying")),
         )
         .values(state="resolved", last_seen_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _selected(stage: str | None, ids: list[int] | None) -> list[sa.ColumnElement[bool]]:
+    where: list[sa.ColumnElement[bool]] = [Failure.state.in_(("open", "retrying"))]
+    if stage is not None:
+        where.append(Failure.stage == stage)
+    if ids:
+        where.append(Failure.id.in_(ids))
+    return where
+
+
+def listing(
+    session: Session, *, stage: str | None = None, everything: bool = False, limit: int = 200
+) -> list[Failure]:
+    """Failures, newest first: open and retrying ones, or ``everything`` (resolved, cleared)."""
+    stmt = sa.select(Failure).order_by(Failure.last_seen_at.desc(), Failure.id.desc()).limit(limit)
+    if not everything:
+        stmt = stmt.where(Failure.state.in_(("open", "retrying")))
+    if stage is not None:
+        stmt = stmt.where(Failure.stage == stage)
+    return list(session.execute(stmt).scalars())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Group:
+    stage: str
+    error_class: str
+    error_code: str
+    count: int
+    terminal: int
+    first_seen: datetime
+    last_seen: datetime
+    sample_matches: list[int]
+    sample_message: str
+
+
+def groups(session: Session) -> list[Group]:
+    """Open failures grouped by stage and error class (PIPELINE.md SETTLE-01)."""
+    rows = session.execute(
+        sa.select(
+            Failure.stage,
+            Failure.error_class,
+            Failure.error_code,
+            sa.func.count(),
+            sa.func.count().filter(Failure.terminal),
+            sa.func.min(Failure.first_seen_at),
+            sa.func.max(Failure.last_seen_at),
+            sa.func.array_agg(sa.distinct(Failure.match_id)),
+            sa.func.min(Failure.message),
+        )
+        .where(Failure.state.in_(("open", "retrying")))
+        .group_by(Failure.stage, Failure.error_class, Failure.error_code)
+        .order_by(sa.func.count().desc())
+    )
+    return [
+        Group(
+            stage=stage,
+            error_class=error_class,
+            error_code=code,
+            count=int(count),
+            terminal=int(terminal),
+            first_seen=first,
+            last_seen=last,
+            sample_matches=sorted(m for m in matches if m is not None)[:5],
+            sample_message=message,
+        )
+        for stage, error_class, code, count, terminal, first, last, matches, message in rows
+    ]
+
+
+def retry(
+    session: Session, *, now: datetime, stage: str | None = None, ids: list[int] | None = None
+) -> list[Failure]:
+    """Mark the selected failures for retry (the reconciler takes their units up again) and
+    return them."""
+    found = list(
+        session.execute(
+            sa.update(Failure)
+            .where(*_selected(stage, ids))
+            .values(state="retrying", terminal=False, last_seen_at=now)
+            .returning(Failure)
+        ).scalars()
+    )
+    return found
+
+
+def clear(
+    session: Session, *, now: datetime, stage: str | None = None, ids: list[int] | None = None
+) -> int:
+    """Clear the selected failures (the rows stay, marked cleared)."""
+    result = session.execute(
+        sa.update(Failure).where(*_selected(stage, ids)).values(state="cleared", last_seen_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -7,7 +7,15 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-__all__ = ["QueueState", "busy", "dead_match_jobs", "queue_state", "unfinished"]
+__all__ = [
+    "QueueState",
+    "busy",
+    "dead_match_jobs",
+    "last_id",
+    "progress_since",
+    "queue_state",
+    "unfinished",
+]
 
 _QUEUE_STATE = sa.text(
     """
@@ -73,3 +81,23 @@ def busy(session: Session, key: str) -> bool:
             {"key": key},
         ).scalar_one()
     )
+
+
+def last_id(session: Session) -> int:
+    return int(
+        session.execute(sa.text("SELECT coalesce(max(id), 0) FROM procrastinate_jobs")).scalar_one()
+    )
+
+
+def progress_since(session: Session, after_id: int) -> dict[str, tuple[int, int]]:
+    """Per task: (finished, all) jobs with an id above ``after_id``."""
+    rows = session.execute(
+        sa.text(
+            """
+            SELECT task_name, count(*) FILTER (WHERE status NOT IN ('todo', 'doing')), count(*)
+            FROM procrastinate_jobs WHERE id > :after GROUP BY task_name
+            """
+        ),
+        {"after": after_id},
+    )
+    return {task: (int(done), int(total)) for task, done, total in rows}

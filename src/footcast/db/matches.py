@@ -14,9 +14,11 @@ from footcast.db.models import Competition, Match, Season, Team
 from footcast.sources.base import Fixture
 
 __all__ = [
-    "get_match",
     "apply_live_state",
+    "deadlines",
+    "get_match",
     "record_result",
+    "status_counts",
     "sync_fixtures",
     "upsert_competition",
     "upsert_match",
@@ -211,3 +213,15 @@ def apply_live_state(session: Session, match_id: int, fixture: Fixture, *, now: 
             updated_at=now,
         )
     )
+
+
+def deadlines(session: Session, match_ids: list[int]) -> dict[int, datetime]:
+    rows = session.execute(
+        sa.select(Match.id, Match.prediction_deadline).where(Match.id.in_(match_ids))
+    ).tuples()
+    return dict(rows.all())
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    rows = session.execute(sa.select(Match.status, sa.func.count()).group_by(Match.status))
+    return {status: int(n) for status, n in rows}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -19,11 +20,13 @@ import sqlalchemy as sa
 from procrastinate import App, exceptions
 from procrastinate.jobs import Job
 
-from footcast.db import jobs, stages
+from footcast import errors
+from footcast.db import jobs, matches, stages
 from footcast.db import reconcile as plan_sql
+from footcast.db.models import Failure
 from footcast.pipeline.context import Context
 
-__all__ = ["Plan", "enqueue", "plan", "reconcile", "recover_stalled"]
+__all__ = ["Plan", "drain", "enqueue", "plan", "reconcile", "recover_stalled", "requeue"]
 
 log = logging.getLogger(__name__)
 
@@ -174,3 +177,44 @@ def _analyze_jobs(ctx: Context) -> None:
     with ctx.database.engine.connect() as connection:
         connection.execute(sa.text("ANALYZE procrastinate_jobs"))
         connection.commit()
+
+
+async def drain(ctx: Context, app: App, *, timeout: float, poll: float) -> int:
+    """Wait until no job is waiting or running (retries included); re-queue the jobs of dead
+    workers meanwhile. Returns how many were re-queued."""
+    started = last_recovery = time.monotonic()
+    recovered = 0
+    while True:
+        with ctx.database.transaction() as session:
+            if jobs.unfinished(session) == 0:
+                return recovered
+        now = time.monotonic()
+        if now - started > timeout:
+            raise errors.PipelineError(
+                f"the queue did not drain within {timeout:.0f} s at simulated"
+                f" {ctx.clock.now().isoformat()}: is a worker running?"
+            )
+        if now - last_recovery >= 1.0:
+            recovered += await recover_stalled(app, ctx)
+            last_recovery = now
+        await asyncio.sleep(poll)
+
+
+async def requeue(ctx: Context, app: App, failed: list[Failure]) -> int:
+    """Enqueue the units of failures an operator retries, with fresh data from the database (a
+    job reads everything when it runs). One job per unit: retrying twice enqueues once."""
+    now = await asyncio.to_thread(ctx.clock.now)
+    match_ids = sorted({f.match_id for f in failed if f.match_id is not None})
+    with ctx.database.transaction() as session:
+        deadlines = matches.deadlines(session, match_ids)
+    work: dict[str, tuple[str, str, dict[str, object]]] = {}
+    for failure in failed:
+        if failure.stage == "fixtures":
+            key = f"fixtures:{ctx.source.name}"
+            work[key] = ("fixtures", key, {"source": ctx.source.name})
+        elif failure.match_id is not None and failure.stage in plan_sql.KEY_PREFIX:
+            key = f"{plan_sql.KEY_PREFIX[failure.stage]}:{failure.match_id}"
+            late = now >= deadlines.get(failure.match_id, now)
+            kwargs: dict[str, object] = {"match_id": failure.match_id, "retroactive": late}
+            work[key] = (failure.stage, key, kwargs)
+    return await enqueue(app, list(work.values()))

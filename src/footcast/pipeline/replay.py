@@ -11,21 +11,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from procrastinate import App
 
-from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.db import clock as shared_clock
-from footcast.db import jobs, stages
 from footcast.db import reconcile as plan_sql
+from footcast.db import stages
 from footcast.pipeline import queue
 from footcast.pipeline.context import Context
-from footcast.pipeline.reconcile import reconcile, recover_stalled
+from footcast.pipeline.reconcile import drain, reconcile
 
 __all__ = ["Progress", "replay"]
 
@@ -34,30 +32,17 @@ log = logging.getLogger(__name__)
 
 @dataclass(kw_only=True)
 class Progress:
+    start: datetime
+    until: datetime
     now: datetime
     steps: int = 0
+
+    @property
+    def fraction(self) -> float:
+        return (self.now - self.start) / (self.until - self.start)
+
     enqueued: int = 0
     recovered: int = 0
-
-
-async def _drain(ctx: Context, app: App, *, timeout: float, poll: float) -> int:
-    """Wait until no job is waiting or running; re-queue stalled jobs meanwhile."""
-    started = last_recovery = time.monotonic()
-    recovered = 0
-    while True:
-        with ctx.database.transaction() as session:
-            if jobs.unfinished(session) == 0:
-                return recovered
-        now = time.monotonic()
-        if now - started > timeout:
-            raise errors.PipelineError(
-                f"the queue did not drain within {timeout:.0f} s at simulated"
-                f" {ctx.clock.now().isoformat()}: is a worker running?"
-            )
-        if now - last_recovery >= 1.0:
-            recovered += await recover_stalled(app, ctx)
-            last_recovery = now
-        await asyncio.sleep(poll)
 
 
 def _next_time(ctx: Context, now: datetime) -> datetime | None:
@@ -88,7 +73,7 @@ async def replay(
     ``workers``: concurrency of a worker run inside this process; 0 when worker processes run
     elsewhere (they read the time this driver publishes: ``FOOTCAST_CLOCK=simulated``).
     """
-    progress = Progress(now=clock.now())
+    progress = Progress(start=clock.now(), until=until, now=clock.now())
     worker: asyncio.Task[None] | None = None
     if workers:
         options = queue.worker_options(ctx, ctx.settings, concurrency=workers)
@@ -99,10 +84,10 @@ async def replay(
             now = clock.now()
             shared_clock.set_simulated_time(ctx.database, now)
             while True:
-                plan = await reconcile(ctx, app, recover=False)  # _drain recovers
+                plan = await reconcile(ctx, app, recover=False)  # drain() recovers
                 progress.enqueued += plan.enqueued
                 progress.recovered += plan.recovered
-                progress.recovered += await _drain(ctx, app, timeout=drain_timeout, poll=0.005)
+                progress.recovered += await drain(ctx, app, timeout=drain_timeout, poll=0.005)
                 if worker is not None and worker.done():
                     worker.result()  # surface the in-process worker's crash
                 if plan.enqueued == 0:

@@ -1,0 +1,193 @@
+"""`footcast run`, `worker`, `backfill` and `gaps`: running the pipeline and finding its holes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Annotated, TypeVar
+
+import typer
+from procrastinate import App
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+from sqlalchemy.engine import URL
+
+from footcast.commands.state import State, console
+from footcast.db import audit, engine
+from footcast.db import reconcile as plan_sql
+from footcast.pipeline import backfill as backfill_run
+from footcast.pipeline import queue, worker
+from footcast.pipeline.context import Context
+from footcast.pipeline.reconcile import Plan
+
+__all__ = ["backfill", "gaps", "run", "with_app", "worker_command"]
+
+T = TypeVar("T")
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)
+
+
+def _context(state: State, *, migrate: bool = True) -> Context:
+    database = state.database if migrate else worker.open_migrated(_url(state))
+    return worker.build_context(database, state.settings, actor=state.actor)
+
+
+def _url(state: State) -> URL:
+    return engine.database_url_of(state.settings)
+
+
+def with_app(ctx: Context, work: Callable[[App], Awaitable[T]]) -> T:
+    """Run ``work`` with an open Procrastinate app on the context's database."""
+
+    async def go() -> T:
+        app = queue.make_app(ctx.database.url, ctx.settings, periodic=False)
+        async with app.open_async():
+            return await work(app)
+
+    return asyncio.run(go())
+
+
+def worker_command(
+    ctx: typer.Context,
+    concurrency: Annotated[int, typer.Option(min=1, help="jobs run at once")] = 2,
+) -> None:
+    """Work queued jobs until stopped; run as many as you like, on any machines."""
+    _logging()
+    context = _context(ctx.obj, migrate=False)
+    asyncio.run(worker.run(context, concurrency=concurrency, schedule=False))
+
+
+def run(
+    ctx: typer.Context,
+    concurrency: Annotated[int, typer.Option(min=1, help="jobs run at once")] = 2,
+) -> None:
+    """Scheduler and worker in one process (a small install): reconcile on start and every
+    10 s, and work the jobs."""
+    _logging()
+    context = _context(ctx.obj)
+    asyncio.run(worker.run(context, concurrency=concurrency, schedule=True))
+
+
+def _plan_table(plan: Plan, title: str) -> Table:
+    table = Table("stage", "missing units", "matches (first 8)", title=title)
+    by_stage: dict[str, list[int]] = {}
+    for unit in plan.units:
+        by_stage.setdefault(unit.stage, []).append(unit.match_id)
+    for stage, ids in sorted(by_stage.items()):
+        table.add_row(stage, str(len(ids)), ", ".join(map(str, ids[:8])))
+    if plan.fixtures_due:
+        table.add_row("fixtures", "1", "(sync due)")
+    return table
+
+
+def backfill(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(min=1, help="reconcile matches of the last N days")],
+    retroactive: Annotated[
+        bool, typer.Option(help="also analyse and predict matches past their deadline")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option(help="show the plan, change nothing")] = False,
+    workers: Annotated[
+        int, typer.Option(min=0, help="worker concurrency in this process; 0: use running workers")
+    ] = 2,
+) -> None:
+    """Fill every gap of the last N days: catch-up, settlement, and with --retroactive,
+    point-in-time predictions for matches already played."""
+    state: State = ctx.obj
+    context = _context(state)
+    with Progress(
+        TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        def show(progress: dict[str, tuple[int, int]]) -> None:
+            for stage, (done, total) in sorted(progress.items()):
+                if stage not in tasks:
+                    tasks[stage] = bars.add_task(stage, total=total)
+                bars.update(tasks[stage], completed=done, total=total)
+
+        result = with_app(
+            context,
+            lambda app: backfill_run.backfill(
+                context,
+                app,
+                days=days,
+                retroactive=retroactive,
+                dry_run=dry_run,
+                workers=workers,
+                on_progress=show,
+            ),
+        )
+    console.print(_plan_table(result.plan, f"missing when the backfill started ({days} days)"))
+    if result.totals is None:
+        console.print("dry run: nothing was changed")
+        return
+    totals = result.totals
+    summary = Table("", "count", title="Backfill summary")
+    summary.add_row("matches predicted", str(totals.matches_predicted))
+    summary.add_row("predictions made", str(totals.predictions))
+    summary.add_row("  of them retroactive", str(totals.retroactive))
+    summary.add_row(
+        "settlements written", f"{totals.settlements} ({totals.matches_settled} matches)"
+    )
+    summary.add_row("skipped", str(len(totals.skipped)))
+    summary.add_row("failed", str(len(totals.failed)))
+    console.print(summary)
+    if totals.skipped:
+        skipped = Table("match", "stage", "reason", title="Skipped")
+        for match_id, stage, reason in totals.skipped:
+            skipped.add_row(str(match_id), stage, reason)
+        console.print(skipped)
+    if totals.failed:
+        failed = Table("unit", "code", "terminal", "reason", title="Failed")
+        for key, code, message, terminal in totals.failed:
+            failed.add_row(key, code, "yes" if terminal else "retrying", message)
+        console.print(failed)
+    with state.database.transaction() as session:
+        audit.record(
+            session,
+            actor=state.actor,
+            action="backfill",
+            target=f"days:{days}",
+            now=context.clock.now(),
+            details={
+                "retroactive": retroactive,
+                "predictions": totals.predictions,
+                "settlements": totals.settlements,
+                "failed": len(totals.failed),
+            },
+        )
+
+
+def gaps(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option(min=1, help="look back N days")] = 7,
+) -> None:
+    """(match, forecaster) pairs with neither a prediction nor a terminal failure, and the work
+    that is due now but missing."""
+    state: State = ctx.obj
+    context = _context(state)
+    now = context.clock.now()
+    with state.database.transaction() as session:
+        found = plan_sql.gaps(session, since=now - timedelta(days=days), now=now)
+    from footcast.pipeline.reconcile import plan
+
+    due = plan(context, now=now, since=now - timedelta(days=days))
+    table = Table("match", "kickoff", "status", "missing", "forecasters", title="Prediction gaps")
+    by_match: dict[int, list[plan_sql.Gap]] = {}
+    for gap in found:
+        by_match.setdefault(gap.match_id, []).append(gap)
+    for match_id, rows in by_match.items():
+        names = ", ".join(g.forecaster for g in rows[:6]) + (" ..." if len(rows) > 6 else "")
+        table.add_row(
+            str(match_id), rows[0].kickoff.isoformat(), rows[0].status, str(len(rows)), names
+        )
+    console.print(table)
+    console.print(f"{len(found)} gap(s) in {len(by_match)} match(es); fill them with"
+                  f" `footcast backfill --days {days} --retroactive`")  # fmt: skip
+    console.print(_plan_table(due, "work due now and not queued"))

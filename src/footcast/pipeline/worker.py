@@ -1,0 +1,96 @@
+"""Running workers: ``footcast worker`` (jobs only) and ``footcast run`` (jobs and the scheduler).
+
+A worker survives the database going away: it waits and reconnects, and its unfinished jobs are
+re-queued by the stalled-job recovery (heartbeats), so nothing is lost and nothing runs twice at
+once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import psycopg
+from procrastinate import exceptions
+from sqlalchemy.engine import URL
+
+from footcast import errors
+from footcast.clock import Clock, SystemClock
+from footcast.config import Settings
+from footcast.db import Database, connect, migrate
+from footcast.db.clock import DatabaseClock
+from footcast.pipeline import queue
+from footcast.pipeline.context import Context
+from footcast.pipeline.reconcile import reconcile
+from footcast.sources.base import Source
+from footcast.sources.simulated import SimulatedLeague
+
+__all__ = ["build_context", "make_source", "open_migrated", "run"]
+
+log = logging.getLogger(__name__)
+
+RECONNECT_SECONDS = 1.0
+
+
+def make_source(settings: Settings) -> Source:
+    """The configured fixture source."""
+    return SimulatedLeague(settings.sim_seed, start=settings.sim_start)
+
+
+def build_context(
+    database: Database,
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    source: Source | None = None,
+    actor: str = "worker",
+) -> Context:
+    if clock is None:
+        clock = DatabaseClock(database) if settings.clock == "simulated" else SystemClock()
+    return Context(
+        database=database,
+        clock=clock,
+        source=source or make_source(settings),
+        settings=settings,
+        actor=actor,
+    )
+
+
+def open_migrated(url: URL) -> Database:
+    """Open a database that must already have the newest schema (workers never migrate).
+
+    Raises:
+        SchemaMissing: it has no footcast schema or an older one.
+    """
+    database = connect(url, upgrade=False)
+    with database.engine.connect() as connection:
+        current = migrate.current_revision(connection)
+    if current != migrate.head_revision():
+        database.dispose()
+        raise errors.SchemaMissing(
+            f"database {url.render_as_string(hide_password=True)} is at schema revision"
+            f" {current or 'none'}, footcast needs {migrate.head_revision()}: run"
+            " `footcast db upgrade` first",
+            revision=current,
+        )
+    return database
+
+
+async def run(ctx: Context, *, concurrency: int, schedule: bool) -> None:
+    """Work jobs until stopped (SIGINT/SIGTERM); with ``schedule``, also reconcile on start and
+    every 10 s. Reconnects after losing the database."""
+    settings = ctx.settings
+    while True:
+        app = queue.make_app(ctx.database.url, settings, periodic=schedule)
+        try:
+            async with app.open_async():
+                if schedule:
+                    plan = await reconcile(ctx, app)
+                    log.info("reconciled on start: %s", plan.summary())
+                await app.run_worker_async(
+                    **queue.worker_options(ctx, settings, concurrency=concurrency)
+                )
+            return
+        except (exceptions.ConnectorException, psycopg.OperationalError, OSError) as exc:
+            log.warning("lost the database (%s); reconnecting in %.0f s", exc, RECONNECT_SECONDS)
+            await asyncio.sleep(RECONNECT_SECONDS)
