@@ -218,7 +218,7 @@ def demo(
     from footcast import demo as scenario
 
     state: State = ctx.obj
-    settings = state.settings.model_copy(update=scenario.DEMO_OVERRIDES)
+    settings = state.settings.model_copy(update={**scenario.DEMO_OVERRIDES, "sim_seed": seed})
     url = engine.ensure_database(engine.server_url_of(settings), database, drop_first=True)
     db = engine.connect(url)
     try:
@@ -235,9 +235,7 @@ def demo(
                 )
 
             done = asyncio.run(
-                scenario.run_season(
-                    db, settings, seed=seed, standins=standins, workers=workers, on_step=show
-                )
+                scenario.run_season(db, settings, standins=standins, workers=workers, on_step=show)
             )
         with db.transaction() as session:
             rows = board.leaderboard(session, competition=scenario.COMPETITION)

@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     # where fixtures come from and which clock the workers read
     source: Literal["simulated"] = "simulated"
     sim_seed: int = 7
+    sim_teams: int = Field(default=20, ge=4, description="Teams of the simulated league (even).")
     sim_start: datetime = Field(
         default=datetime(2025, 8, 16, tzinfo=UTC),
         description="First day of the simulated league's season.",

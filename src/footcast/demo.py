@@ -16,7 +16,7 @@ from footcast.config import Settings
 from footcast.db import Database
 from footcast.db import forecasters as forecaster_rows
 from footcast.forecasters.builtin import BUILTIN
-from footcast.pipeline import queue, replay
+from footcast.pipeline import queue, replay, worker
 from footcast.pipeline.context import Context
 from footcast.sources.simulated import SimulatedLeague
 
@@ -71,14 +71,15 @@ async def run_season(
     database: Database,
     settings: Settings,
     *,
-    seed: int,
     standins: int = 0,
     workers: int = 1,
     on_step: Callable[[replay.Progress], None] = lambda progress: None,
 ) -> replay.Progress:
-    """Replay one simulated season from three days before its first kickoff to the day after
-    its last; ``workers=0`` leaves the jobs to worker processes started elsewhere."""
-    league = SimulatedLeague(seed)
+    """Replay one simulated season (``settings.sim_*``) from three days before its first
+    kickoff to the day after its last; ``workers=0`` leaves the jobs to worker processes
+    started elsewhere."""
+    league = worker.make_source(settings)
+    assert isinstance(league, SimulatedLeague)
     clock = SimulatedClock(league.first_kickoff - timedelta(days=3))
     register_forecasters(database, active_from=clock.now() - timedelta(days=1), standins=standins)
     ctx = Context(database=database, clock=clock, source=league, settings=settings, actor="demo")

@@ -151,9 +151,7 @@ def sync_fixtures(
         .values([{"name": n} for n in names])
         .on_conflict_do_nothing(index_elements=[Team.name])
     )
-    teams = dict(
-        session.execute(sa.select(Team.name, Team.id).where(Team.name.in_(names))).tuples().all()
-    )
+    teams = dict(session.execute(sa.select(Team.name, Team.id).where(Team.name.in_(names))).all())
     rows = [
         {
             "source": source,
@@ -190,9 +188,7 @@ def sync_fixtures(
             sa.select(Match.external_id, Match.id).where(
                 Match.source == source, Match.external_id.in_([f.external_id for f in fixtures])
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
 
 
@@ -218,8 +214,8 @@ def apply_live_state(session: Session, match_id: int, fixture: Fixture, *, now: 
 def deadlines(session: Session, match_ids: list[int]) -> dict[int, datetime]:
     rows = session.execute(
         sa.select(Match.id, Match.prediction_deadline).where(Match.id.in_(match_ids))
-    ).tuples()
-    return dict(rows.all())
+    ).all()
+    return {match_id: deadline for match_id, deadline in rows}
 
 
 def status_counts(session: Session) -> dict[str, int]:

@@ -59,12 +59,12 @@ def totals_since(session: Session, since: Mark) -> Totals:
         sa.select(StageSkip.match_id, StageSkip.stage, StageSkip.reason)
         .where(StageSkip.at >= since.skip_at)
         .order_by(StageSkip.match_id)
-    ).tuples()
+    ).all()
     failed = session.execute(
         sa.select(Failure.key, Failure.error_code, Failure.message, Failure.terminal)
         .where(Failure.last_seen_at >= since.failure_at, Failure.state == "open")
         .order_by(Failure.key)
-    ).tuples()
+    ).all()
     return Totals(
         predictions=int(predictions),
         retroactive=int(retroactive),

@@ -121,9 +121,7 @@ def lineups_of(session: Session, match: Match) -> Lineups | None:
             sa.select(Lineup.team_id, Lineup.starting).where(
                 Lineup.match_id == match.id, Lineup.available
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     home, away = rows.get(match.home_team_id), rows.get(match.away_team_id)
     if home is None or away is None:

@@ -37,6 +37,6 @@ def builtin(model_id: str) -> Forecaster:
     return entry[1]()
 
 
-def standin(name: str) -> Forecaster:
-    """A deterministic LLM stand-in called ``name``."""
-    return standin_module.StandInForecaster(name)
+def standin(name: str, *, latency: float = 0.0) -> Forecaster:
+    """A deterministic LLM stand-in called ``name``, answering after ``latency`` seconds."""
+    return standin_module.StandInForecaster(name, latency=latency)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from collections.abc import Callable
 
 from footcast.domain import probabilistic
 from footcast.domain.analysis import Snapshot
@@ -14,13 +16,20 @@ __all__ = ["StandInForecaster"]
 class StandInForecaster:
     """Derives a score in 0..4 each and probabilities from sha256 of (name, match id) alone.
 
-    The score's tendency always gets the largest probability.
+    The score's tendency always gets the largest probability. ``latency`` (seconds) makes each
+    answer take that long, like a remote model; tests use it to kill a worker mid-job.
     """
 
-    def __init__(self, name: str) -> None:
+    def __init__(
+        self, name: str, *, latency: float = 0.0, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.name = name
+        self.latency = latency
+        self._sleep = sleep
 
     def predict(self, snapshot: Snapshot) -> Forecast:
+        if self.latency:
+            self._sleep(self.latency)
         digest = hashlib.sha256(f"{self.name}\x00{snapshot.match_id}".encode()).digest()
         home_goals, away_goals = digest[0] % 5, digest[1] % 5
         weights = [1.0 + digest[2] / 255, 0.6 + digest[3] / 255, 1.0 + digest[4] / 255]

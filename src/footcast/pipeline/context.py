@@ -39,7 +39,11 @@ class Forecasters:
         if provider == "builtin" and model_id:
             return builtin.builtin(model_id)
         if provider == "standin":
-            return builtin.standin(name)
+            # model id "latency:<ms>" makes the stand-in as slow as a remote model
+            latency = 0.0
+            if model_id and model_id.startswith("latency:"):
+                latency = int(model_id.removeprefix("latency:")) / 1000
+            return builtin.standin(name, latency=latency)
         raise errors.ForecasterError(
             f"forecaster {name!r}: no implementation for provider {provider!r}"
             f" (model {model_id!r}); known providers: builtin, standin",

@@ -15,19 +15,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from procrastinate import App
+from procrastinate import App, exceptions
 
 from footcast.clock import SimulatedClock
 from footcast.db import clock as shared_clock
 from footcast.db import reconcile as plan_sql
 from footcast.db import stages
-from footcast.pipeline import queue
+from footcast.pipeline import queue, retry
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import drain, reconcile
 
 __all__ = ["Progress", "replay"]
 
 log = logging.getLogger(__name__)
+
+RETRY_SECONDS = 1.0
 
 
 @dataclass(kw_only=True)
@@ -58,6 +60,36 @@ def _next_time(ctx: Context, now: datetime) -> datetime | None:
     return min(candidates) if candidates else None
 
 
+class _Worker:
+    """A worker run inside the driver's process, started again if it dies with the database."""
+
+    def __init__(self, ctx: Context, app: App, concurrency: int) -> None:
+        self._options = queue.worker_options(ctx, ctx.settings, concurrency=concurrency)
+        self._options["install_signal_handlers"] = False
+        self._app = app
+        self._task: asyncio.Task[None] | None = None
+
+    def ensure_running(self) -> None:
+        if self._task is not None and self._task.done():
+            error = self._task.exception()
+            if error is not None and not retry.is_retryable(error):
+                raise error
+            log.warning("in-process worker stopped (%s); starting it again", error)
+            self._task = None
+        if self._task is None:
+            self._task = asyncio.create_task(self._app.run_worker_async(**self._options))
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+
+
+def _lost_database(exc: BaseException) -> bool:
+    return retry.is_retryable(exc) or isinstance(exc, exceptions.ConnectorException)
+
+
 async def replay(
     ctx: Context,
     app: App,
@@ -71,27 +103,22 @@ async def replay(
     """Run the pipeline from the clock's time to ``until``.
 
     ``workers``: concurrency of a worker run inside this process; 0 when worker processes run
-    elsewhere (they read the time this driver publishes: ``FOOTCAST_CLOCK=simulated``).
+    elsewhere (they read the time this driver publishes: ``FOOTCAST_CLOCK=simulated``). When the
+    database goes away, the driver waits for it and repeats the step.
     """
     progress = Progress(start=clock.now(), until=until, now=clock.now())
-    worker: asyncio.Task[None] | None = None
-    if workers:
-        options = queue.worker_options(ctx, ctx.settings, concurrency=workers)
-        options["install_signal_handlers"] = False
-        worker = asyncio.create_task(app.run_worker_async(**options))
+    worker = _Worker(ctx, app, workers) if workers else None
     try:
         while True:
             now = clock.now()
-            shared_clock.set_simulated_time(ctx.database, now)
-            while True:
-                plan = await reconcile(ctx, app, recover=False)  # drain() recovers
-                progress.enqueued += plan.enqueued
-                progress.recovered += plan.recovered
-                progress.recovered += await drain(ctx, app, timeout=drain_timeout, poll=0.005)
-                if worker is not None and worker.done():
-                    worker.result()  # surface the in-process worker's crash
-                if plan.enqueued == 0:
-                    break
+            try:
+                await _step(ctx, app, now, progress, worker, drain_timeout)
+            except Exception as exc:
+                if not _lost_database(exc):
+                    raise
+                log.warning("database lost at %s (%s); retrying the step", now.isoformat(), exc)
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
             progress.steps += 1
             progress.now = now
             on_step(progress)
@@ -101,6 +128,26 @@ async def replay(
             clock.set(upcoming)
     finally:
         if worker is not None:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+            await worker.stop()
+
+
+async def _step(
+    ctx: Context,
+    app: App,
+    now: datetime,
+    progress: Progress,
+    worker: _Worker | None,
+    drain_timeout: float,
+) -> None:
+    """Everything due at ``now``: reconcile and drain until nothing new is enqueued."""
+    if worker is not None:
+        worker.ensure_running()
+    shared_clock.set_simulated_time(ctx.database, now)
+    while True:
+        plan = await reconcile(ctx, app, recover=False)  # drain() recovers
+        progress.enqueued += plan.enqueued
+        progress.recovered += await drain(ctx, app, timeout=drain_timeout, poll=0.005)
+        if worker is not None:
+            worker.ensure_running()
+        if plan.enqueued == 0:
+            return

@@ -34,7 +34,7 @@ RECONNECT_SECONDS = 1.0
 
 def make_source(settings: Settings) -> Source:
     """The configured fixture source."""
-    return SimulatedLeague(settings.sim_seed, start=settings.sim_start)
+    return SimulatedLeague(settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams)
 
 
 def build_context(

@@ -167,6 +167,16 @@ class SimulatedLeague:
         home, away = (tuple(rng.sample(self._squads[t], 11)) for t in (m.home, m.away))
         return analysis.Lineups(home=home, away=away)
 
+    def postponed(self) -> dict[str, tuple[datetime, datetime]]:
+        """Postponed matches: external id -> (original kickoff, kickoff played at)."""
+        return {
+            m.external_id: (m.original, m.kickoff) for m in self._all if m.postponed_at is not None
+        }
+
+    def corrected(self) -> list[str]:
+        """External ids of matches whose final score is corrected after the whistle."""
+        return [m.external_id for m in self._all if m.corrected_at is not None]
+
     def truth(self, external_id: str) -> tuple[int, int]:
         """The final 90-minute score, corrected if it ever is (for tests; it knows the future)."""
         m = self._get(external_id)

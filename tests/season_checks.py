@@ -1,0 +1,133 @@
+"""Checks of a replayed season, computed straight from the tables and independently of footcast's
+scoring code: coverage, duplicates, double settlements, and points recomputed from scratch."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from fractions import Fraction
+
+import sqlalchemy as sa
+
+from footcast.db import Database
+
+__all__ = ["recomputed_points", "season_problems"]
+
+
+def _tendency(home: int, away: int) -> str:
+    return "H" if home > away else "D" if home == away else "A"
+
+
+def _quota(n: int, t: int, low: int = 2, high: int = 6) -> int:
+    if t == 0:
+        return high
+    exact = Fraction(high * n, 10 * t) - Fraction(high, 10) + low
+    return min(max(math.floor(exact + Fraction(1, 2)), low), high)
+
+
+def recomputed_points(database: Database) -> dict[int, int]:
+    """quota-v1 points per prediction id, from the stored predictions and final scores only."""
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                """
+                SELECT p.id, p.match_id, p.home_goals, p.away_goals, p.retroactive,
+                       m.home_goals, m.away_goals
+                FROM predictions p JOIN matches m ON m.id = p.match_id
+                WHERE m.status = 'finished'
+                """
+            )
+        ).all()
+    by_match: dict[int, list[tuple[int, int, int, bool, int, int]]] = defaultdict(list)
+    for pid, match_id, ph, pa, retro, mh, ma in rows:
+        by_match[match_id].append((pid, ph, pa, retro, mh, ma))
+    points: dict[int, int] = {}
+    for predictions in by_match.values():
+        frozen = [p for p in predictions if not p[3]] or predictions
+        counts = {"H": 0, "D": 0, "A": 0}
+        for _, ph, pa, *_ in frozen:
+            counts[_tendency(ph, pa)] += 1
+        n = len(frozen)
+        for pid, ph, pa, _, mh, ma in predictions:
+            actual = _tendency(mh, ma)
+            if _tendency(ph, pa) != actual:
+                points[pid] = 0
+                continue
+            value = _quota(n, counts[actual])
+            value += 1 if ph - pa == mh - ma else 0
+            value += 3 if (ph, pa) == (mh, ma) else 0
+            points[pid] = value
+    return points
+
+
+def _scalar_list(database: Database, sql: str) -> list[tuple[object, ...]]:
+    with database.engine.connect() as connection:
+        return [tuple(r) for r in connection.execute(sa.text(sql))]
+
+
+def season_problems(database: Database) -> list[str]:
+    """Everything wrong with a finished replay; empty when it is whole."""
+    problems: list[str] = []
+    unfinished = _scalar_list(
+        database, "SELECT id, status FROM matches WHERE status <> 'finished' ORDER BY id"
+    )
+    if unfinished:
+        problems.append(f"matches not finished: {unfinished[:5]}")
+    uncovered = _scalar_list(
+        database,
+        """
+        SELECT m.id, f.name FROM matches m CROSS JOIN forecasters f
+        WHERE f.active_from <= m.prediction_deadline
+          AND (f.active_until IS NULL OR f.active_until > m.prediction_deadline)
+          AND NOT EXISTS (SELECT 1 FROM predictions p
+                          WHERE p.match_id = m.id AND p.forecaster_id = f.id)
+          AND NOT EXISTS (SELECT 1 FROM failures x WHERE x.stage = 'predictions'
+                          AND x.key = 'predict:' || m.id || ':' || f.name AND x.terminal)
+        """,
+    )
+    if uncovered:
+        problems.append(f"{len(uncovered)} (match, forecaster) pairs neither predicted nor failed:"
+                        f" {uncovered[:5]}")  # fmt: skip
+    duplicates = _scalar_list(
+        database,
+        "SELECT match_id, forecaster_id FROM predictions GROUP BY 1, 2 HAVING count(*) > 1",
+    )
+    if duplicates:
+        problems.append(f"duplicate predictions: {duplicates[:5]}")
+    double = _scalar_list(
+        database,
+        """
+        SELECT m.id, count(s.id) FILTER (WHERE s.superseded_at IS NULL)
+        FROM matches m LEFT JOIN settlements s ON s.match_id = m.id
+        WHERE EXISTS (SELECT 1 FROM predictions p WHERE p.match_id = m.id)
+        GROUP BY m.id HAVING count(s.id) FILTER (WHERE s.superseded_at IS NULL) <> 1
+        """,
+    )
+    if double:
+        problems.append(f"matches without exactly one current settlement: {double[:5]}")
+    stale = _scalar_list(
+        database,
+        """
+        SELECT s.match_id FROM settlements s JOIN matches m ON m.id = s.match_id
+        WHERE s.superseded_at IS NULL
+          AND (s.home_goals, s.away_goals) <> (m.home_goals, m.away_goals)
+        """,
+    )
+    if stale:
+        problems.append(f"current settlements with a score other than the match's: {stale[:5]}")
+    stored = dict(
+        _scalar_list(  # type: ignore[arg-type]
+            database,
+            """
+            SELECT ss.prediction_id, ss.points FROM settlement_scores ss
+            JOIN settlements s ON s.id = ss.settlement_id WHERE s.superseded_at IS NULL
+            """,
+        )
+    )
+    expected = recomputed_points(database)
+    if stored != expected:
+        wrong = [
+            (pid, stored.get(pid), pts) for pid, pts in expected.items() if stored.get(pid) != pts
+        ]
+        problems.append(f"{len(wrong)} stored points differ from the recomputation: {wrong[:5]}")
+    return problems
