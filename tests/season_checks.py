@@ -115,7 +115,7 @@ def season_problems(database: Database) -> list[str]:
     )
     if stale:
         problems.append(f"current settlements with a score other than the match's: {stale[:5]}")
-    stored = dict(
+    stored: dict[object, object] = dict(
         _scalar_list(  # type: ignore[arg-type]
             database,
             """
