@@ -128,6 +128,10 @@ _MISSING_WORK = sa.text(
       UNION ALL
         SELECT 'settlement', m.id, false, m.kickoff_at FROM m
         WHERE m.status = 'finished' AND m.home_goals IS NOT NULL AND {_UNSETTLED}
+          -- predictions being made for it are waited for: settle once, not twice
+          AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
+                          WHERE (j.queueing_lock = 'predict:' || m.id AND j.status = 'todo')
+                             OR (j.lock = 'predict:' || m.id AND j.status = 'doing'))
     )
     , keyed AS (
         SELECT c.*, k.prefix || ':' || c.id AS key FROM candidates c
