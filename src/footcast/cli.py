@@ -205,6 +205,9 @@ def demo(
     standins: Annotated[
         int, typer.Option(min=0, help="fast deterministic stand-ins for LLM forecasters")
     ] = 0,
+    standin_latency: Annotated[
+        int, typer.Option(min=0, help="milliseconds each stand-in takes to answer")
+    ] = 0,
     workers: Annotated[
         int,
         typer.Option(

@@ -40,9 +40,11 @@ DEMO_OVERRIDES: dict[str, object] = {
 }
 
 
-def register_forecasters(database: Database, *, active_from: datetime, standins: int = 0) -> int:
-    """The built-in statistical and naive forecasters, plus ``standins`` fast deterministic
-    stand-ins for LLMs (``standin-01``...). Returns how many exist."""
+def register_forecasters(
+    database: Database, *, active_from: datetime, standins: int = 0, latency_ms: int = 0
+) -> int:
+    """The built-in statistical and naive forecasters, plus ``standins`` deterministic stand-ins
+    for LLMs (``standin-01``...) answering after ``latency_ms``. Returns how many exist."""
     with database.transaction() as session:
         for model_id, (kind, _) in BUILTIN.items():
             forecaster_rows.upsert_forecaster(
@@ -62,7 +64,7 @@ def register_forecasters(database: Database, *, active_from: datetime, standins:
                 kind="llm",
                 active_from=active_from,
                 provider="standin",
-                model_id=name,
+                model_id=f"latency:{latency_ms}" if latency_ms else name,
             )
     return len(BUILTIN) + standins
 
@@ -72,6 +74,7 @@ async def run_season(
     settings: Settings,
     *,
     standins: int = 0,
+    latency_ms: int = 0,
     workers: int = 1,
     on_step: Callable[[replay.Progress], None] = lambda progress: None,
 ) -> replay.Progress:
@@ -81,7 +84,12 @@ async def run_season(
     league = worker.make_source(settings)
     assert isinstance(league, SimulatedLeague)
     clock = SimulatedClock(league.first_kickoff - timedelta(days=3))
-    register_forecasters(database, active_from=clock.now() - timedelta(days=1), standins=standins)
+    register_forecasters(
+        database,
+        active_from=clock.now() - timedelta(days=1),
+        standins=standins,
+        latency_ms=latency_ms,
+    )
     ctx = Context(database=database, clock=clock, source=league, settings=settings, actor="demo")
     app = queue.make_app(database.url, settings, periodic=False)
     async with app.open_async():

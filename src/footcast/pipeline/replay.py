@@ -84,6 +84,7 @@ class _Worker:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
+            self._task = None
 
 
 def _lost_database(exc: BaseException) -> bool:
@@ -117,6 +118,10 @@ async def replay(
                 if not _lost_database(exc):
                     raise
                 log.warning("database lost at %s (%s); retrying the step", now.isoformat(), exc)
+                if worker is not None:
+                    # a fresh worker listens again: Procrastinate's LISTEN connection does not
+                    # come back by itself after a failed reconnect (it would only poll)
+                    await worker.stop()
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
             progress.steps += 1

@@ -64,7 +64,7 @@ def test_a_retroactive_backfill_fills_every_gap_and_a_second_run_creates_nothing
     assert first.totals.retroactive == first.totals.predictions
     assert first.totals.failed == []
     with database.engine.connect() as connection:
-        stored = dict(
+        stored: dict[int, int] = dict(
             connection.execute(
                 sa.text(
                     "SELECT ss.prediction_id, ss.points FROM settlement_scores ss JOIN settlements"
