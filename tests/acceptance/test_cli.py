@@ -62,7 +62,8 @@ def _seed_match(database_url: URL, *, kickoff: str = "2099-01-01 15:00+00") -> i
 def test_cli_help_lists_the_commands() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for command in ("demo", "settle", "predict", "result", "leaderboard", "db", "forecasters"):
+    for command in ("demo", "settle", "predict", "result", "leaderboard", "db", "forecasters",
+                    "run", "worker", "backfill", "gaps", "failures"):  # fmt: skip
         assert command in result.stdout
 
 
@@ -153,17 +154,19 @@ def test_cli_predict_result_settle_and_leaderboard(env: dict[str, str], database
     assert "bob" in lines[1]
 
 
-def test_cli_demo_prints_a_leaderboard(server_url: URL) -> None:
+def test_cli_demo_replays_a_season_and_prints_the_leaderboard(server_url: URL) -> None:
     name = f"fc_demo_{os.getpid()}"
     url = server_url.render_as_string(hide_password=False)
-    result = run("demo", "--database", name, env={"FOOTCAST_DATABASE_URL": url})
+    env = {"FOOTCAST_DATABASE_URL": url, "FOOTCAST_SIM_TEAMS": "6"}
+    result = run("demo", "--database", name, "--standins", "2", env=env)
     db_engine.ensure_database(server_url, name, drop_first=True)
     assert result.returncode == 0, result.stderr
-    assert "30 matches" in result.stdout
-    assert "Leaderboard (live: on-time predictions only)" in result.stdout
-    for forecaster in ("always-1-0-home", "always-1-1", "base-rates", "form-table"):
-        assert forecaster in result.stdout
-    assert "resettled" in result.stdout
+    assert "matches: 30 finished" in result.stdout
+    assert "Leaderboard (on-time predictions)" in result.stdout
+    board = result.stdout.split("Leaderboard (on-time predictions)")[1]
+    for forecaster in ("market *", "dixon-coles", "elo", "naive-draw-1-1 *", "standin-02"):
+        assert forecaster in board
+    assert board.count("30/30") == 9  # every forecaster predicted every match
 
 
 def test_cli_embedded_server_is_shared_by_concurrent_processes(tmp_path: Path) -> None:
