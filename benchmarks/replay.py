@@ -1,0 +1,143 @@
+"""Replay one full simulated season (380 matches) through the real pipeline, and compare.
+
+42 fast deterministic LLM stand-ins plus the 7 statistical and naive forecasters predict every
+match; the reconciler, the Procrastinate queue and `footcast worker` processes (1, then 2, each
+with concurrency 2) do the work on the embedded PostgreSQL. Prints wall time, jobs and jobs/s,
+and the ratio of pipeline jobs/s to raw Procrastinate no-op jobs/s measured in the same run on the
+same server (batch-deferred, one worker process). Targets: season ≤ 60 s; ratio ≥ 0.5.
+
+    .venv/bin/python benchmarks/replay.py [--standins 42] [--workers 1 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import time
+
+import sqlalchemy as sa
+from procrastinate import App, PsycopgConnector
+from sqlalchemy.engine import URL
+
+from footcast import demo
+from footcast.config import load_settings
+from footcast.db import connect, engine
+from footcast.pipeline import queue
+
+NOOP_JOBS = 3000
+
+
+def _noop_worker(url: str) -> None:
+    """The worker process of the baseline: a Procrastinate app whose only task does nothing."""
+    app = App(connector=PsycopgConnector(conninfo=url, configure=queue._autocommit))
+
+    @app.task(name="noop", queue="noop")
+    def noop(i: int) -> None:
+        return None
+
+    async def go() -> None:
+        async with app.open_async():
+            await app.run_worker_async(queues=["noop"], concurrency=2, wait=False,
+                                       install_signal_handlers=False)  # fmt: skip
+
+    asyncio.run(go())
+
+
+def noop_jobs_per_second(url: URL) -> float:
+    """Raw Procrastinate: batch-defer no-op jobs, then time one worker process emptying the
+    queue (the process start-up is excluded by timing from its first processed job)."""
+    database = connect(url)  # migrated: Procrastinate's schema is part of footcast's
+    conninfo = queue.conninfo(url)
+    app = App(connector=PsycopgConnector(conninfo=conninfo))
+    noop = app.task(name="noop", queue="noop")(lambda i: None)
+
+    async def defer() -> None:
+        async with app.open_async():
+            await noop.batch_defer_async(*({"i": i} for i in range(NOOP_JOBS)))
+
+    asyncio.run(defer())
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("ANALYZE procrastinate_jobs"))
+    started = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--noop-worker", conninfo], check=True)
+    with database.engine.connect() as connection:
+        first, last, done = connection.execute(
+            sa.text(
+                "SELECT min(e.at), max(e.at), count(*) FROM procrastinate_events e"
+                " JOIN procrastinate_jobs j ON j.id = e.job_id"
+                " WHERE j.task_name = 'noop' AND e.type = 'succeeded'"
+            )
+        ).one()
+    database.dispose()
+    assert done == NOOP_JOBS, f"only {done} of {NOOP_JOBS} no-op jobs ran"
+    elapsed = (last - first).total_seconds() or (time.perf_counter() - started)
+    return NOOP_JOBS / elapsed
+
+
+def replay_season(url: URL, *, standins: int, workers: int) -> tuple[float, int, list[str]]:
+    settings = load_settings({}, **demo.DEMO_OVERRIDES)
+    database = connect(url)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTCAST_")}
+    env.update({"FOOTCAST_DATABASE_URL": url.render_as_string(hide_password=False),
+                "FOOTCAST_CLOCK": "simulated"})  # fmt: skip
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "footcast.cli", "worker", "--concurrency", "2"],
+            env={**env, "FOOTCAST_WORKER_NAME": f"bench-{n}"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n in range(workers)
+    ]
+    try:
+        started = time.perf_counter()
+        asyncio.run(demo.run_season(database, settings, standins=standins, workers=0))
+        elapsed = time.perf_counter() - started
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=30)
+    with database.engine.connect() as connection:
+        jobs = int(
+            connection.execute(sa.text("SELECT count(*) FROM procrastinate_jobs")).scalar_one()
+        )
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+    from season_checks import season_problems
+
+    problems = season_problems(database)
+    database.dispose()
+    return elapsed, jobs, problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--standins", type=int, default=42)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--noop-worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.noop_worker:
+        _noop_worker(args.noop_worker)
+        return
+    server = engine.server_url_of(load_settings())
+    baseline = noop_jobs_per_second(
+        engine.ensure_database(server, "fc_bench_noop", drop_first=True)
+    )
+    print(f"raw Procrastinate no-op: {baseline:,.0f} jobs/s ({NOOP_JOBS} jobs, 1 worker process,"
+          " concurrency 2)")  # fmt: skip
+    forecasters = args.standins + 7
+    for workers in args.workers:
+        url = engine.ensure_database(server, f"fc_bench_replay_{workers}", drop_first=True)
+        elapsed, jobs, problems = replay_season(url, standins=args.standins, workers=workers)
+        rate = jobs / elapsed
+        print(
+            f"season, 380 matches x {forecasters} forecasters, {workers} worker process(es):"
+            f" {elapsed:.1f} s, {jobs} jobs, {rate:,.0f} jobs/s, ratio to no-op"
+            f" {rate / baseline:.3f}; checks: {'ok' if not problems else problems}"
+        )
+
+
+if __name__ == "__main__":
+    main()
