@@ -38,6 +38,8 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/settlement.py
+	$(BIN)/python benchmarks/catchup.py
+	$(BIN)/python benchmarks/replay.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -56,7 +56,7 @@ def noop_jobs_per_second(url: URL) -> float:
 
     async def defer() -> None:
         async with app.open_async():
-            await noop.batch_defer_async(*({"i": i} for i in range(NOOP_JOBS)))
+            await noop.batch_defer_async(*({"i": i} for i in range(NOOP_JOBS)))  # type: ignore[arg-type]
 
     asyncio.run(defer())
     with database.engine.begin() as connection:
@@ -135,7 +135,7 @@ def main() -> None:
         print(
             f"season, 380 matches x {forecasters} forecasters, {workers} worker process(es):"
             f" {elapsed:.1f} s, {jobs} jobs, {rate:,.0f} jobs/s, ratio to no-op"
-            f" {rate / baseline:.3f}; checks: {'ok' if not problems else problems}"
+            f" {rate / baseline:.3f}; checks: {problems if problems else 'ok'}"
         )
 
 
