@@ -11,26 +11,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
+from commandline import run
 from footcast.db import connect
 from footcast.db import engine as db_engine
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("FOOTCAST_")}
-    return subprocess.run(
-        [sys.executable, "-m", "footcast.cli", *args],
-        env={**base, "COLUMNS": "140", **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-@pytest.fixture
-def env(database_url: URL) -> dict[str, str]:
-    url = database_url.render_as_string(hide_password=False)
-    return {"FOOTCAST_DATABASE_URL": url}
 
 
 def _count(database_url: URL, table: str) -> int:
