@@ -65,11 +65,9 @@ async def backfill(
                 on_progress(jobs.progress_since(session, after_job))
             await asyncio.sleep(0.2)
 
-    worker: asyncio.Task[None] | None = None
-    if workers:
-        options = queue.worker_options(ctx, ctx.settings, concurrency=workers)
-        options["install_signal_handlers"] = False
-        worker = asyncio.create_task(app.run_worker_async(**options))
+    worker = queue.InProcessWorker(ctx, app, workers) if workers else None
+    if worker is not None:
+        worker.ensure_running()
     watcher = asyncio.create_task(watch())
     rounds = 0
     try:
@@ -77,16 +75,16 @@ async def backfill(
             rounds += 1
             step = await reconcile(ctx, app, since=since, retroactive=retroactive)
             await drain(ctx, app, timeout=timeout, poll=0.05)
-            if worker is not None and worker.done():
-                worker.result()
+            if worker is not None:
+                worker.ensure_running()
             if step.enqueued == 0:
                 break
     finally:
-        for task in (watcher, worker):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+        if worker is not None:
+            await worker.stop()
     with ctx.database.transaction() as session:
         on_progress(jobs.progress_since(session, after_job))
         totals = report.totals_since(session, start)

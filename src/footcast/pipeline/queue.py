@@ -9,6 +9,8 @@ failure ledger, and the last one is marked terminal.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -20,11 +22,18 @@ from sqlalchemy.engine import URL
 from footcast.config import Settings
 from footcast.db import failures
 from footcast.db.reconcile import KEY_PREFIX
-from footcast.pipeline import analysis, fixtures, lineups, live, predict, settlement
+from footcast.pipeline import analysis, fixtures, lineups, live, predict, reconcile, settlement
 from footcast.pipeline.context import Context
 from footcast.pipeline.retry import Backoff, is_retryable
 
-__all__ = ["QUEUE", "TICK_CRON", "conninfo", "make_app", "worker_options"]
+__all__ = [
+    "QUEUE",
+    "TICK_CRON",
+    "InProcessWorker",
+    "conninfo",
+    "make_app",
+    "worker_options",
+]
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +139,6 @@ def _settlement(context: JobContext, match_id: int, retroactive: bool = False) -
 
 
 async def _tick(context: JobContext, timestamp: int) -> str:
-    from footcast.pipeline import reconcile  # the reconciler defers these tasks: import late
-
     ctx = _context(context)
     plan = await reconcile.reconcile(ctx, context.app)
     return plan.summary()
@@ -182,3 +189,30 @@ def worker_options(
         "delete_jobs": "never",
         "install_signal_handlers": True,
     }
+
+
+class InProcessWorker:
+    """A worker run inside the driver's process, started again if it dies with the database."""
+
+    def __init__(self, ctx: Context, app: App, concurrency: int) -> None:
+        self._options = worker_options(ctx, ctx.settings, concurrency=concurrency)
+        self._options["install_signal_handlers"] = False
+        self._app = app
+        self._task: asyncio.Task[None] | None = None
+
+    def ensure_running(self) -> None:
+        if self._task is not None and self._task.done():
+            error = self._task.exception()
+            if error is not None and not is_retryable(error):
+                raise error
+            log.warning("in-process worker stopped (%s); starting it again", error)
+            self._task = None
+        if self._task is None:
+            self._task = asyncio.create_task(self._app.run_worker_async(**self._options))
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None

@@ -9,7 +9,6 @@ moment anything becomes due: a stage window opening, a live poll, a fixture sync
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,33 +66,6 @@ def _next_time(ctx: Context, now: datetime) -> datetime | None:
     return min(candidates) if candidates else None
 
 
-class _Worker:
-    """A worker run inside the driver's process, started again if it dies with the database."""
-
-    def __init__(self, ctx: Context, app: App, concurrency: int) -> None:
-        self._options = queue.worker_options(ctx, ctx.settings, concurrency=concurrency)
-        self._options["install_signal_handlers"] = False
-        self._app = app
-        self._task: asyncio.Task[None] | None = None
-
-    def ensure_running(self) -> None:
-        if self._task is not None and self._task.done():
-            error = self._task.exception()
-            if error is not None and not retry.is_retryable(error):
-                raise error
-            log.warning("in-process worker stopped (%s); starting it again", error)
-            self._task = None
-        if self._task is None:
-            self._task = asyncio.create_task(self._app.run_worker_async(**self._options))
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
-            self._task = None
-
-
 def _lost_database(exc: BaseException) -> bool:
     return retry.is_retryable(exc) or isinstance(exc, exceptions.ConnectorException)
 
@@ -115,7 +87,7 @@ async def replay(
     database goes away, the driver waits for it and repeats the step.
     """
     progress = Progress(start=clock.now(), until=until, now=clock.now())
-    worker = _Worker(ctx, app, workers) if workers else None
+    worker = queue.InProcessWorker(ctx, app, workers) if workers else None
     try:
         while True:
             now = clock.now()
@@ -150,7 +122,7 @@ async def _step(
     app: App,
     now: datetime,
     progress: Progress,
-    worker: _Worker | None,
+    worker: queue.InProcessWorker | None,
     drain_timeout: float,
 ) -> None:
     """Everything due at ``now``: reconcile and drain until nothing new is enqueued."""
