@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL
 from commandline import run
 from footcast import errors
 from footcast.db import connect, failures
+from footcast.db import forecasters as forecaster_rows
 
 
 def _failed_settlements(database_url: URL) -> list[int]:
@@ -147,3 +148,26 @@ def test_run_reconciles_on_start_and_works_the_jobs(env: dict[str, str], databas
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
     assert "reconciled on start" in output
+
+
+def test_gaps_lists_pairs_without_prediction_or_terminal_failure(
+    env: dict[str, str], database_url: URL
+) -> None:
+    ids = _failed_settlements(database_url)
+    database = connect(database_url)
+    with database.transaction() as session:
+        forecaster_rows.upsert_forecaster(
+            session, name="veteran", kind="human", active_from=datetime(2025, 1, 1, tzinfo=UTC)
+        )
+        forecaster_rows.upsert_forecaster(
+            session, name="newcomer", kind="human", active_from=datetime(2026, 1, 1, tzinfo=UTC)
+        )
+    database.dispose()
+
+    result = run("gaps", "--days", "3650", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "2 gap(s) in 2 match(es)" in result.stdout
+    assert "veteran" in result.stdout
+    assert "newcomer" not in result.stdout  # not active at those matches' deadlines
+    assert str(ids[0]) in result.stdout
