@@ -93,6 +93,9 @@ async def replay(
             now = clock.now()
             try:
                 await _step(ctx, app, now, progress, worker, drain_timeout)
+                if (progress.steps + 1) % ANALYZE_EVERY == 0:
+                    await asyncio.to_thread(analyze_tables, ctx)
+                upcoming = _next_time(ctx, now)
             except Exception as exc:
                 if not _lost_database(exc):
                     raise
@@ -105,10 +108,7 @@ async def replay(
                 continue
             progress.steps += 1
             progress.now = now
-            if progress.steps % ANALYZE_EVERY == 0:
-                await asyncio.to_thread(analyze_tables, ctx)
             on_step(progress)
-            upcoming = _next_time(ctx, now)
             if upcoming is None or upcoming > until:
                 return progress
             clock.set(upcoming)
