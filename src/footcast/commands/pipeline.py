@@ -18,7 +18,7 @@ from footcast.commands.state import State, console
 from footcast.db import audit, engine
 from footcast.db import reconcile as plan_sql
 from footcast.pipeline import backfill as backfill_run
-from footcast.pipeline import queue, worker
+from footcast.pipeline import queue, reconcile, worker
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import Plan
 
@@ -175,9 +175,7 @@ def gaps(
     now = context.clock.now()
     with state.database.transaction() as session:
         found = plan_sql.gaps(session, since=now - timedelta(days=days), now=now)
-    from footcast.pipeline.reconcile import plan
-
-    due = plan(context, now=now, since=now - timedelta(days=days))
+    due = reconcile.plan(context, now=now, since=now - timedelta(days=days))
     table = Table("match", "kickoff", "status", "missing", "forecasters", title="Prediction gaps")
     by_match: dict[int, list[plan_sql.Gap]] = {}
     for gap in found:

@@ -126,6 +126,19 @@ def record_result(session: Session, match_id: int, *, home: int, away: int, now:
     )
 
 
+def _state_of(fixture: Fixture) -> dict[str, object]:
+    """The match columns a source reports: status, kickoff (the deadline follows it), scores."""
+    return {
+        "kickoff_at": fixture.kickoff,
+        "prediction_deadline": fixture.kickoff,
+        "status": fixture.status,
+        "home_goals": fixture.home_goals,
+        "away_goals": fixture.away_goals,
+        "home_goals_ht": fixture.home_goals_ht,
+        "away_goals_ht": fixture.away_goals_ht,
+    }
+
+
 def sync_fixtures(
     session: Session, source: str, fixtures: Sequence[Fixture], *, now: datetime
 ) -> dict[str, int]:
@@ -163,13 +176,7 @@ def sync_fixtures(
             "home_team_id": teams[f.home],
             "away_team_id": teams[f.away],
             "round": f.round,
-            "kickoff_at": f.kickoff,
-            "prediction_deadline": f.kickoff,
-            "status": f.status,
-            "home_goals": f.home_goals,
-            "away_goals": f.away_goals,
-            "home_goals_ht": f.home_goals_ht,
-            "away_goals_ht": f.away_goals_ht,
+            **_state_of(f),
         }
         for f in fixtures
     ]
@@ -197,17 +204,7 @@ def apply_live_state(session: Session, match_id: int, fixture: Fixture, *, now: 
     session.execute(
         sa.update(Match)
         .where(Match.id == match_id)
-        .values(
-            status=fixture.status,
-            kickoff_at=fixture.kickoff,
-            prediction_deadline=fixture.kickoff,
-            home_goals=fixture.home_goals,
-            away_goals=fixture.away_goals,
-            home_goals_ht=fixture.home_goals_ht,
-            away_goals_ht=fixture.away_goals_ht,
-            live_polled_at=now,
-            updated_at=now,
-        )
+        .values(**_state_of(fixture), live_polled_at=now, updated_at=now)
     )
 
 

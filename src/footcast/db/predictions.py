@@ -21,6 +21,17 @@ __all__ = [
 ]
 
 
+def _forecast_columns(prediction: forecast.Forecast) -> dict[str, object]:
+    probabilities = prediction.probabilities
+    return {
+        "home_goals": prediction.home_goals,
+        "away_goals": prediction.away_goals,
+        "p_home": probabilities.home if probabilities else None,
+        "p_draw": probabilities.draw if probabilities else None,
+        "p_away": probabilities.away if probabilities else None,
+    }
+
+
 def save_prediction(
     session: Session,
     *,
@@ -45,13 +56,8 @@ def save_prediction(
     Raises:
         PredictionLocked: ``replace`` after the deadline.
     """
-    probabilities = prediction.probabilities
     values = {
-        "home_goals": prediction.home_goals,
-        "away_goals": prediction.away_goals,
-        "p_home": probabilities.home if probabilities else None,
-        "p_draw": probabilities.draw if probabilities else None,
-        "p_away": probabilities.away if probabilities else None,
+        **_forecast_columns(prediction),
         "created_at": created_at,
         "analysis_snapshot_id": analysis_snapshot_id,
         "raw_prompt": raw_prompt,
@@ -120,22 +126,16 @@ def save_many(
     Returns how many were written."""
     if not forecasts:
         return 0
-    rows = []
-    for forecaster_id, prediction in forecasts.items():
-        probabilities = prediction.probabilities
-        rows.append(
-            {
-                "match_id": match_id,
-                "forecaster_id": forecaster_id,
-                "home_goals": prediction.home_goals,
-                "away_goals": prediction.away_goals,
-                "p_home": probabilities.home if probabilities else None,
-                "p_draw": probabilities.draw if probabilities else None,
-                "p_away": probabilities.away if probabilities else None,
-                "created_at": created_at,
-                "analysis_snapshot_id": analysis_snapshot_id,
-            }
-        )
+    rows = [
+        {
+            "match_id": match_id,
+            "forecaster_id": forecaster_id,
+            **_forecast_columns(prediction),
+            "created_at": created_at,
+            "analysis_snapshot_id": analysis_snapshot_id,
+        }
+        for forecaster_id, prediction in forecasts.items()
+    ]
     stmt = (
         insert(Prediction)
         .values(rows)

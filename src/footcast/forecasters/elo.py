@@ -95,13 +95,4 @@ class EloForecaster:
 
     def predict(self, snapshot: Snapshot) -> Forecast:
         ratings = replay(snapshot.history, k=self.k, home_advantage=self.home_advantage)
-        home, draw, away = ratings.outcome(snapshot.home, snapshot.away)
-        home_mean, away_mean = scorelines.poisson_means_from_probabilities(home, away)
-        home_goals, away_goals = scorelines.pick_score(
-            scorelines.score_matrix(home_mean, away_mean)
-        )
-        return Forecast(
-            home_goals=home_goals,
-            away_goals=away_goals,
-            probabilities=scorelines.probabilities(home, draw, away),
-        )
+        return scorelines.forecast_from_outcomes(*ratings.outcome(snapshot.home, snapshot.away))

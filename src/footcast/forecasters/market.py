@@ -64,13 +64,4 @@ class MarketForecaster:
             raise errors.InvalidForecast(
                 f"no odds for match {snapshot.match_id}", match_id=snapshot.match_id
             )
-        home, draw, away = shin(snapshot.odds)
-        home_mean, away_mean = scorelines.poisson_means_from_probabilities(home, away)
-        home_goals, away_goals = scorelines.pick_score(
-            scorelines.score_matrix(home_mean, away_mean)
-        )
-        return Forecast(
-            home_goals=home_goals,
-            away_goals=away_goals,
-            probabilities=scorelines.probabilities(home, draw, away),
-        )
+        return scorelines.forecast_from_outcomes(*shin(snapshot.odds))

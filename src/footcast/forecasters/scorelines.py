@@ -9,11 +9,13 @@ import numpy.typing as npt
 from scipy import optimize  # type: ignore[import-untyped]
 
 from footcast.domain import probabilistic
+from footcast.domain.forecast import Forecast
 
 __all__ = [
     "GOALS",
     "MAX_MEAN",
     "MIN_MEAN",
+    "forecast_from_outcomes",
     "outcome_probabilities",
     "pick_score",
     "poisson_means_from_probabilities",
@@ -125,3 +127,15 @@ def poisson_means_from_probabilities(p_home: float, p_away: float) -> tuple[floa
     )
     home_mean, away_mean = (float(math.exp(v)) for v in result.x)
     return home_mean, away_mean
+
+
+def forecast_from_outcomes(home: float, draw: float, away: float) -> Forecast:
+    """A forecast that reports these outcome probabilities and picks its score from the
+    independent-Poisson pair matching P(home) and P(away)."""
+    home_mean, away_mean = poisson_means_from_probabilities(home, away)
+    home_goals, away_goals = pick_score(score_matrix(home_mean, away_mean))
+    return Forecast(
+        home_goals=home_goals,
+        away_goals=away_goals,
+        probabilities=probabilities(home, draw, away),
+    )
