@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from footcast import errors
@@ -70,13 +70,38 @@ class Settings(BaseSettings):
     worker_name: str | None = None
 
     # where fixtures come from and which clock the workers read
-    source: Literal["simulated"] = "simulated"
+    source: Literal["simulated", "api-football"] = "simulated"
     sim_seed: int = 7
     sim_teams: int = Field(default=20, ge=4, description="Teams of the simulated league (even).")
     sim_start: datetime = Field(
         default=datetime(2025, 8, 16, tzinfo=UTC),
         description="First day of the simulated league's season.",
     )
+
+    # API-Football v3 (source "api-football")
+    api_football_key: SecretStr | None = Field(
+        default=None, description="The x-apisports-key; required when the source is api-football."
+    )
+    api_football_url: str = "https://v3.football.api-sports.io"
+    api_football_leagues: list[int] = Field(
+        default_factory=lambda: [39], description="League ids to follow (39: Premier League)."
+    )
+    api_football_season: int = Field(
+        default=2025, description="Season year as API-Football counts it."
+    )
+    api_football_timeout: float = Field(default=10.0, gt=0, description="Seconds per request.")
+    api_football_per_minute: int = Field(
+        default=300,
+        gt=0,
+        description="Requests per minute, all workers together (the headers may lower it).",
+    )
+    api_football_daily_budget: int = Field(
+        default=7500, gt=0, description="Requests per UTC day for all workers together."
+    )
+    api_football_window_seconds: float = Field(
+        default=60.0, gt=0, description="Length of the per-minute window (tests shorten it)."
+    )
+
     clock: Literal["system", "simulated"] = Field(
         default="system",
         description="'simulated': read the replay's shared time from the database (sim_clock).",

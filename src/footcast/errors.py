@@ -8,7 +8,13 @@ The tree::
     │   ├── DatabaseUnavailable     the database can not be reached (retryable)
     │   └── SchemaMissing           the database has no (or an older) footcast schema
     ├── SourceError                 a data provider failed
-    │   └── SourceUnavailable       the provider can not be reached right now (retryable)
+    │   ├── SourceUnavailable       the provider can not be reached right now (retryable)
+    │   │   └── RateLimited         the provider's per-minute limit was hit (retryable)
+    │   ├── QuotaExhausted          the daily request budget is used up
+    │   ├── SourceAuthError         the provider refused the API key (or none is set)
+    │   ├── SourceRejected          the provider refused the request's parameters or plan
+    │   └── MalformedResponse       the body is not the provider's format (retryable)
+    ├── InvalidInput                a file or value given to footcast is malformed
     ├── ForecasterError
     │   ├── ProviderUnavailable     the forecaster's provider failed (retryable)
     │   └── InvalidForecast         a forecast breaks the rules (goals, probabilities)
@@ -34,14 +40,20 @@ __all__ = [
     "FootcastError",
     "ForecasterError",
     "InvalidForecast",
+    "InvalidInput",
+    "MalformedResponse",
     "NotFound",
     "NotReady",
     "NotSettleable",
     "PipelineError",
     "PredictionLocked",
     "ProviderUnavailable",
+    "QuotaExhausted",
+    "RateLimited",
     "SchemaMissing",
+    "SourceAuthError",
     "SourceError",
+    "SourceRejected",
     "SourceUnavailable",
 ]
 
@@ -94,6 +106,43 @@ class SourceUnavailable(SourceError):
 
     code = "source_unavailable"
     retryable = True
+
+
+class RateLimited(SourceUnavailable):
+    """the provider's per-minute request limit was reached; try again after a wait."""
+
+    code = "rate_limited"
+
+
+class QuotaExhausted(SourceError):
+    """the daily request budget is used up; requests resume after the budget resets."""
+
+    code = "quota_exhausted"
+
+
+class SourceAuthError(SourceError):
+    """the provider refused the API key, or no key is configured."""
+
+    code = "source_auth"
+
+
+class SourceRejected(SourceError):
+    """the provider refused the request (a bad parameter, or the plan does not cover it)."""
+
+    code = "source_rejected"
+
+
+class MalformedResponse(SourceError):
+    """the provider's answer is not in its documented format."""
+
+    code = "malformed_response"
+    retryable = True
+
+
+class InvalidInput(FootcastError):
+    """The input is malformed."""
+
+    code = "invalid_input"
 
 
 class ForecasterError(FootcastError):

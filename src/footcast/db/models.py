@@ -34,6 +34,7 @@ __all__ = [
     "Forecaster",
     "Lineup",
     "Match",
+    "MatchOdds",
     "Prediction",
     "QuotaSnapshot",
     "ScoringRule",
@@ -155,6 +156,27 @@ class Match(Base):
         CheckConstraint("home_goals >= 0 AND away_goals >= 0", name="score_non_negative"),
         Index("ix_matches_kickoff_at", "kickoff_at"),
         Index("ix_matches_status_kickoff", "status", "kickoff_at"),
+    )
+
+
+class MatchOdds(Base):
+    """Decimal 1X2 odds of one bookmaker (or the market average, "avg"), as published before
+    kickoff ("pre") or at kickoff ("closing"); ``published_at`` is when they became known."""
+
+    __tablename__ = "match_odds"
+
+    match_id: Mapped[int] = mapped_column(
+        ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True
+    )
+    bookmaker: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    home: Mapped[float] = mapped_column(Float(53))
+    draw: Mapped[float] = mapped_column(Float(53))
+    away: Mapped[float] = mapped_column(Float(53))
+    published_at: Mapped[datetime]
+    __table_args__ = (
+        CheckConstraint("kind IN ('pre', 'closing')", name="kind"),
+        CheckConstraint("home > 1 AND draw > 1 AND away > 1", name="decimal_odds"),
     )
 
 
