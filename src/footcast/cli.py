@@ -13,7 +13,7 @@ from rich.table import Table
 
 from footcast import errors
 from footcast.clock import SystemClock
-from footcast.commands import db, failures, forecasters, pipeline
+from footcast.commands import data, db, failures, forecasters, pipeline
 from footcast.commands.state import State, console
 from footcast.config import load_settings
 from footcast.db import audit, engine
@@ -36,6 +36,7 @@ app.command("run")(pipeline.run)
 app.command("worker")(pipeline.worker_command)
 app.command("backfill")(pipeline.backfill)
 app.command("gaps")(pipeline.gaps)
+app.command("import")(data.import_command)
 
 
 @app.callback()

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from footcast import errors
 from footcast.db.models import Competition, Match, Season, Team
@@ -15,6 +15,7 @@ from footcast.sources.base import Fixture
 
 __all__ = [
     "apply_live_state",
+    "count_by_source",
     "deadlines",
     "get_match",
     "record_result",
@@ -158,6 +159,7 @@ def sync_fixtures(
             seasons[key] = upsert_season(
                 session, competition_id=competitions[fixture.competition], label=fixture.season
             )
+    _refuse_changed_teams(session, source, fixtures)
     names = sorted({f.home for f in fixtures} | {f.away for f in fixtures})
     session.execute(
         insert(Team)
@@ -199,6 +201,33 @@ def sync_fixtures(
     )
 
 
+def _refuse_changed_teams(session: Session, source: str, fixtures: Sequence[Fixture]) -> None:
+    """A stored match never changes teams: an update naming others is a source error, and
+    applying it would move predictions onto another pairing."""
+    home, away = aliased(Team), aliased(Team)
+    stored = {
+        row.external_id: (row.home, row.away)
+        for row in session.execute(
+            sa.select(Match.external_id, home.name.label("home"), away.name.label("away"))
+            .join(home, home.id == Match.home_team_id)
+            .join(away, away.id == Match.away_team_id)
+            .where(
+                Match.source == source,
+                Match.external_id.in_([f.external_id for f in fixtures]),
+            )
+        )
+    }
+    for f in fixtures:
+        known = stored.get(f.external_id)
+        if known is not None and known != (f.home, f.away):
+            raise errors.Conflict(
+                f"fixture {source}:{f.external_id} is stored as {known[0]} v {known[1]}, but the"
+                f" update names {f.home} v {f.away}; unknown teams for a known match, nothing"
+                " applied",
+                external_id=f.external_id,
+            )
+
+
 def apply_live_state(session: Session, match_id: int, fixture: Fixture, *, now: datetime) -> None:
     """Store a polled match state (status, kickoff, score) and when it was polled."""
     session.execute(
@@ -218,3 +247,11 @@ def deadlines(session: Session, match_ids: list[int]) -> dict[int, datetime]:
 def status_counts(session: Session) -> dict[str, int]:
     rows = session.execute(sa.select(Match.status, sa.func.count()).group_by(Match.status))
     return {status: int(n) for status, n in rows}
+
+
+def count_by_source(session: Session, source: str) -> int:
+    return int(
+        session.execute(
+            sa.select(sa.func.count()).select_from(Match).where(Match.source == source)
+        ).scalar_one()
+    )

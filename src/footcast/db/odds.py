@@ -1,0 +1,70 @@
+"""Bookmakers' 1X2 odds per match, each with the moment it became known."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from footcast.db.models import MatchOdds
+from footcast.domain.analysis import Odds
+
+__all__ = ["Quote", "latest", "save_many"]
+
+# which pre-match odds a snapshot shows first: the market average, then the sharpest book
+PREFERENCE = ("avg", "pinnacle", "bet365")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quote:
+    match_id: int
+    kind: str  # "pre" or "closing"
+    odds: Odds
+    published_at: datetime
+
+
+def save_many(session: Session, quotes: Sequence[Quote]) -> None:
+    """Store quotes; a quote already stored for (match, bookmaker, kind) is replaced."""
+    if not quotes:
+        return
+    stmt = insert(MatchOdds).values(
+        [
+            {
+                "match_id": q.match_id,
+                "bookmaker": q.odds.bookmaker or "unknown",
+                "kind": q.kind,
+                "home": q.odds.home,
+                "draw": q.odds.draw,
+                "away": q.odds.away,
+                "published_at": q.published_at,
+            }
+            for q in quotes
+        ]
+    )
+    columns = ("home", "draw", "away", "published_at")
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[MatchOdds.match_id, MatchOdds.bookmaker, MatchOdds.kind],
+            set_={c: getattr(stmt.excluded, c) for c in columns},
+        )
+    )
+
+
+def latest(session: Session, match_id: int, *, now: datetime) -> Odds | None:
+    """The pre-match odds of ``match_id`` known at ``now`` (the preferred bookmaker first)."""
+    rows = session.execute(
+        sa.select(MatchOdds.bookmaker, MatchOdds.home, MatchOdds.draw, MatchOdds.away).where(
+            MatchOdds.match_id == match_id,
+            MatchOdds.kind == "pre",
+            MatchOdds.published_at <= now,
+        )
+    ).all()
+    if not rows:
+        return None
+    rank = {name: i for i, name in enumerate(PREFERENCE)}
+    best = min(rows, key=lambda r: (rank.get(r.bookmaker, len(rank)), r.bookmaker))
+    return Odds(home=best.home, draw=best.draw, away=best.away, bookmaker=best.bookmaker)

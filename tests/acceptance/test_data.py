@@ -1,0 +1,56 @@
+"""`footcast import` as a user runs it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from commandline import run
+from footcast.db import Database
+from footcast.db.models import Match
+
+HEADER = "Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR"
+
+
+def matches(database: Database) -> int:
+    with database.transaction() as session:
+        return int(session.execute(sa.select(sa.func.count()).select_from(Match)).scalar_one())
+
+
+def test_bad_rows_are_listed_with_file_line_and_column_and_exit_1(
+    env: dict[str, str], database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "E1.csv"
+    path.write_text(
+        f"{HEADER}\nE1,05/08/2023,15:00,Leeds,Cardiff,2,2,D\nE1,05/08/2023,15:00,Hull,Norwich,2,one,A\n"
+    )
+    done = run("import", str(path), env=env)
+    assert done.returncode == 1, done.stderr
+    assert "1 matches (1 new)" in done.stdout
+    assert "E1.csv:3: column FTAG = 'one': is not a number of goals" in done.stdout
+    assert matches(database) == 1
+
+    strict = run("import", "--strict", str(path), env=env)
+    assert strict.returncode == 1
+    assert "rejected, nothing stored" in strict.stdout
+
+
+def test_a_missing_file_is_named(env: dict[str, str], tmp_path: Path) -> None:
+    done = run("import", str(tmp_path / "nope.csv"), env=env)
+    assert done.returncode == 1
+    assert "nope.csv: can not be read" in done.stdout
+
+
+@pytest.mark.realdata
+def test_the_real_seasons_import_once(
+    env: dict[str, str], database: Database, shared_dir: Path
+) -> None:
+    files = sorted(str(p) for p in (shared_dir / "data" / "football-data").glob("E0_*.csv"))
+    first = run("import", *files, env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.stdout.count("380 matches (380 new)") == 2
+    again = run("import", *files, env=env)
+    assert again.stdout.count("380 matches (0 new)") == 2
+    assert matches(database) == 760

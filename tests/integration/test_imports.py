@@ -1,0 +1,135 @@
+"""Importing season files into a real database: whole files, idempotent, nothing half-written."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from footcast import errors
+from footcast.db import Database, odds
+from footcast.db.models import AuditEntry, Match, MatchOdds
+from footcast.imports import import_file
+from footcast.sources import football_data
+
+NOW = datetime(2024, 1, 1, tzinfo=UTC)
+HEADER = "Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA,PSH,PSD,PSA,AvgCH,AvgCD,AvgCA"
+ROWS = [
+    "E0,09/08/2019,20:00,Liverpool,Norwich,4,1,H,4,0,H,1.14,9.06,21.39,1.15,9.5,22.0,1.14,9.88,21.0",
+    "E0,10/08/2019,12:30,West Ham,Man City,0,5,A,0,1,A,12.0,6.6,1.25,12.5,6.9,1.26,11.5,6.8,1.24",
+    "E0,10/08/2019,15:00,Bournemouth,Sheffield United,1,1,D,0,0,D,1.95,3.6,4.0,1.97,3.7,4.1,2.0,3.5,3.9",
+]
+BAD = "E0,10/08/2019,15:00,Burnley,Southampton,three,0,H,,,,3.0,3.3,2.5,,,,,,"
+
+
+def write(tmp_path: Path, lines: list[str], name: str = "E0.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def counts(database: Database) -> tuple[int, int]:
+    with database.transaction() as session:
+        return (
+            session.execute(sa.select(sa.func.count()).select_from(Match)).scalar_one(),
+            session.execute(sa.select(sa.func.count()).select_from(MatchOdds)).scalar_one(),
+        )
+
+
+def test_a_file_is_stored_and_a_second_import_changes_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    path = write(tmp_path, [HEADER, *ROWS])
+    first = import_file(database, path, strict=False, now=NOW, actor="test")
+    assert (first.stored, first.new, first.quotes, first.bad) == (3, 3, 9, ())
+    with database.transaction() as session:
+        stamps = session.execute(sa.select(Match.external_id, Match.updated_at)).all()
+    second = import_file(
+        database, path, strict=False, now=datetime(2024, 2, 1, tzinfo=UTC), actor="test"
+    )
+    assert (second.stored, second.new) == (3, 0)
+    assert counts(database) == (3, 9)
+    with database.transaction() as session:
+        assert session.execute(sa.select(Match.external_id, Match.updated_at)).all() == stamps
+        match = session.execute(
+            sa.select(Match).where(Match.external_id == "E0:20190809:Liverpool:Norwich")
+        ).scalar_one()
+        assert (match.status, match.home_goals, match.away_goals, match.home_goals_ht) == (
+            "finished",
+            4,
+            1,
+            4,
+        )
+        assert (
+            session.execute(
+                sa.select(sa.func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action == "import")
+            ).scalar_one()
+            == 2
+        )
+
+
+def test_a_corrected_file_updates_the_score(database: Database, tmp_path: Path) -> None:
+    import_file(database, write(tmp_path, [HEADER, *ROWS]), strict=False, now=NOW, actor="test")
+    fixed = [ROWS[0].replace(",4,1,H,", ",4,2,H,"), *ROWS[1:]]
+    report = import_file(
+        database,
+        write(tmp_path, [HEADER, *fixed], "fixed.csv"),
+        strict=False,
+        now=NOW,
+        actor="test",
+    )
+    assert report.new == 0
+    with database.transaction() as session:
+        goals = session.execute(
+            sa.select(Match.away_goals).where(Match.external_id == "E0:20190809:Liverpool:Norwich")
+        ).scalar_one()
+    assert goals == 2
+
+
+def test_bad_rows_are_skipped_and_reported_the_rest_stored(
+    database: Database, tmp_path: Path
+) -> None:
+    report = import_file(
+        database,
+        write(tmp_path, [HEADER, ROWS[0], BAD, *ROWS[1:]]),
+        strict=False,
+        now=NOW,
+        actor="test",
+    )
+    assert report.stored == 3
+    assert [(b.line, b.column, b.value) for b in report.bad] == [(3, "FTHG", "three")]
+    assert counts(database) == (3, 9)
+
+
+def test_strict_stores_nothing_of_a_bad_file_and_keeps_what_was_stored(
+    database: Database, tmp_path: Path
+) -> None:
+    import_file(
+        database,
+        write(tmp_path, [HEADER, ROWS[0]], "earlier.csv"),
+        strict=True,
+        now=NOW,
+        actor="test",
+    )
+    with pytest.raises(errors.InvalidInput, match=r"E0.csv:4: column FTHG = 'three'"):
+        import_file(
+            database, write(tmp_path, [HEADER, *ROWS[1:], BAD]), strict=True, now=NOW, actor="test"
+        )
+    assert counts(database) == (1, 3)
+
+
+def test_snapshot_odds_are_those_published_by_then(database: Database, tmp_path: Path) -> None:
+    import_file(database, write(tmp_path, [HEADER, ROWS[1]]), strict=False, now=NOW, actor="test")
+    (row,) = football_data.read(tmp_path / "E0.csv").rows
+    with database.transaction() as session:
+        match_id = session.execute(sa.select(Match.id)).scalar_one()
+        early = odds.latest(session, match_id, now=row.published("pre") - timedelta(minutes=1))
+        known = odds.latest(session, match_id, now=row.kickoff)
+    assert early is None
+    assert known is not None
+    # the market average comes before Pinnacle, and closing odds are never pre-match odds
+    assert (known.bookmaker, known.home) == ("avg", 12.0)
