@@ -182,7 +182,7 @@ def sync_fixtures(
         }
         for f in fixtures
     ]
-    stmt = insert(Match).values(rows)
+    stmt = insert(Match)
     changed = sa.tuple_(*(getattr(Match, c) for c in _FIXTURE_COLUMNS)).is_distinct_from(
         sa.tuple_(*(getattr(stmt.excluded, c) for c in _FIXTURE_COLUMNS))
     )
@@ -191,7 +191,7 @@ def sync_fixtures(
         set_={**{c: getattr(stmt.excluded, c) for c in _FIXTURE_COLUMNS}, "updated_at": now},
         where=changed,
     )
-    session.execute(stmt)
+    session.connection().execute(stmt, rows)  # compiled once, sent as a batch
     return dict(
         session.execute(
             sa.select(Match.external_id, Match.id).where(

@@ -31,7 +31,16 @@ def save_many(session: Session, quotes: Sequence[Quote]) -> None:
     """Store quotes; a quote already stored for (match, bookmaker, kind) is replaced."""
     if not quotes:
         return
-    stmt = insert(MatchOdds).values(
+    stmt = insert(MatchOdds)
+    columns = ("home", "draw", "away", "published_at")
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[MatchOdds.match_id, MatchOdds.bookmaker, MatchOdds.kind],
+        set_={c: getattr(stmt.excluded, c) for c in columns},
+    )
+    # one statement compiled once, sent as a batch (a multi-row VALUES of thousands of
+    # parameters spends its time compiling)
+    session.connection().execute(
+        stmt,
         [
             {
                 "match_id": q.match_id,
@@ -43,14 +52,7 @@ def save_many(session: Session, quotes: Sequence[Quote]) -> None:
                 "published_at": q.published_at,
             }
             for q in quotes
-        ]
-    )
-    columns = ("home", "draw", "away", "published_at")
-    session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[MatchOdds.match_id, MatchOdds.bookmaker, MatchOdds.kind],
-            set_={c: getattr(stmt.excluded, c) for c in columns},
-        )
+        ],
     )
 
 
