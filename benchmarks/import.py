@@ -16,6 +16,7 @@ import re
 import tempfile
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -29,13 +30,17 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "football-dat
 DATE = re.compile(r"^(E0,\d\d/\d\d/)(\d{4})", re.MULTILINE)
 
 
+def _moved(date: re.Match[str], *, years: int) -> str:
+    return f"{date[1]}{int(date[2]) + years}"
+
+
 def seasons(directory: Path) -> list[Path]:
     """Ten season files: each real file five times, dates moved by 0, 4, 8, 12, 16 years."""
     files = []
     for source in sorted(SHARED.glob("E0_*.csv")):
         text = source.read_text(encoding="utf-8-sig")
         for shift in range(0, 20, 4):
-            moved = DATE.sub(lambda m, s=shift: f"{m[1]}{int(m[2]) + s}", text)
+            moved = DATE.sub(partial(_moved, years=shift), text)
             path = directory / f"{source.stem}+{shift}.csv"
             path.write_text(moved, encoding="utf-8")
             files.append(path)

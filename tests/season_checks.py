@@ -60,30 +60,32 @@ def recomputed_points(database: Database) -> dict[int, int]:
     return points
 
 
-def _scalar_list(database: Database, sql: str) -> list[tuple[object, ...]]:
+def _scalar_list(database: Database, sql: str, **params: object) -> list[tuple[object, ...]]:
     with database.engine.connect() as connection:
-        return [tuple(r) for r in connection.execute(sa.text(sql))]
+        return [tuple(r) for r in connection.execute(sa.text(sql), params)]
 
 
-def season_problems(database: Database) -> list[str]:
-    """Everything wrong with a finished replay; empty when it is whole."""
+def season_problems(database: Database, *, whole: bool = True) -> list[str]:
+    """Everything wrong with a finished replay; empty when it is whole. ``whole=False`` checks a
+    replay stopped part-way: matches not yet played are no problem then."""
     problems: list[str] = []
     unfinished = _scalar_list(
         database, "SELECT id, status FROM matches WHERE status <> 'finished' ORDER BY id"
     )
-    if unfinished:
+    if unfinished and whole:
         problems.append(f"matches not finished: {unfinished[:5]}")
     uncovered = _scalar_list(
         database,
         """
         SELECT m.id, f.name FROM matches m CROSS JOIN forecasters f
-        WHERE f.active_from <= m.prediction_deadline
+        WHERE f.active_from <= m.prediction_deadline AND (m.status = 'finished' OR :whole)
           AND (f.active_until IS NULL OR f.active_until > m.prediction_deadline)
           AND NOT EXISTS (SELECT 1 FROM predictions p
                           WHERE p.match_id = m.id AND p.forecaster_id = f.id)
           AND NOT EXISTS (SELECT 1 FROM failures x WHERE x.stage = 'predictions'
                           AND x.key = 'predict:' || m.id || ':' || f.name AND x.terminal)
         """,
+        whole=whole,
     )
     if uncovered:
         problems.append(f"{len(uncovered)} (match, forecaster) pairs neither predicted nor failed:"

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections import Counter
 from typing import Annotated
 
 import typer
-from rich import box
 from rich.table import Table
 
 from footcast import errors
 from footcast.clock import SystemClock
-from footcast.commands import data, db, failures, forecasters, pipeline
+from footcast.commands import data, db, failures, forecasters, pipeline, seasons
 from footcast.commands.state import State, console
 from footcast.config import load_settings
-from footcast.db import audit, engine
-from footcast.db import leaderboard as board
+from footcast.db import audit
 from footcast.db import matches as match_rows
 from footcast.domain import forecast, probabilistic
-from footcast.pipeline import predictions, replay, settlement
+from footcast.pipeline import predictions, settlement
 
 __all__ = ["app", "main"]
 
@@ -37,6 +34,9 @@ app.command("worker")(pipeline.worker_command)
 app.command("backfill")(pipeline.backfill)
 app.command("gaps")(pipeline.gaps)
 app.command("import")(data.import_command)
+app.command("replay")(seasons.replay_command)
+app.command("demo")(seasons.demo)
+app.command("leaderboard")(seasons.leaderboard_command)
 
 
 @app.callback()
@@ -161,97 +161,6 @@ def _print_settlements(results: list[settlement.SettlementResult]) -> None:
             quotas, str(r.scored), str(r.error or ""),
         )  # fmt: skip
     console.print(table)
-
-
-@app.command("leaderboard")
-def leaderboard_command(
-    ctx: typer.Context,
-    competition: Annotated[str | None, typer.Option(help="competition code")] = None,
-    retroactive: Annotated[bool, typer.Option(help="include retroactive predictions")] = False,
-) -> None:
-    """Print the leaderboard."""
-    with ctx.obj.database.transaction() as session:
-        rows = board.leaderboard(session, competition=competition, include_retroactive=retroactive)
-    console.print(leaderboard_table(rows))
-
-
-def leaderboard_table(rows: list[board.Row], *, title: str = "Leaderboard") -> Table:
-    table = Table(
-        title=title,
-        caption="* reference row, not a competitor",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-    )
-    table.add_column("#", justify="right")
-    table.add_column("forecaster", no_wrap=True)
-    for column in ("points", "coverage", "pts/m", "tend%", "exact%", "RPS"):
-        table.add_column(column, justify="right")
-    for rank, row in enumerate(rows, start=1):
-        name = f"{row.forecaster} *" if row.reference else row.forecaster
-        table.add_row(
-            str(rank), name, str(row.points), f"{row.predicted}/{row.settled}",
-            f"{row.points_per_match:.2f}", f"{100 * row.tendency_rate:.1f}",
-            f"{100 * row.exact_rate:.1f}", "-" if row.mean_rps is None else f"{row.mean_rps:.4f}",
-        )  # fmt: skip
-    return table
-
-
-@app.command()
-def demo(
-    ctx: typer.Context,
-    database: Annotated[
-        str, typer.Option(help="database to (re)create for the demo")
-    ] = "footcast_demo",
-    seed: Annotated[int, typer.Option(help="random seed of the season")] = 7,
-    standins: Annotated[
-        int, typer.Option(min=0, help="fast deterministic stand-ins for LLM forecasters")
-    ] = 0,
-    standin_latency: Annotated[
-        int, typer.Option(min=0, help="milliseconds each stand-in takes to answer")
-    ] = 0,
-    workers: Annotated[
-        int,
-        typer.Option(
-            min=0, help="worker concurrency in this process; 0: `footcast worker` processes"
-        ),
-    ] = 2,
-) -> None:
-    """Replay a simulated 380-match season through the real pipeline and print the leaderboard."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from footcast import demo as scenario
-
-    state: State = ctx.obj
-    settings = state.settings.model_copy(update={**scenario.DEMO_OVERRIDES, "sim_seed": seed})
-    url = engine.ensure_database(engine.server_url_of(settings), database, drop_first=True)
-    db = engine.connect(url)
-    try:
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
-        ) as bars:
-            task = bars.add_task("replaying the season", total=1.0)
-
-            def show(progress: replay.Progress) -> None:
-                bars.update(
-                    task,
-                    completed=progress.fraction,
-                    description=f"{progress.now:%Y-%m-%d %H:%M} · {progress.enqueued} jobs",
-                )
-
-            done = asyncio.run(
-                scenario.run_season(db, settings, standins=standins, workers=workers, on_step=show)
-            )
-        with db.transaction() as session:
-            rows = board.leaderboard(session, competition=scenario.COMPETITION)
-            status = match_rows.status_counts(session)
-    finally:
-        db.dispose()
-    console.print(f"database {engine.redact(url)}")
-    console.print(
-        f"{done.steps} clock steps, {done.enqueued} jobs; matches: "
-        + ", ".join(f"{n} {s}" for s, n in sorted(status.items()))
-    )
-    console.print(leaderboard_table(rows, title="Leaderboard (on-time predictions)"))
 
 
 def main() -> None:

@@ -10,20 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from footcast.clock import SimulatedClock
 from footcast.config import Settings
 from footcast.db import Database
 from footcast.db import forecasters as forecaster_rows
 from footcast.forecasters.builtin import BUILTIN
-from footcast.pipeline import queue, replay, worker
+from footcast.pipeline import queue, replay
 from footcast.pipeline.context import Context
+from footcast.sources.base import Source
 from footcast.sources.simulated import SimulatedLeague
 
 __all__ = [
     "COMPETITION",
     "DEMO_OVERRIDES",
     "REFERENCE",
+    "Season",
     "register_forecasters",
     "run_season",
 ]
@@ -69,35 +72,49 @@ def register_forecasters(
     return len(BUILTIN) + standins
 
 
+class Season(Source, Protocol):
+    """A source that knows when its season starts and ends (simulated or archived)."""
+
+    @property
+    def first_kickoff(self) -> datetime: ...
+
+    @property
+    def last_kickoff(self) -> datetime: ...
+
+
 async def run_season(
     database: Database,
     settings: Settings,
     *,
+    season: Season | None = None,
     standins: int = 0,
     latency_ms: int = 0,
     workers: int = 1,
+    until: datetime | None = None,
     on_step: Callable[[replay.Progress], None] = lambda progress: None,
 ) -> replay.Progress:
-    """Replay one simulated season (``settings.sim_*``) from three days before its first
-    kickoff to the day after its last; ``workers=0`` leaves the jobs to worker processes
-    started elsewhere."""
-    league = worker.make_source(settings)
-    assert isinstance(league, SimulatedLeague)
-    clock = SimulatedClock(league.first_kickoff - timedelta(days=3))
+    """Replay ``season`` (default: the simulated league of ``settings.sim_*``) from three days
+    before its first kickoff to the day after its last (or ``until``); ``workers=0`` leaves the
+    jobs to worker processes started elsewhere."""
+    if season is None:
+        season = SimulatedLeague(
+            settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams
+        )
+    clock = SimulatedClock(season.first_kickoff - timedelta(days=3))
     register_forecasters(
         database,
         active_from=clock.now() - timedelta(days=1),
         standins=standins,
         latency_ms=latency_ms,
     )
-    ctx = Context(database=database, clock=clock, source=league, settings=settings, actor="demo")
+    ctx = Context(database=database, clock=clock, source=season, settings=settings, actor="demo")
     app = queue.make_app(database.url, settings, periodic=False)
     async with app.open_async():
         return await replay.replay(
             ctx,
             app,
             clock,
-            until=league.last_kickoff + timedelta(days=1),
+            until=until or season.last_kickoff + timedelta(days=1),
             workers=workers,
             on_step=on_step,
         )

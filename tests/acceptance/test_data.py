@@ -6,10 +6,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.engine import URL
 
 from commandline import run
-from footcast.db import Database
+from footcast.db import Database, engine
+from footcast.db import leaderboard as board
 from footcast.db.models import Match
+from season_checks import season_problems
 
 HEADER = "Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR"
 
@@ -54,3 +57,24 @@ def test_the_real_seasons_import_once(
     again = run("import", *files, env=env)
     assert again.stdout.count("380 matches (0 new)") == 2
     assert matches(database) == 760
+
+
+@pytest.mark.realdata
+def test_replay_runs_a_real_season_through_the_pipeline(
+    env: dict[str, str], scratch_database: URL, shared_dir: Path
+) -> None:
+    season = shared_dir / "data" / "football-data" / "E0_2019-20.csv"
+    name = str(scratch_database.database)
+    done = run("replay", str(season), "--until", "2019-08-26", "--database", name, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Leaderboard E0 2019-20" in done.stdout
+    replayed = engine.connect(scratch_database, upgrade=False)
+    try:
+        assert season_problems(replayed, whole=False) == []
+        with replayed.transaction() as session:
+            rows = {r.forecaster: r for r in board.leaderboard(session, season="2019-20")}
+    finally:
+        replayed.dispose()
+    # three rounds played by 26 August: 30 matches, each predicted by every forecaster
+    assert {(r.predicted, r.settled) for r in rows.values()} == {(30, 30)}
+    assert rows["market"].tendency_rate > 0.4  # it read the files' pre-match odds

@@ -71,39 +71,31 @@ def _finished(process: subprocess.Popen[bytes], log: Path, timeout: float = 240)
     assert code == 0, log.read_text()[-3000:]
 
 
-@pytest.fixture
-def demo_database(server_url: URL) -> Iterator[URL]:
-    name = f"fc_w_{uuid.uuid4().hex[:10]}"
-    yield server_url.set(database=name)
-    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
 def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
-    server_url: URL, demo_database: URL, tmp_path: Path
+    server_url: URL, scratch_database: URL, tmp_path: Path
 ) -> None:
     log = tmp_path / "run.log"
     server = {"FOOTCAST_DATABASE_URL": server_url.render_as_string(hide_password=False)}
     database = {
-        "FOOTCAST_DATABASE_URL": demo_database.render_as_string(hide_password=False),
+        "FOOTCAST_DATABASE_URL": scratch_database.render_as_string(hide_password=False),
         "FOOTCAST_CLOCK": "simulated",
     }
     driver = footcast(
-        "demo", "--database", str(demo_database.database), "--workers", "0",
+        "demo", "--database", str(scratch_database.database), "--workers", "0",
         "--standins", "4", "--standin-latency", "250", env=server, log=log,
     )  # fmt: skip
     workers: list[subprocess.Popen[bytes]] = []
     try:
-        wait_for("the replay to start", lambda: scalar(demo_database, "SELECT now FROM sim_clock"))
+        wait_for(
+            "the replay to start", lambda: scalar(scratch_database, "SELECT now FROM sim_clock")
+        )
         job_id = None
         for _ in range(3):  # under load a job may finish between seeing it and the kill: again
             workers.append(footcast("worker", "--concurrency", "1", env=database, log=log))
             candidate = wait_for(
                 "a predictions job in progress",
                 lambda: scalar(
-                    demo_database,
+                    scratch_database,
                     "SELECT id FROM procrastinate_jobs WHERE task_name = 'predictions'"
                     " AND status = 'doing'",
                 ),
@@ -111,7 +103,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
             workers[-1].send_signal(signal.SIGKILL)
             workers[-1].wait(timeout=10)
             status_sql = f"SELECT status FROM procrastinate_jobs WHERE id = {candidate}"
-            if scalar(demo_database, status_sql) == "doing":
+            if scalar(scratch_database, status_sql) == "doing":
                 job_id = candidate
                 break
         assert job_id is not None, "never caught a predictions job in progress"
@@ -125,15 +117,15 @@ def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
                 process.wait(timeout=30)
 
     assert (
-        scalar(demo_database, f"SELECT status FROM procrastinate_jobs WHERE id = {job_id}")
+        scalar(scratch_database, f"SELECT status FROM procrastinate_jobs WHERE id = {job_id}")
         == "succeeded"
     )
     runs = scalar(
-        demo_database,
+        scratch_database,
         f"SELECT count(*) FROM procrastinate_events WHERE job_id = {job_id} AND type = 'started'",
     )
     assert runs == 2  # the killed run and the re-run
-    db = connect(demo_database, upgrade=False)
+    db = connect(scratch_database, upgrade=False)
     try:
         assert season_problems(db) == []
         with db.engine.connect() as connection:
@@ -191,9 +183,9 @@ def test_the_run_recovers_when_the_database_restarts_mid_run(
 
 
 def test_a_worker_refuses_a_database_without_the_schema(
-    server_url: URL, demo_database: URL, tmp_path: Path
+    server_url: URL, scratch_database: URL, tmp_path: Path
 ) -> None:
-    url = db_engine.ensure_database(server_url, str(demo_database.database))
+    url = db_engine.ensure_database(server_url, str(scratch_database.database))
     log = tmp_path / "worker.log"
     env = {"FOOTCAST_DATABASE_URL": url.render_as_string(hide_password=False)}
     worker = footcast("worker", env=env, log=log)

@@ -15,11 +15,14 @@ from footcast.imports import import_file
 from footcast.sources import football_data
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
-HEADER = "Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,AvgH,AvgD,AvgA,PSH,PSD,PSA,AvgCH,AvgCD,AvgCA"
+HEADER = (
+    "Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,HTHG,HTAG,HTR,"
+    "AvgH,AvgD,AvgA,PSH,PSD,PSA,AvgCH,AvgCD,AvgCA"
+)
 ROWS = [
     "E0,09/08/2019,20:00,Liverpool,Norwich,4,1,H,4,0,H,1.14,9.06,21.39,1.15,9.5,22.0,1.14,9.88,21.0",
     "E0,10/08/2019,12:30,West Ham,Man City,0,5,A,0,1,A,12.0,6.6,1.25,12.5,6.9,1.26,11.5,6.8,1.24",
-    "E0,10/08/2019,15:00,Bournemouth,Sheffield United,1,1,D,0,0,D,1.95,3.6,4.0,1.97,3.7,4.1,2.0,3.5,3.9",
+    "E0,10/08/2019,15:00,Bournemouth,Sheffield Utd,1,1,D,0,0,D,1.9,3.6,4.0,1.9,3.7,4.1,2.0,3.5,3.9",
 ]
 BAD = "E0,10/08/2019,15:00,Burnley,Southampton,three,0,H,,,,3.0,3.3,2.5,,,,,,"
 

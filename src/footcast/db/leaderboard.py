@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from footcast.db.models import Competition, Forecaster, Match, Settlement, SettlementScore
+from footcast.db.models import (
+    Competition,
+    Forecaster,
+    Match,
+    Season,
+    Settlement,
+    SettlementScore,
+)
 
 __all__ = ["Row", "leaderboard"]
 
@@ -43,7 +50,11 @@ class Row:
 
 
 def leaderboard(
-    session: Session, *, competition: str | None = None, include_retroactive: bool = False
+    session: Session,
+    *,
+    competition: str | None = None,
+    season: str | None = None,
+    include_retroactive: bool = False,
 ) -> list[Row]:
     """Every forecaster, best first; a settled match it did not predict counts as 0 points.
 
@@ -59,6 +70,8 @@ def leaderboard(
         settled = settled.join(Competition, Competition.id == Match.competition_id).where(
             Competition.code == competition
         )
+    if season is not None:
+        settled = settled.join(Season, Season.id == Match.season_id).where(Season.label == season)
     settled_cte = settled.cte("settled")
     score = SettlementScore
     scored = (

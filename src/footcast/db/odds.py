@@ -11,12 +11,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from footcast.db.models import MatchOdds
-from footcast.domain.analysis import Odds
+from footcast.domain.analysis import Odds, preferred_odds
 
 __all__ = ["Quote", "latest", "save_many"]
-
-# which pre-match odds a snapshot shows first: the market average, then the sharpest book
-PREFERENCE = ("avg", "pinnacle", "bet365")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,8 +62,6 @@ def latest(session: Session, match_id: int, *, now: datetime) -> Odds | None:
             MatchOdds.published_at <= now,
         )
     ).all()
-    if not rows:
-        return None
-    rank = {name: i for i, name in enumerate(PREFERENCE)}
-    best = min(rows, key=lambda r: (rank.get(r.bookmaker, len(rank)), r.bookmaker))
-    return Odds(home=best.home, draw=best.draw, away=best.away, bookmaker=best.bookmaker)
+    return preferred_odds(
+        Odds(home=r.home, draw=r.draw, away=r.away, bookmaker=r.bookmaker) for r in rows
+    )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from footcast.db import odds
 from footcast.db.models import AnalysisSnapshot, Lineup, Match
 from footcast.domain.analysis import Lineups, PastMatch, Snapshot
 
@@ -17,6 +19,7 @@ __all__ = [
     "history",
     "latest_valid",
     "lineups_of",
+    "newer_facts",
     "save_lineups",
     "save_snapshot",
 ]
@@ -112,6 +115,20 @@ def save_lineups(session: Session, match: Match, lineups: Lineups | None, *, now
         session.execute(
             stmt.on_conflict_do_update(index_elements=["match_id", "team_id"], set_=values)
         )
+
+
+def newer_facts(
+    session: Session, match: Match, snapshot: Snapshot, *, now: datetime
+) -> dict[str, Any]:
+    """Lineups and pre-match odds stored since ``snapshot`` was built, by snapshot field."""
+    newer: dict[str, Any] = {}
+    lineups = lineups_of(session, match)
+    if lineups is not None and snapshot.lineups is None:
+        newer["lineups"] = lineups
+    quote = odds.latest(session, match.id, now=now)
+    if quote is not None and quote != snapshot.odds:
+        newer["odds"] = quote
+    return newer
 
 
 def lineups_of(session: Session, match: Match) -> Lineups | None:

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from footcast import errors
 
-__all__ = ["Lineups", "Odds", "PastMatch", "Snapshot"]
+__all__ = ["BOOKMAKERS", "Lineups", "Odds", "PastMatch", "Snapshot", "preferred_odds"]
+
+# whose odds a snapshot shows when several are known: the market average, then the sharpest book
+BOOKMAKERS = ("avg", "pinnacle", "bet365")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +45,16 @@ class Odds:
         for name, value in (("home", self.home), ("draw", self.draw), ("away", self.away)):
             if not value > 1.0:
                 raise errors.InvalidForecast(f"odds {name}={value!r} must be a decimal above 1")
+
+
+def preferred_odds(quotes: Iterable[Odds]) -> Odds | None:
+    """The quote of the most preferred bookmaker (``BOOKMAKERS``; others after, by name)."""
+    rank = {name: i for i, name in enumerate(BOOKMAKERS)}
+    return min(
+        quotes,
+        key=lambda q: (rank.get(q.bookmaker or "", len(rank)), q.bookmaker or ""),
+        default=None,
+    )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,8 +1,10 @@
-"""Stage: lineups. Optional input: when none are announced, that is recorded and nothing waits."""
+"""Stage: lineups, an hour before kickoff. Optional input: when none are announced, that is
+recorded and nothing waits. The latest pre-match odds are fetched here too, so predictions see
+odds published after the analysis was built."""
 
 from __future__ import annotations
 
-from footcast.db import matches, snapshots
+from footcast.db import matches, odds, snapshots
 from footcast.pipeline.context import DEAD_STATUSES, Context
 
 __all__ = ["fetch"]
@@ -15,5 +17,10 @@ def fetch(ctx: Context, match_id: int) -> str:
         if match.status in DEAD_STATUSES:
             return f"skipped: match is {match.status}"
         lineups = ctx.source.lineups(match.external_id, now=now)
+        quote = ctx.source.odds(match.external_id, now=now)
         snapshots.save_lineups(session, match, lineups, now=now)
-    return "stored" if lineups else "not available"
+        if quote is not None:
+            odds.save_many(
+                session, [odds.Quote(match_id=match.id, kind="pre", odds=quote, published_at=now)]
+            )
+    return ("stored" if lineups else "not available") + (", odds stored" if quote else "")

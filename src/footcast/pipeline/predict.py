@@ -44,10 +44,11 @@ def predict(
                 match_id=match_id,
             )
         snapshot, snapshot_id = stored.snapshot, stored.id
-        lineups = snapshots.lineups_of(session, match)
-        if lineups is not None and snapshot.lineups is None and now < match.kickoff_at:
-            snapshot = dataclasses.replace(snapshot, lineups=lineups, as_of=now)
-            snapshot_id = snapshots.save_snapshot(session, snapshot, now=now)
+        if now < match.kickoff_at:
+            newer = snapshots.newer_facts(session, match, snapshot, now=now)
+            if newer:
+                snapshot = dataclasses.replace(snapshot, **newer, as_of=now)
+                snapshot_id = snapshots.save_snapshot(session, snapshot, now=now)
         owing = reconcile.missing_forecasters(session, match_id)
 
     made: dict[int, Forecast] = {}

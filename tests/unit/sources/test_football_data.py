@@ -143,7 +143,7 @@ def test_a_file_that_is_not_a_results_file_is_refused(
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(errors.InvalidInput, match="missing.csv: can not be read"):
+    with pytest.raises(errors.InvalidInput, match=r"missing\.csv: can not be read"):
         football_data.read(tmp_path / "missing.csv")
 
 
