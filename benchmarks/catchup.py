@@ -26,7 +26,7 @@ from footcast.config import load_settings
 from footcast.db import connect, engine, matches
 from footcast.db.models import Match
 from footcast.demo import register_forecasters
-from footcast.domain.analysis import Lineups, Odds
+from footcast.domain.analysis import Injury, Lineups, Odds
 from footcast.pipeline import analysis, queue
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import analyze_tables, reconcile
@@ -72,6 +72,9 @@ class Schedule:
 
     def lineups(self, external_id: str, *, now: datetime) -> Lineups | None:
         return None
+
+    def injuries(self, external_id: str, *, now: datetime) -> tuple[Injury, ...]:
+        return ()
 
 
 async def run(count: int) -> None:

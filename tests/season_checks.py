@@ -4,14 +4,19 @@ scoring code: coverage, duplicates, double settlements, and points recomputed fr
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
+from datetime import datetime
 from fractions import Fraction
+from typing import Any
 
 import sqlalchemy as sa
 
 from footcast.db import Database
 
-__all__ = ["recomputed_points", "season_problems"]
+__all__ = ["recomputed_points", "season_problems", "snapshot_leaks"]
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
 
 def _tendency(home: int, away: int) -> str:
@@ -133,3 +138,41 @@ def season_problems(database: Database, *, whole: bool = True) -> list[str]:
         ]
         problems.append(f"{len(wrong)} stored points differ from the recomputation: {wrong[:5]}")
     return problems
+
+
+def _dates(value: Any, path: str = "") -> list[tuple[str, datetime]]:
+    """Every ISO timestamp anywhere in a JSON value, with where it was found."""
+    if isinstance(value, dict):
+        return [d for key, item in value.items() for d in _dates(item, f"{path}.{key}")]
+    if isinstance(value, list):
+        return [d for n, item in enumerate(value) for d in _dates(item, f"{path}[{n}]")]
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return [(path, datetime.fromisoformat(value))]
+    return []
+
+
+def snapshot_leaks(database: Database) -> list[str]:
+    """Every stored analysis snapshot that holds something dated after its ``as_of`` (other
+    than the match's own scheduled kickoff), or the match's own result; empty when none do."""
+    leaks: list[str] = []
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                """
+                SELECT s.id, s.as_of, s.payload, m.kickoff_at, h.name, a.name
+                FROM analysis_snapshots s JOIN matches m ON m.id = s.match_id
+                JOIN teams h ON h.id = m.home_team_id JOIN teams a ON a.id = m.away_team_id
+                """
+            )
+        ).all()
+    for snapshot_id, as_of, payload, kickoff, home, away in rows:
+        if as_of > kickoff:
+            leaks.append(f"snapshot {snapshot_id}: as_of {as_of} after kickoff {kickoff}")
+        for where, moment in _dates(payload):
+            if where not in (".kickoff", ".as_of") and moment >= as_of:
+                leaks.append(f"snapshot {snapshot_id}: {where} = {moment} is not before {as_of}")
+        own = [kickoff.isoformat(), home, away]
+        for section in ("history", "head_to_head"):
+            if any(item[:3] == own for item in payload.get(section, [])):
+                leaks.append(f"snapshot {snapshot_id}: its own match's result is in {section}")
+    return leaks

@@ -12,7 +12,7 @@ from commandline import run
 from footcast.db import Database, engine
 from footcast.db import leaderboard as board
 from footcast.db.models import Match
-from season_checks import season_problems
+from season_checks import season_problems, snapshot_leaks
 
 HEADER = "Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR"
 
@@ -71,6 +71,7 @@ def test_replay_runs_a_real_season_through_the_pipeline(
     replayed = engine.connect(scratch_database, upgrade=False)
     try:
         assert season_problems(replayed, whole=False) == []
+        assert snapshot_leaks(replayed) == []
         with replayed.transaction() as session:
             rows = {r.forecaster: r for r in board.leaderboard(session, season="2019-20")}
     finally:

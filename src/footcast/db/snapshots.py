@@ -26,8 +26,9 @@ __all__ = [
 
 _HISTORY = sa.text(
     """
-    SELECT m.kickoff_at, h.name, a.name, m.home_goals, m.away_goals
+    SELECT m.kickoff_at, h.name, a.name, m.home_goals, m.away_goals, s.label
     FROM matches m JOIN teams h ON h.id = m.home_team_id JOIN teams a ON a.id = m.away_team_id
+    LEFT JOIN seasons s ON s.id = m.season_id
     WHERE m.competition_id = :competition_id AND m.status = 'finished'
       AND m.home_goals IS NOT NULL AND m.kickoff_at + :known_after <= :as_of
     ORDER BY m.kickoff_at, m.id
@@ -44,8 +45,8 @@ def history(
         _HISTORY, {"competition_id": competition_id, "as_of": as_of, "known_after": known_after}
     )
     return tuple(
-        PastMatch(kickoff=k, home=h, away=a, home_goals=hg, away_goals=ag)
-        for k, h, a, hg, ag in rows
+        PastMatch(kickoff=k, home=h, away=a, home_goals=hg, away_goals=ag, season=season)
+        for k, h, a, hg, ag, season in rows
     )
 
 

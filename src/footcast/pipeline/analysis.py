@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
 from footcast import errors
 from footcast.db import matches, snapshots
-from footcast.db.models import Competition, Team
+from footcast.db.models import Competition, Match, Season, Team
 from footcast.domain.analysis import Snapshot
 from footcast.pipeline.context import DEAD_STATUSES, Context
 
-__all__ = ["build"]
+__all__ = ["assemble", "build"]
 
 
 def build(ctx: Context, match_id: int, *, retroactive: bool = False) -> str:
@@ -31,23 +35,29 @@ def build(ctx: Context, match_id: int, *, retroactive: bool = False) -> str:
             as_of = match.kickoff_at - ctx.settings.prediction_lead
         else:
             as_of = now
-        home = session.get_one(Team, match.home_team_id)
-        away = session.get_one(Team, match.away_team_id)
-        competition = session.get_one(Competition, match.competition_id)
-        snapshot = Snapshot(
-            match_id=match.id,
-            competition=competition.code,
-            home=home.name,
-            away=away.name,
-            kickoff=match.kickoff_at,
-            as_of=as_of,
-            history=snapshots.history(
-                session,
-                competition_id=match.competition_id,
-                as_of=as_of,
-                known_after=ctx.known_after,
-            ),
-            odds=ctx.source.odds(match.external_id, now=as_of),
-        )
+        snapshot = assemble(ctx, session, match, as_of=as_of)
         snapshots.save_snapshot(session, snapshot, now=now)
     return f"built as of {as_of.isoformat()} with {len(snapshot.history)} results"
+
+
+def assemble(ctx: Context, session: Session, match: Match, *, as_of: datetime) -> Snapshot:
+    """What is known about ``match`` at ``as_of``: results whose kickoff is at least
+    ``ctx.known_after`` before it, and the source's odds and injury reports as of then."""
+    season = session.get(Season, match.season_id) if match.season_id else None
+    return Snapshot(
+        match_id=match.id,
+        competition=session.get_one(Competition, match.competition_id).code,
+        season=season.label if season else None,
+        home=session.get_one(Team, match.home_team_id).name,
+        away=session.get_one(Team, match.away_team_id).name,
+        kickoff=match.kickoff_at,
+        as_of=as_of,
+        history=snapshots.history(
+            session,
+            competition_id=match.competition_id,
+            as_of=as_of,
+            known_after=ctx.known_after,
+        ),
+        odds=ctx.source.odds(match.external_id, now=as_of),
+        injuries=ctx.source.injuries(match.external_id, now=as_of),
+    )

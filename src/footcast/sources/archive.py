@@ -4,7 +4,8 @@ Built from football-data.co.uk rows, it answers like a live provider would have:
 scheduled before its kickoff, live for the next 110 minutes (the files hold only the half-time
 and full-time scores, so the live score is unknown until half-time and then stays the half-time
 score), and finished after. Odds appear when football-data collected them (see
-``football_data``), so a forecaster sees only what it could have seen. There are no lineups.
+``football_data``), so a forecaster sees only what it could have seen. There are no lineups
+and no injury reports.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from footcast import errors
-from footcast.domain.analysis import Lineups, Odds, preferred_odds
+from footcast.domain.analysis import Injury, Lineups, Odds, preferred_odds
 from footcast.sources import base
 from footcast.sources.football_data import SOURCE, Row
 
@@ -61,6 +62,10 @@ class ArchiveSource:
     def lineups(self, external_id: str, *, now: datetime) -> Lineups | None:
         self._get(external_id)
         return None
+
+    def injuries(self, external_id: str, *, now: datetime) -> tuple[Injury, ...]:
+        self._get(external_id)
+        return ()  # the files have none
 
     def _get(self, external_id: str) -> Row:
         try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from footcast.domain.analysis import Lineups, Odds
+from footcast.domain.analysis import Injury, Lineups, Odds
 
 __all__ = ["Fixture", "Source"]
 
@@ -55,4 +55,8 @@ class Source(Protocol):
 
     def lineups(self, external_id: str, *, now: datetime) -> Lineups | None:
         """Announced starting elevens, or None when not (yet) available at ``now``."""
+        ...
+
+    def injuries(self, external_id: str, *, now: datetime) -> tuple[Injury, ...]:
+        """Players reported missing or doubtful for the match, as known at ``now``."""
         ...

@@ -167,6 +167,11 @@ class SimulatedLeague:
         home, away = (tuple(rng.sample(self._squads[t], 11)) for t in (m.home, m.away))
         return analysis.Lineups(home=home, away=away)
 
+    def injuries(self, external_id: str, *, now: datetime) -> tuple[analysis.Injury, ...]:
+        """The simulated league reports no injuries."""
+        self._get(external_id)
+        return ()
+
     def postponed(self) -> dict[str, tuple[datetime, datetime]]:
         """Postponed matches: external id -> (original kickoff, kickoff played at)."""
         return {

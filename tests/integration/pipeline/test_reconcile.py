@@ -18,7 +18,7 @@ from footcast.db import Database, failures, matches
 from footcast.db import forecasters as forecaster_rows
 from footcast.db import reconcile as plan_sql
 from footcast.demo import register_forecasters
-from footcast.domain.analysis import Lineups, Odds
+from footcast.domain.analysis import Injury, Lineups, Odds
 from footcast.pipeline import analysis, fixtures, live, queue, settlement, worker
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import Plan, plan, reconcile
@@ -245,6 +245,9 @@ class _FrozenSource:
 
     def lineups(self, external_id: str, *, now: datetime) -> Lineups | None:
         return None
+
+    def injuries(self, external_id: str, *, now: datetime) -> tuple[Injury, ...]:
+        return ()
 
 
 def test_a_stuck_match_is_fetched_again_then_alerted(ctx: Context, league: SimulatedLeague) -> None:

@@ -1,0 +1,121 @@
+"""Point-in-time analysis: a snapshot is the same whatever happens after its as_of."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from footcast.clock import SimulatedClock
+from footcast.config import Settings
+from footcast.db import Database, matches
+from footcast.db.models import AnalysisSnapshot, Match
+from footcast.domain.analysis import Snapshot
+from footcast.pipeline import analysis
+from footcast.pipeline.context import Context
+from footcast.sources.simulated import SimulatedLeague
+from season_checks import snapshot_leaks
+
+
+@pytest.fixture
+def ctx(database: Database, settings: Settings) -> Context:
+    """The whole simulated season stored as played, the clock well after its end."""
+    league = SimulatedLeague(settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams)
+    late = league.last_kickoff + timedelta(days=30)
+    with database.transaction() as session:
+        matches.sync_fixtures(
+            session,
+            league.name,
+            league.fixtures(league.first_kickoff, late, now=late),
+            now=late,
+        )
+    return Context(database=database, clock=SimulatedClock(late), source=league, settings=settings)
+
+
+def _middle_match(database: Database) -> Match:
+    with database.transaction() as session:
+        rows = (
+            session.execute(sa.select(Match).order_by(Match.kickoff_at, Match.id)).scalars().all()
+        )
+        session.expunge_all()
+    return rows[len(rows) // 2]
+
+
+def _snapshot(ctx: Context, match: Match, as_of: datetime) -> Snapshot:
+    with ctx.database.transaction() as session:
+        return analysis.assemble(ctx, session, session.get_one(Match, match.id), as_of=as_of)
+
+
+def _rescore(database: Database, *, after: bool, moment: datetime) -> int:
+    """Change every stored result decided after ``moment`` (or, ``after=False``, before it)."""
+    decided = Match.kickoff_at > moment if after else Match.kickoff_at <= moment
+    with database.transaction() as session:
+        changed = session.execute(
+            sa.update(Match)
+            .where(decided, Match.home_goals.is_not(None))
+            .values(home_goals=Match.home_goals + 3, away_goals=Match.away_goals + 1)
+        )
+        return int(changed.rowcount)
+
+
+def test_nothing_after_as_of_changes_the_snapshot_not_even_its_own_result(ctx: Context) -> None:
+    match = _middle_match(ctx.database)
+    as_of = match.kickoff_at - ctx.settings.prediction_lead
+    before = _snapshot(ctx, match, as_of)
+    assert len(before.history) > 5
+    assert before.odds is not None
+    assert before.table()[0].played > 0
+
+    # rewrite the future: the match itself and everything decided after as_of
+    assert _rescore(ctx.database, after=True, moment=as_of - ctx.known_after) > 1
+    assert _snapshot(ctx, match, as_of).content_hash() == before.content_hash()
+
+    # the test can fail: rewriting the past changes the snapshot
+    assert _rescore(ctx.database, after=False, moment=as_of - ctx.known_after) > 1
+    assert _snapshot(ctx, match, as_of).content_hash() != before.content_hash()
+
+
+def test_a_result_is_known_only_once_known_after_has_passed(ctx: Context) -> None:
+    match = _middle_match(ctx.database)
+    as_of = match.kickoff_at - ctx.settings.prediction_lead
+    seen = _snapshot(ctx, match, as_of).history
+    assert seen
+    assert all(p.kickoff + ctx.known_after <= as_of for p in seen)
+    with ctx.database.transaction() as session:
+        decided = session.execute(
+            sa.select(sa.func.count()).where(
+                Match.home_goals.is_not(None), Match.kickoff_at + ctx.known_after <= as_of
+            )
+        ).scalar_one()
+    assert len(seen) == decided
+
+
+def test_the_leak_check_finds_a_planted_leak(ctx: Context) -> None:
+    match = _middle_match(ctx.database)
+    as_of = match.kickoff_at - timedelta(hours=2)
+    snapshot = _snapshot(ctx, match, as_of)
+    with ctx.database.transaction() as session:
+        analysis_id = session.execute(
+            sa.insert(AnalysisSnapshot)
+            .values(
+                match_id=match.id,
+                as_of=as_of,
+                payload=snapshot.to_payload(),
+                input_hash=snapshot.content_hash(),
+                created_at=as_of,
+            )
+            .returning(AnalysisSnapshot.id)
+        ).scalar_one()
+    assert snapshot_leaks(ctx.database) == []
+    leaky = snapshot.to_payload()
+    leaky["history"].append([match.kickoff_at.isoformat(), snapshot.home, snapshot.away, 1, 0])
+    with ctx.database.transaction() as session:
+        session.execute(
+            sa.update(AnalysisSnapshot)
+            .where(AnalysisSnapshot.id == analysis_id)
+            .values(payload=leaky)
+        )
+    found = snapshot_leaks(ctx.database)
+    assert any("is not before" in leak for leak in found)
+    assert any("its own match's result is in history" in leak for leak in found)
