@@ -55,8 +55,9 @@ def _rescore(database: Database, *, after: bool, moment: datetime) -> int:
             sa.update(Match)
             .where(decided, Match.home_goals.is_not(None))
             .values(home_goals=Match.home_goals + 3, away_goals=Match.away_goals + 1)
+            .returning(Match.id)
         )
-        return int(changed.rowcount)
+        return len(changed.all())
 
 
 def test_nothing_after_as_of_changes_the_snapshot_not_even_its_own_result(ctx: Context) -> None:
