@@ -40,6 +40,7 @@ bench: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/settlement.py
 	$(BIN)/python benchmarks/catchup.py
 	$(BIN)/python benchmarks/replay.py
+	$(BIN)/python benchmarks/import.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis
