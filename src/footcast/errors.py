@@ -17,7 +17,10 @@ The tree::
     ├── InvalidInput                a file or value given to footcast is malformed
     ├── ForecasterError
     │   ├── ProviderUnavailable     the forecaster's provider failed (retryable)
+    │   │   └── CircuitOpen         the provider failed repeatedly; requests wait (retryable)
+    │   ├── ProviderRejected        the provider refused the request (key, model, parameters)
     │   └── InvalidForecast         a forecast breaks the rules (goals, probabilities)
+    │       └── InvalidOutput       an LLM's answer is not a prediction, even after one repair
     ├── PipelineError
     │   ├── NotSettleable           a match can not be settled (no final score, wrong status)
     │   └── NotReady                a stage's inputs are not there yet (retryable)
@@ -33,6 +36,7 @@ constructor are kept in ``context`` (``match_id=...``) for the failure ledger.
 from __future__ import annotations
 
 __all__ = [
+    "CircuitOpen",
     "ConfigError",
     "Conflict",
     "DatabaseError",
@@ -41,12 +45,14 @@ __all__ = [
     "ForecasterError",
     "InvalidForecast",
     "InvalidInput",
+    "InvalidOutput",
     "MalformedResponse",
     "NotFound",
     "NotReady",
     "NotSettleable",
     "PipelineError",
     "PredictionLocked",
+    "ProviderRejected",
     "ProviderUnavailable",
     "QuotaExhausted",
     "RateLimited",
@@ -158,10 +164,29 @@ class ProviderUnavailable(ForecasterError):
     retryable = True
 
 
+class CircuitOpen(ProviderUnavailable):
+    """the provider failed repeatedly; its requests wait until the circuit closes again."""
+
+    code = "circuit_open"
+
+
+class ProviderRejected(ForecasterError):
+    """the provider refused the request (API key, model name or parameters); retrying will not
+    help."""
+
+    code = "provider_rejected"
+
+
 class InvalidForecast(ForecasterError):
     """The forecast breaks the rules for a prediction."""
 
     code = "invalid_forecast"
+
+
+class InvalidOutput(InvalidForecast):
+    """the model's answer is not a prediction, even after one repair attempt."""
+
+    code = "invalid_output"
 
 
 class PipelineError(FootcastError):

@@ -6,10 +6,13 @@ import threading
 import uuid
 
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy.engine import URL
 
-from footcast.db import connect, migrate
+from footcast.db import Database, connect, migrate
 from footcast.db import engine as db_engine
+from footcast.db.models import Base
 
 
 def test_connect_migrates_a_new_database_once_under_concurrency(server_url: URL) -> None:
@@ -39,3 +42,19 @@ def test_connect_migrates_a_new_database_once_under_concurrency(server_url: URL)
     assert migrate.upgrade(database.engine) is False
     database.dispose()
     db_engine.ensure_database(server_url, name, drop_first=True)
+
+
+def test_the_models_and_the_migrations_describe_the_same_schema(database: Database) -> None:
+    """A column or index added to one and not the other shows up here."""
+    with database.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "include_name": lambda name, kind, parent: (
+                    not (kind == "table" and (name or "").startswith("procrastinate_"))
+                ),
+                "compare_server_default": False,
+            },
+        )
+        differences = compare_metadata(context, Base.metadata)
+    assert differences == []
