@@ -84,6 +84,9 @@ def season_problems(database: Database, *, whole: bool = True) -> list[str]:
         """
         SELECT m.id, f.name FROM matches m CROSS JOIN forecasters f
         WHERE f.active_from <= m.prediction_deadline AND (m.status = 'finished' OR :whole)
+          AND NOT EXISTS (SELECT 1 FROM forecaster_pauses z WHERE z.forecaster_id = f.id
+                          AND z.since <= m.prediction_deadline
+                          AND (z.until IS NULL OR z.until > m.prediction_deadline))
           AND (f.active_until IS NULL OR f.active_until > m.prediction_deadline)
           AND NOT EXISTS (SELECT 1 FROM predictions p
                           WHERE p.match_id = m.id AND p.forecaster_id = f.id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from footcast.db import pauses
 from footcast.db.models import (
     Competition,
     Forecaster,
@@ -99,6 +100,7 @@ def leaderboard(
                 Forecaster.active_until.is_(None),
                 settled_cte.c.prediction_deadline < Forecaster.active_until,
             ),
+            ~pauses.paused_at(Forecaster, settled_cte.c.prediction_deadline),
         )
     )
     settled_count = (

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from footcast.db import pauses
+
 __all__ = [
     "KEY_PREFIX",
     "Gap",
@@ -67,9 +69,10 @@ _ANALYSED = """EXISTS (SELECT 1 FROM analysis_snapshots s WHERE s.match_id = m.i
     AND s.as_of >= m.kickoff_at - :analysis_lead AND s.as_of <= m.kickoff_at)"""
 
 # forecasters active at m's deadline with neither a prediction nor a terminal failure
-_GAP_FORECASTERS = """FROM forecasters f
+_GAP_FORECASTERS = f"""FROM forecasters f
     WHERE f.active_from <= m.prediction_deadline
       AND (f.active_until IS NULL OR f.active_until > m.prediction_deadline)
+      AND NOT {pauses.PAUSED_AT.format(f="f", t="m.prediction_deadline")}
       AND NOT EXISTS (SELECT 1 FROM predictions p
                       WHERE p.match_id = m.id AND p.forecaster_id = f.id)
       AND NOT EXISTS (SELECT 1 FROM failures x WHERE x.stage = 'predictions'
