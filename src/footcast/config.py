@@ -102,6 +102,24 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="Length of the per-minute window (tests shorten it)."
     )
 
+    # LLM forecasters
+    roster: Path | None = Field(
+        default=None, description="Roster TOML of LLM providers and models (none: no LLMs)."
+    )
+    predict_fanout: int = Field(
+        default=16, ge=1, description="Forecasters one prediction job asks at once."
+    )
+    llm_disable_after: int = Field(
+        default=5, ge=1, description="Failures in a row that disable a model until a probe."
+    )
+    llm_probe_after: timedelta = Field(
+        default=timedelta(minutes=30), gt=timedelta(0), description="First probe of a model."
+    )
+    circuit_threshold: int = Field(
+        default=5, ge=1, description="Provider failures in a row that open its circuit."
+    )
+    circuit_cooldown_seconds: float = Field(default=30.0, gt=0)
+
     clock: Literal["system", "simulated"] = Field(
         default="system",
         description="'simulated': read the replay's shared time from the database (sim_clock).",

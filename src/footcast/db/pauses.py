@@ -22,6 +22,7 @@ __all__ = [
     "Pause",
     "due_probes",
     "failed",
+    "open_pause",
     "pause",
     "paused_at",
     "probe_failed",
@@ -176,8 +177,16 @@ def probe_failed(session: Session, forecaster_id: int, *, next_probe: datetime) 
     )
 
 
-def spans(session: Session, *, forecaster: str | None = None) -> list[Pause]:
-    """Every pause, newest first (of one forecaster when named)."""
+def open_pause(session: Session, forecaster_id: int) -> Pause | None:
+    """The pause of the forecaster that is still open, if any."""
+    found = [p for p in spans(session, forecaster_id=forecaster_id) if p.until is None]
+    return found[0] if found else None
+
+
+def spans(
+    session: Session, *, forecaster: str | None = None, forecaster_id: int | None = None
+) -> list[Pause]:
+    """Every pause, newest first (of one forecaster when named or given by id)."""
     stmt = (
         sa.select(Forecaster.name, ForecasterPause)
         .join(ForecasterPause, ForecasterPause.forecaster_id == Forecaster.id)
@@ -185,6 +194,8 @@ def spans(session: Session, *, forecaster: str | None = None) -> list[Pause]:
     )
     if forecaster is not None:
         stmt = stmt.where(Forecaster.name == forecaster)
+    if forecaster_id is not None:
+        stmt = stmt.where(Forecaster.id == forecaster_id)
     return [
         Pause(
             forecaster=name,

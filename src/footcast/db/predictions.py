@@ -22,13 +22,19 @@ __all__ = [
 
 
 def _forecast_columns(prediction: forecast.Forecast) -> dict[str, object]:
-    probabilities = prediction.probabilities
+    probabilities, trace = prediction.probabilities, prediction.trace
     return {
         "home_goals": prediction.home_goals,
         "away_goals": prediction.away_goals,
         "p_home": probabilities.home if probabilities else None,
         "p_draw": probabilities.draw if probabilities else None,
         "p_away": probabilities.away if probabilities else None,
+        "raw_prompt": trace.prompt if trace else None,
+        "raw_response": trace.response if trace else None,
+        "prompt_tokens": trace.prompt_tokens if trace else None,
+        "completion_tokens": trace.completion_tokens if trace else None,
+        "latency_ms": trace.latency_ms if trace else None,
+        "cost_usd": trace.cost_usd if trace else None,
     }
 
 

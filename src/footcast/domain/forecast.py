@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from footcast import errors
 from footcast.domain import probabilistic, scoring
 
-__all__ = ["MAX_GOALS", "Forecast", "parse_score"]
+__all__ = ["MAX_GOALS", "Forecast", "Trace", "parse_score"]
 
 MAX_GOALS = 20
 
@@ -23,6 +24,18 @@ def _check_goals(name: str, value: object) -> None:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Trace:
+    """How a forecast was obtained from a model: kept with the prediction for audit and cost."""
+
+    prompt: str
+    response: str
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    latency_ms: int | None = None
+    cost_usd: Decimal | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Forecast:
     """One exact score per match, with outcome probabilities when the forecaster gives them.
 
@@ -33,6 +46,7 @@ class Forecast:
     home_goals: int
     away_goals: int
     probabilities: probabilistic.Probabilities | None = None
+    trace: Trace | None = None
 
     def __post_init__(self) -> None:
         _check_goals("home_goals", self.home_goals)

@@ -13,6 +13,7 @@ from footcast.db import Database
 from footcast.db.reconcile import Windows
 from footcast.forecasters import builtin
 from footcast.forecasters.base import Forecaster
+from footcast.pipeline.llms import LLMs
 from footcast.sources.base import Source
 
 __all__ = ["Context", "Forecasters"]
@@ -24,9 +25,10 @@ class Forecasters:
     """Turns a forecaster row (provider, model id) into the code that predicts; one instance per
     forecaster per process, so models can keep their per-day fits."""
 
-    def __init__(self) -> None:
+    def __init__(self, llms: LLMs | None = None) -> None:
         self._made: dict[str, Forecaster] = {}
         self._lock = threading.Lock()
+        self.llms = llms
 
     def get(self, *, name: str, provider: str | None, model_id: str | None) -> Forecaster:
         with self._lock:
@@ -34,8 +36,9 @@ class Forecasters:
                 self._made[name] = self._make(name, provider, model_id)
             return self._made[name]
 
-    @staticmethod
-    def _make(name: str, provider: str | None, model_id: str | None) -> Forecaster:
+    def _make(self, name: str, provider: str | None, model_id: str | None) -> Forecaster:
+        if self.llms is not None and self.llms.knows(provider):
+            return self.llms.make(name)
         if provider == "builtin" and model_id:
             return builtin.builtin(model_id)
         if provider == "standin":
@@ -46,7 +49,9 @@ class Forecasters:
             return builtin.standin(name, latency=latency)
         raise errors.ForecasterError(
             f"forecaster {name!r}: no implementation for provider {provider!r}"
-            f" (model {model_id!r}); known providers: builtin, standin",
+            f" (model {model_id!r}); known providers: builtin, standin"
+            + ("".join(f", {p}" for p in self.llms.roster.providers) if self.llms else "")
+            + ("" if self.llms else " (no roster is loaded: set FOOTCAST_ROSTER)"),
             forecaster=name,
         )
 

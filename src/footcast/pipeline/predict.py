@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from sqlalchemy.orm import Session
 
 from footcast import errors
-from footcast.db import engine, failures, matches, predictions, reconcile, snapshots
+from footcast.db import engine, failures, matches, pauses, predictions, reconcile, snapshots
+from footcast.domain.analysis import Snapshot
 from footcast.domain.forecast import Forecast
+from footcast.forecasters.roster import PROVIDER_KIND
 from footcast.pipeline.context import DEAD_STATUSES, Context
 from footcast.pipeline.retry import is_retryable
 
@@ -53,10 +59,11 @@ def predict(
 
     made: dict[int, Forecast] = {}
     failed: list[tuple[reconcile.MissingForecaster, Exception]] = []
+    with ThreadPoolExecutor(max_workers=min(ctx.settings.predict_fanout, len(owing) or 1)) as pool:
+        asked = {who.id: pool.submit(_ask, ctx, who, snapshot) for who in owing}
     for who in owing:
         try:
-            model = ctx.forecasters.get(name=who.name, provider=who.provider, model_id=who.model_id)
-            made[who.id] = model.predict(snapshot)
+            made[who.id] = asked[who.id].result()
         except Exception as error:  # every failure is classified and recorded below
             failed.append((who, error))
 
@@ -72,6 +79,7 @@ def predict(
         )
         done = [f"predict:{match_id}:{who.name}" for who in owing if who.id in made]
         failures.resolve(session, stage="predictions", keys=done, now=now)
+        _health(ctx, session, owing, made, failed, now=now)
         for who, problem in failed:
             failures.record(
                 session,
@@ -91,3 +99,38 @@ def predict(
             match_id=match_id,
         )
     return summary
+
+
+def _ask(ctx: Context, who: reconcile.MissingForecaster, snapshot: Snapshot) -> Forecast:
+    model = ctx.forecasters.get(name=who.name, provider=who.provider, model_id=who.model_id)
+    return model.predict(snapshot)
+
+
+def _health(
+    ctx: Context,
+    session: Session,
+    owing: list[reconcile.MissingForecaster],
+    made: dict[int, Forecast],
+    failed: list[tuple[reconcile.MissingForecaster, Exception]],
+    *,
+    now: datetime,
+) -> None:
+    """Count each LLM's success or failure; too many failures in a row pause it. Failures that
+    say nothing about the model (its provider's circuit, a 429) are not counted."""
+    for who in owing:
+        if who.kind == PROVIDER_KIND and who.id in made:
+            pauses.succeeded(session, who.id, at=now)
+    for who, problem in failed:
+        if who.kind != PROVIDER_KIND or isinstance(problem, errors.CircuitOpen):
+            continue
+        if isinstance(problem, errors.FootcastError) and problem.context.get("provider_wide"):
+            continue
+        if pauses.failed(
+            session,
+            who.id,
+            at=now,
+            error=f"{type(problem).__name__}: {problem}",
+            threshold=ctx.settings.llm_disable_after,
+            probe_after=ctx.settings.llm_probe_after,
+        ):
+            log.warning("forecaster %s disabled after repeated failures: %s", who.name, problem)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+from collections.abc import Mapping
 
 import psycopg
 from procrastinate import exceptions
@@ -19,13 +21,15 @@ from footcast.clock import Clock, SystemClock
 from footcast.config import Settings
 from footcast.db import Database, connect, migrate
 from footcast.db.clock import DatabaseClock
-from footcast.pipeline import queue
-from footcast.pipeline.context import Context
+from footcast.forecasters import roster
+from footcast.pipeline import llms, queue
+from footcast.pipeline.context import Context, Forecasters
+from footcast.pipeline.llms import LLMs
 from footcast.pipeline.reconcile import reconcile
 from footcast.sources.base import Source
 from footcast.sources.simulated import SimulatedLeague
 
-__all__ = ["build_context", "make_source", "open_migrated", "run"]
+__all__ = ["build_context", "load_llms", "make_source", "open_migrated", "run"]
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +48,14 @@ def build_context(
     clock: Clock | None = None,
     source: Source | None = None,
     actor: str = "worker",
+    environ: Mapping[str, str] | None = None,
 ) -> Context:
+    """Everything a stage needs. With a roster (``FOOTCAST_ROSTER``), its models are registered
+    as forecasters and answer through their providers.
+
+    Raises:
+        ConfigError: the roster is refused, or an enabled model's key variable is not set.
+    """
     if clock is None:
         clock = DatabaseClock(database) if settings.clock == "simulated" else SystemClock()
     return Context(
@@ -53,7 +64,23 @@ def build_context(
         source=source or make_source(settings),
         settings=settings,
         actor=actor,
+        forecasters=Forecasters(
+            load_llms(database, settings, clock=clock, environ=environ or os.environ)
+        ),
     )
+
+
+def load_llms(
+    database: Database, settings: Settings, *, clock: Clock, environ: Mapping[str, str]
+) -> LLMs | None:
+    """The roster's models, registered and ready (None without a roster)."""
+    if settings.roster is None:
+        return None
+    models = roster.load(settings.roster)
+    models.require_keys(environ)
+    now = clock.now()
+    llms.register(database, models, active_from=now, now=now)
+    return LLMs(database, models, settings, environ)
 
 
 def open_migrated(url: URL) -> Database:

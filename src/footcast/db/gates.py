@@ -1,0 +1,202 @@
+"""Provider gates: the limits every worker on every machine shares on one LLM provider.
+
+- **Concurrency**: ``provider_slots`` holds ``max_concurrent`` rows per provider. A request holds
+  one row locked (``FOR UPDATE``) in a transaction of its own for as long as it is in flight, so
+  a crashed process frees its slot the moment its connection drops. A free slot is taken with
+  ``SKIP LOCKED``; when none is free the request queues on one slot's lock (woken the instant it
+  is released) for a short while, then looks again.
+- **Requests per minute**: the sliding-window log of ``db.limits`` (scope ``llm:<provider>``).
+- **retry-after and the circuit**: ``provider_circuits`` keeps a "wait until" set from a 429's
+  ``retry-after``, and a consecutive-failure count that opens the circuit for ``cooldown`` after
+  ``threshold`` failures; while it is open, requests fail at once with ``CircuitOpen``.
+
+Times are the database's ``clock_timestamp()``: limits are about real time, on every machine.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from psycopg import errors as pg_errors
+
+from footcast import errors
+from footcast.db import limits
+from footcast.db.engine import Database
+
+__all__ = ["Gate", "GateSettings", "open_engine"]
+
+QUEUE_SECONDS = 0.05  # how long a request queues on one busy slot before looking at all again
+FOREVER = 10**9  # no daily budget for LLM providers: their limits are per minute
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateSettings:
+    provider: str
+    max_concurrent: int
+    per_minute: int
+    threshold: int = 5
+    cooldown: timedelta = timedelta(seconds=30)
+    window: timedelta = timedelta(seconds=60)
+
+    @property
+    def scope(self) -> str:
+        return f"llm:{self.provider}"
+
+
+def open_engine(database: Database, *, connections: int) -> sa.Engine:
+    """An engine for holding slots: each request in flight keeps one connection."""
+    return sa.create_engine(
+        database.engine.url, pool_size=connections, max_overflow=0, pool_pre_ping=True
+    )
+
+
+_ENSURE_SLOTS = sa.text(
+    """
+    INSERT INTO provider_slots (scope, slot) SELECT :scope, n FROM generate_series(0, :n - 1) n
+    ON CONFLICT DO NOTHING
+    """
+)
+_ENSURE_CIRCUIT = sa.text(
+    "INSERT INTO provider_circuits (scope) VALUES (:scope) ON CONFLICT DO NOTHING"
+)
+_FREE_SLOT = sa.text(
+    """
+    SELECT slot FROM provider_slots WHERE scope = :scope AND slot < :n
+    ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED
+    """
+)
+_QUEUE_ON = sa.text(
+    "SELECT slot FROM provider_slots WHERE scope = :scope AND slot = :slot FOR UPDATE"
+)
+_STATE = sa.text(
+    """
+    SELECT clock_timestamp() AS now, open_until, wait_until, last_error, consecutive_failures
+    FROM provider_circuits WHERE scope = :scope
+    """
+)
+_SUCCEEDED = sa.text(
+    """
+    UPDATE provider_circuits SET consecutive_failures = 0, open_until = NULL
+    WHERE scope = :scope AND (consecutive_failures <> 0 OR open_until IS NOT NULL)
+    """
+)
+_FAILED = sa.text(
+    """
+    UPDATE provider_circuits SET
+        consecutive_failures = consecutive_failures + 1,
+        last_error = :error,
+        open_until = CASE WHEN consecutive_failures + 1 >= :threshold
+                          THEN clock_timestamp() + :cooldown ELSE open_until END,
+        wait_until = CASE WHEN CAST(:retry_after AS float8) IS NULL THEN wait_until
+                          ELSE greatest(coalesce(wait_until, clock_timestamp()),
+                                        clock_timestamp()
+                                        + make_interval(secs => CAST(:retry_after AS float8)))
+                     END
+    WHERE scope = :scope
+    """
+)
+
+
+class Gate:
+    """The shared limits of one provider, for the requests of this process."""
+
+    def __init__(self, database: Database, engine: sa.Engine, settings: GateSettings) -> None:
+        self._database = database
+        self._engine = engine
+        self._settings = settings
+        self._policy = limits.Policy(
+            scope=settings.scope,
+            per_window=settings.per_minute,
+            window=settings.window,
+            daily_budget=FOREVER,
+        )
+        with database.transaction() as session:
+            session.execute(_ENSURE_SLOTS, {"scope": settings.scope, "n": settings.max_concurrent})
+            session.execute(_ENSURE_CIRCUIT, {"scope": settings.scope})
+
+    @property
+    def settings(self) -> GateSettings:
+        return self._settings
+
+    @contextmanager
+    def request(self) -> Iterator[None]:
+        """Hold a slot for one request: after any retry-after wait, within the minute's
+        limit, with the circuit closed.
+
+        Raises:
+            CircuitOpen: the provider failed ``threshold`` times in a row and is resting.
+        """
+        self._wait_for_circuit()
+        ticket = self._take_minute_slot()
+        try:
+            with self._engine.connect() as connection, connection.begin():
+                self._hold_slot(connection)
+                yield
+        finally:
+            with self._database.transaction() as session:
+                limits.release_slot(session, self._policy, ticket)
+
+    def succeeded(self) -> None:
+        with self._database.transaction() as session:
+            session.execute(_SUCCEEDED, {"scope": self._settings.scope})
+
+    def failed(self, error: str, *, retry_after: float | None = None) -> None:
+        """Count a failure of the provider (not of a model's answer); ``retry_after`` makes
+        every worker wait that long before its next request."""
+        with self._database.transaction() as session:
+            session.execute(
+                _FAILED,
+                {
+                    "scope": self._settings.scope,
+                    "error": error[:500],
+                    "threshold": self._settings.threshold,
+                    "cooldown": self._settings.cooldown,
+                    "retry_after": retry_after,
+                },
+            )
+
+    def _wait_for_circuit(self) -> None:
+        while True:
+            with self._database.transaction() as session:
+                state = session.execute(_STATE, {"scope": self._settings.scope}).one()
+            if state.open_until is not None and state.now < state.open_until:
+                raise errors.CircuitOpen(
+                    f"provider {self._settings.provider!r} failed {state.consecutive_failures}"
+                    f" times in a row (last: {state.last_error}); its requests rest until"
+                    f" {state.open_until.isoformat()}",
+                    provider=self._settings.provider,
+                )
+            if state.wait_until is None or state.now >= state.wait_until:
+                return
+            time.sleep((state.wait_until - state.now).total_seconds())
+
+    def _take_minute_slot(self) -> int:
+        while True:
+            with self._database.transaction() as session:
+                turn = limits.take_slot(session, self._policy)
+            if turn.ticket is not None:
+                return turn.ticket
+            time.sleep(turn.wait)
+
+    def _hold_slot(self, connection: sa.Connection) -> int:
+        params = {"scope": self._settings.scope, "n": self._settings.max_concurrent}
+        timeout = f"SET LOCAL lock_timeout = '{int(QUEUE_SECONDS * 1000)}ms'"
+        while True:
+            slot = connection.execute(_FREE_SLOT, params).scalar_one_or_none()
+            if slot is not None:
+                return int(slot)
+            pick = random.randrange(self._settings.max_concurrent)
+            try:
+                with connection.begin_nested():
+                    connection.execute(sa.text(timeout))
+                    connection.execute(_QUEUE_ON, {"scope": self._settings.scope, "slot": pick})
+                    return pick
+            except sa.exc.OperationalError as exc:
+                if not isinstance(exc.orig, pg_errors.LockNotAvailable):
+                    raise
