@@ -140,7 +140,7 @@ class Gate:
                 yield
         finally:
             with self._database.transaction() as session:
-                limits.release_slot(session, self._policy, ticket)
+                limits.release_slot(session.connection(), self._policy, ticket)
 
     def succeeded(self) -> None:
         with self._database.transaction() as session:
@@ -179,7 +179,7 @@ class Gate:
     def _take_minute_slot(self) -> int:
         while True:
             with self._database.transaction() as session:
-                turn = limits.take_slot(session, self._policy)
+                turn = limits.take_slot(session.connection(), self._policy)
             if turn.ticket is not None:
                 return turn.ticket
             time.sleep(turn.wait)

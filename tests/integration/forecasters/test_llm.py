@@ -114,8 +114,8 @@ def test_no_prediction_after_the_repair_is_invalid_output_with_the_raw_text(
     fake.fail_next("m-echo", Behaviour.SCHEMA_ECHO, times=2)
     with pytest.raises(errors.InvalidOutput, match="even after one repair") as failed:
         models.make("m-echo").predict(SNAPSHOT)
-    assert failed.value.context["response"].count('{"type":"object"}') == 2
-    assert "Ash (home)" in failed.value.context["prompt"]
+    assert str(failed.value.context["response"]).count('{"type":"object"}') == 2
+    assert "Ash (home)" in str(failed.value.context["prompt"])
     assert not failed.value.retryable
 
 
