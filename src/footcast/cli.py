@@ -11,7 +11,7 @@ from rich.table import Table
 
 from footcast import errors
 from footcast.clock import SystemClock
-from footcast.commands import data, db, failures, forecasters, pipeline, seasons
+from footcast.commands import data, db, failures, forecasters, models, pipeline, seasons
 from footcast.commands.state import State, console
 from footcast.config import load_settings
 from footcast.db import audit
@@ -29,6 +29,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(forecasters.app, name="forecasters")
 app.add_typer(failures.app, name="failures")
+app.add_typer(models.app, name="models")
 app.command("run")(pipeline.run)
 app.command("worker")(pipeline.worker_command)
 app.command("backfill")(pipeline.backfill)

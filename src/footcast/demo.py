@@ -8,6 +8,7 @@ baselines, live polling and settlement, on a simulated clock.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -16,9 +17,13 @@ from footcast.clock import SimulatedClock
 from footcast.config import Settings
 from footcast.db import Database
 from footcast.db import forecasters as forecaster_rows
+from footcast.fakes.openai import FakeOpenAI
 from footcast.forecasters.builtin import BUILTIN
+from footcast.forecasters.roster import Roster
 from footcast.pipeline import queue, replay
-from footcast.pipeline.context import Context
+from footcast.pipeline.context import Context, Forecasters
+from footcast.pipeline.llms import LLMs
+from footcast.pipeline.llms import register as register_roster
 from footcast.sources.base import Source
 from footcast.sources.simulated import SimulatedLeague
 
@@ -27,6 +32,7 @@ __all__ = [
     "DEMO_OVERRIDES",
     "REFERENCE",
     "Season",
+    "fake_roster",
     "register_forecasters",
     "run_season",
 ]
@@ -72,6 +78,17 @@ def register_forecasters(
     return len(BUILTIN) + standins
 
 
+def fake_roster(fake: FakeOpenAI, roster: Roster) -> Roster:
+    """``roster`` with every provider answered by ``fake`` (no keys needed)."""
+    return dataclasses.replace(
+        roster,
+        providers={
+            name: provider.model_copy(update={"base_url": fake.base_url(name), "api_key_env": None})
+            for name, provider in roster.providers.items()
+        },
+    )
+
+
 class Season(Source, Protocol):
     """A source that knows when its season starts and ends (simulated or archived)."""
 
@@ -91,11 +108,12 @@ async def run_season(
     latency_ms: int = 0,
     workers: int = 1,
     until: datetime | None = None,
+    llms: LLMs | None = None,
     on_step: Callable[[replay.Progress], None] = lambda progress: None,
 ) -> replay.Progress:
     """Replay ``season`` (default: the simulated league of ``settings.sim_*``) from three days
     before its first kickoff to the day after its last (or ``until``); ``workers=0`` leaves the
-    jobs to worker processes started elsewhere."""
+    jobs to worker processes started elsewhere. ``llms``: the roster's models forecast too."""
     if season is None:
         season = SimulatedLeague(
             settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams
@@ -107,7 +125,17 @@ async def run_season(
         standins=standins,
         latency_ms=latency_ms,
     )
-    ctx = Context(database=database, clock=clock, source=season, settings=settings, actor="demo")
+    if llms is not None:
+        register_roster(database, llms.roster, active_from=clock.now() - timedelta(days=1),
+                        now=clock.now())  # fmt: skip
+    ctx = Context(
+        database=database,
+        clock=clock,
+        source=season,
+        settings=settings,
+        actor="demo",
+        forecasters=Forecasters(llms),
+    )
     app = queue.make_app(database.url, settings, periodic=False)
     async with app.open_async():
         return await replay.replay(

@@ -13,12 +13,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from footcast import demo as scenario
+from footcast import rosters
 from footcast.commands.state import State, console
 from footcast.config import Settings
 from footcast.db import engine
 from footcast.db import leaderboard as board
 from footcast.db import matches as match_rows
+from footcast.fakes.openai import FakeOpenAI
+from footcast.forecasters import roster
+from footcast.forecasters.roster import Roster
 from footcast.pipeline import replay
+from footcast.pipeline.llms import LLMs
 from footcast.sources import football_data
 from footcast.sources.archive import ArchiveSource
 
@@ -75,19 +80,39 @@ def demo(
         int, typer.Option(min=0, help="milliseconds each stand-in takes to answer")
     ] = 0,
     workers: Annotated[int, typer.Option(min=0, help=WORKERS_HELP)] = 2,
+    llm_fake: Annotated[
+        bool,
+        typer.Option(
+            "--llm-fake", help="the 42 reference roster models, answered by a local fake server"
+        ),
+    ] = False,
+    llm_latency: Annotated[
+        int, typer.Option(min=0, help="milliseconds the fake server takes per answer")
+    ] = 0,
 ) -> None:
     """Replay a simulated 380-match season through the real pipeline and print the leaderboard."""
     state: State = ctx.obj
     settings = state.settings.model_copy(update={**scenario.DEMO_OVERRIDES, "sim_seed": seed})
-    _replay(
-        settings,
-        database,
-        None,
-        workers=workers,
-        standins=standins,
-        latency_ms=standin_latency,
-        boards=[(scenario.COMPETITION, None)],
-    )
+    if not llm_fake:
+        _replay(
+            settings, database, None, workers=workers, standins=standins,
+            latency_ms=standin_latency, boards=[(scenario.COMPETITION, None)],
+        )  # fmt: skip
+        return
+    if workers == 0:
+        raise typer.BadParameter("--llm-fake needs --workers 1 or more (the fake runs here)")
+    with FakeOpenAI(latency_ms=llm_latency) as fake:
+        fake_roster = scenario.fake_roster(fake, roster.load(rosters.REFERENCE))
+        console.print(
+            f"fake OpenAI-compatible server at {fake.url}: {len(fake_roster.models)} models"
+        )
+        _replay(
+            settings, database, None, workers=workers, standins=standins,
+            latency_ms=standin_latency, boards=[(scenario.COMPETITION, None)],
+            llm_roster=fake_roster,
+        )  # fmt: skip
+        requests = fake.stats().requests
+    console.print(f"the fake server answered {len(requests)} chat completions")
 
 
 def replay_command(
@@ -134,10 +159,12 @@ def _replay(
     standins: int = 0,
     latency_ms: int = 0,
     until: datetime | None = None,
+    llm_roster: Roster | None = None,
 ) -> None:
     """Recreate ``database``, replay with a progress bar, print one leaderboard per board."""
     url = engine.ensure_database(engine.server_url_of(settings), database, drop_first=True)
     db = engine.connect(url)
+    llms = None if llm_roster is None else LLMs(db, llm_roster, settings, environ={})
     try:
         with Progress(
             TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
@@ -160,6 +187,7 @@ def _replay(
                     latency_ms=latency_ms,
                     workers=workers,
                     until=until,
+                    llms=llms,
                     on_step=show,
                 )
             )
@@ -174,6 +202,8 @@ def _replay(
             ]
             status = match_rows.status_counts(session)
     finally:
+        if llms is not None:
+            llms.close()
         db.dispose()
     console.print(f"database {engine.redact(url)}")
     console.print(

@@ -22,6 +22,7 @@ __all__ = [
     "Pause",
     "due_probes",
     "failed",
+    "failures_in_a_row",
     "open_pause",
     "pause",
     "paused_at",
@@ -152,6 +153,16 @@ def failed(
         actor=HEALTH,
         probe_at=at + probe_after,
     )
+
+
+def failures_in_a_row(session: Session) -> dict[str, int]:
+    """Forecaster name -> its current run of failures (only those with a run)."""
+    rows = session.execute(
+        sa.select(Forecaster.name, ForecasterHealth.consecutive_failures)
+        .join(ForecasterHealth, ForecasterHealth.forecaster_id == Forecaster.id)
+        .where(ForecasterHealth.consecutive_failures > 0)
+    )
+    return {str(name): int(count) for name, count in rows}
 
 
 def due_probes(session: Session, *, now: datetime) -> list[tuple[int, str, int]]:

@@ -11,13 +11,14 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from footcast.db import _errors
-from footcast.db.models import Prediction
+from footcast.db.models import Forecaster, Prediction
 from footcast.domain import forecast, probabilistic, scoring, settlement
 
 __all__ = [
     "facts_of_match",
     "save_many",
     "save_prediction",
+    "totals",
 ]
 
 
@@ -153,3 +154,13 @@ def save_many(
             return len(session.execute(stmt).all())
     except sa_exc.DBAPIError as exc:
         raise _errors.translate(exc, match_id=match_id) from exc
+
+
+def totals(session: Session) -> dict[str, tuple[int, Decimal | None]]:
+    """Forecaster name -> (predictions stored, their summed cost in USD when any has one)."""
+    rows = session.execute(
+        sa.select(Forecaster.name, sa.func.count(), sa.func.sum(Prediction.cost_usd))
+        .join(Prediction, Prediction.forecaster_id == Forecaster.id)
+        .group_by(Forecaster.name)
+    )
+    return {str(name): (int(count), cost) for name, count, cost in rows}

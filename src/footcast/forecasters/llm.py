@@ -140,6 +140,12 @@ class LLMForecaster:
             response = self._create(messages)
             latency = round(1000 * (time.perf_counter() - started))
         self._gate.succeeded()
+        if isinstance(response, str):  # a body the SDK could not read as a completion
+            raise errors.ProviderUnavailable(
+                f"model {self.name!r}: the answer was not a chat completion: {response[:200]!r}",
+                forecaster=self.name,
+                response=response[:2000],
+            )
         if not response.choices:
             raise errors.ProviderUnavailable(
                 f"model {self.name!r}: the answer had no choices", forecaster=self.name
@@ -190,6 +196,12 @@ class LLMForecaster:
                 )
                 self._gate.failed(what)
                 raise errors.ProviderUnavailable(f"{where}: {what}", forecaster=self.name) from exc
+            except ValueError as exc:  # the SDK reads a body that is not JSON as this
+                self._gate.failed(f"unreadable answer: {exc}")
+                raise errors.ProviderUnavailable(
+                    f"{where}: the answer was not readable JSON ({type(exc).__name__}: {exc})",
+                    forecaster=self.name,
+                ) from exc
             except openai.APIStatusError as exc:
                 if exc.status_code >= 500:
                     self._gate.failed(f"{exc.status_code}: {exc.message}")

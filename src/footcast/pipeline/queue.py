@@ -22,7 +22,16 @@ from sqlalchemy.engine import URL
 from footcast.config import Settings
 from footcast.db import failures
 from footcast.db.reconcile import KEY_PREFIX
-from footcast.pipeline import analysis, fixtures, lineups, live, predict, reconcile, settlement
+from footcast.pipeline import (
+    analysis,
+    fixtures,
+    health,
+    lineups,
+    live,
+    predict,
+    reconcile,
+    settlement,
+)
 from footcast.pipeline.context import Context
 from footcast.pipeline.retry import Backoff, is_retryable
 
@@ -59,7 +68,12 @@ def _context(job_context: JobContext) -> Context:
 
 
 def _run(
-    job_context: JobContext, stage: str, match_id: int | None, work: Callable[[Context, bool], str]
+    job_context: JobContext,
+    stage: str,
+    match_id: int | None,
+    work: Callable[[Context, bool], str],
+    *,
+    key: str | None = None,
 ) -> str:
     """Run one stage job: record any failure in the ledger (terminal when no retry follows),
     resolve earlier failures of the unit on success."""
@@ -67,9 +81,12 @@ def _run(
     job = job_context.job
     strategy = job_context.task.retry_strategy if job_context.task else None
     last = strategy.is_last(job.attempts) if isinstance(strategy, Backoff) else True
-    key = (
-        f"{KEY_PREFIX[stage]}:{match_id}" if match_id is not None else f"{stage}:{ctx.source.name}"
-    )
+    if key is None:
+        key = (
+            f"{KEY_PREFIX[stage]}:{match_id}"
+            if match_id is not None
+            else f"{stage}:{ctx.source.name}"
+        )
     try:
         outcome = work(ctx, last)
     except Exception as exc:
@@ -138,6 +155,13 @@ def _settlement(context: JobContext, match_id: int, retroactive: bool = False) -
     )
 
 
+def _probe(context: JobContext, forecaster: str) -> str:
+    return _run(
+        context, "probe", None, lambda ctx, last: health.probe(ctx, forecaster),
+        key=f"probe:{forecaster}",
+    )  # fmt: skip
+
+
 async def _tick(context: JobContext, timestamp: int) -> str:
     ctx = _context(context)
     plan = await reconcile.reconcile(ctx, context.app)
@@ -151,6 +175,7 @@ _STAGE_TASKS: dict[str, Callable[..., str]] = {
     "predictions": _predictions,
     "live": _live,
     "settlement": _settlement,
+    "probe": _probe,
 }
 
 

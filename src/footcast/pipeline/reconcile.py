@@ -21,7 +21,7 @@ from procrastinate import App, exceptions
 from procrastinate.jobs import Job
 
 from footcast import errors
-from footcast.db import jobs, matches, stages
+from footcast.db import jobs, matches, pauses, stages
 from footcast.db import reconcile as plan_sql
 from footcast.db.models import Failure
 from footcast.pipeline.context import Context
@@ -51,6 +51,7 @@ class Plan:
     now: datetime
     units: list[plan_sql.Unit] = field(default_factory=list)
     fixtures_due: bool = False
+    probes: list[str] = field(default_factory=list)  # models paused for health, due a probe
     dead_jobs: list[int] = field(default_factory=list)
     enqueued: int = 0
     cancelled: int = 0
@@ -92,6 +93,7 @@ def plan(
         last_sync = stages.last_sync(session, ctx.source.name)
         dead = jobs.dead_match_jobs(session)
         syncing = jobs.busy(session, f"fixtures:{ctx.source.name}")
+        probes = [name for _, name, _ in pauses.due_probes(session, now=now)]
     fixtures_due = not syncing and (
         last_sync is None or now - last_sync >= ctx.settings.fixtures_every
     )
@@ -103,7 +105,14 @@ def plan(
         and now - _due_time(u, ctx) > OVERDUE_AFTER
         and u.kickoff - now < CRITICAL_WITHIN
     ]
-    return Plan(now=now, units=units, fixtures_due=fixtures_due, dead_jobs=dead, critical=critical)
+    return Plan(
+        now=now,
+        units=units,
+        fixtures_due=fixtures_due,
+        dead_jobs=dead,
+        critical=critical,
+        probes=probes,
+    )
 
 
 async def enqueue(app: App, units: list[tuple[str, str, dict[str, object]]]) -> int:
@@ -175,6 +184,7 @@ async def reconcile(
     ]
     if result.fixtures_due and sync_fixtures:
         work.insert(0, ("fixtures", f"fixtures:{ctx.source.name}", {"source": ctx.source.name}))
+    work += [("probe", f"probe:{name}", {"forecaster": name}) for name in result.probes]
     result.enqueued = await enqueue(app, work)
     if result.enqueued >= ANALYZE_AFTER:
         await asyncio.to_thread(analyze_tables, ctx)

@@ -155,6 +155,7 @@ def test_server_errors_are_retried_then_open_the_circuit(models: Models, fake: F
     [
         pytest.param(Behaviour.TIMEOUT, "timed out", id="timeout"),
         pytest.param(Behaviour.EMPTY_CHOICES, "no choices", id="empty-choices"),
+        pytest.param(Behaviour.GARBAGE, "not readable JSON", id="garbage-body"),
     ],
 )
 def test_transient_failures_are_retryable(

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from footcast import errors
+from footcast import errors, rosters
 from footcast.forecasters import roster
 
-PROJECT = Path(__file__).resolve().parents[3]
 GOOD = """\
 [providers.together]
 base_url = "https://api.together.xyz/v1"
@@ -128,7 +127,7 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
 
 
 def test_the_shipped_rosters_load() -> None:
-    reference = roster.load(PROJECT / "roster.example.toml")
+    reference = roster.load(rosters.REFERENCE)
     assert len(reference.models) == 42
     assert {m.provider for m in reference.models} == {"together", "synthetic"}
     assert reference.model("deepseek-r1").price_out == Decimal("7.00")
@@ -136,7 +135,7 @@ def test_the_shipped_rosters_load() -> None:
         "together": "TOGETHER_API_KEY",
         "synthetic": "SYNTHETIC_API_KEY",
     }
-    local = roster.load(PROJECT / "roster.local.example.toml")
+    local = roster.load(rosters.LOCAL)
     assert local.missing_keys({}) == {}
     assert {p.base_url.split(":")[2].split("/")[0] for p in local.providers.values()} == {
         "11434", "8000", "8080",

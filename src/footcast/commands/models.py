@@ -1,0 +1,146 @@
+"""`footcast models`: the roster's LLMs, their state and health, and a live check of each."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from footcast import errors
+from footcast.commands.state import State, console
+from footcast.db import audit, pauses
+from footcast.db import forecasters as forecaster_rows
+from footcast.db import predictions as prediction_rows
+from footcast.forecasters import roster
+from footcast.pipeline import health, worker
+from footcast.pipeline.context import Context
+
+__all__ = ["app"]
+
+app = typer.Typer(help="The roster's LLMs: list, enable, disable, check.", no_args_is_help=True)
+
+
+def _context(state: State) -> Context:
+    if state.settings.roster is None:
+        raise errors.ConfigError("no roster: set FOOTCAST_ROSTER to a roster TOML file")
+    return worker.build_context(state.database, state.settings, actor=state.actor)
+
+
+@app.command("list")
+def list_models(ctx: typer.Context) -> None:
+    """Every roster model: provider, prices, state (active or paused, by whom, why), health."""
+    state: State = ctx.obj
+    context = _context(state)
+    assert context.forecasters.llms is not None
+    models = context.forecasters.llms.roster
+    with state.database.transaction() as session:
+        failing = pauses.failures_in_a_row(session)
+        open_pauses = {p.forecaster: p for p in pauses.spans(session) if p.until is None}
+        counts = prediction_rows.totals(session)
+    table = Table(title=f"Roster {models.path}")
+    for column in ("model", "provider", "provider model", "$ in/out per 1M", "state"):
+        table.add_column(column)
+    for column in ("failures in a row", "predictions", "cost $"):
+        table.add_column(column, justify="right")
+    for model in models.models:
+        paused = open_pauses.get(model.id)
+        status = (
+            "[green]active[/green]"
+            if paused is None
+            else f"[red]paused[/red] by {paused.actor} since {paused.since:%Y-%m-%d %H:%M}:"
+            f" {paused.reason}"
+            + (f" (probe at {paused.probe_at:%H:%M})" if paused.probe_at else "")
+        )
+        made, cost = counts.get(model.id, (0, None))
+        table.add_row(
+            model.id, model.provider, model.model, f"{model.price_in} / {model.price_out}",
+            status, str(failing.get(model.id, 0)), str(made),
+            "-" if cost is None else f"{cost:.4f}",
+        )  # fmt: skip
+    console.print(table)
+
+
+@app.command("disable")
+def disable(
+    ctx: typer.Context,
+    name: str,
+    reason: Annotated[str, typer.Option(help="why, for the record")] = "disabled by an operator",
+) -> None:
+    """Pause a model: from now on it owes no predictions (nothing stored is touched)."""
+    state: State = ctx.obj
+    now = state.clock.now()
+    with state.database.transaction() as session:
+        row = forecaster_rows.by_name(session, name)
+        changed = pauses.pause(session, row.id, at=now, reason=reason, actor=state.actor)
+        if changed:
+            audit.record(session, actor=state.actor, action="model.disable", target=name,
+                         details={"reason": reason}, now=now)  # fmt: skip
+    console.print(f"{name}: {'disabled' if changed else 'already disabled'}")
+
+
+@app.command("enable")
+def enable(
+    ctx: typer.Context,
+    name: str,
+    reason: Annotated[str, typer.Option(help="why, for the record")] = "enabled by an operator",
+) -> None:
+    """Resume a paused model (whoever paused it); it owes predictions again from now on."""
+    state: State = ctx.obj
+    now = state.clock.now()
+    with state.database.transaction() as session:
+        row = forecaster_rows.by_name(session, name)
+        was = pauses.open_pause(session, row.id)
+        changed = pauses.resume(session, row.id, at=now, actor=state.actor, reason=reason)
+        if changed:
+            audit.record(session, actor=state.actor, action="model.enable", target=name,
+                         details={"reason": reason}, now=now)  # fmt: skip
+    console.print(f"{name}: {'enabled' if changed else 'not paused'}")
+    if was is not None and was.actor == "roster":
+        console.print(
+            "[yellow]note:[/yellow] the roster file disables it; the next worker start pauses it"
+            " again unless the file says enabled = true"
+        )
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    model: Annotated[str | None, typer.Option(help="check only this model")] = None,
+) -> None:
+    """Send one real test prompt to each enabled model: ok, latency, parse result, cost."""
+    state: State = ctx.obj
+    context = _context(state)
+    llms = context.forecasters.llms
+    assert llms is not None
+    chosen = [m for m in llms.roster.enabled if model is None or m.id == model]
+    if model is not None and not chosen:
+        raise errors.NotFound(f"model {model!r} is not an enabled model of {llms.roster.path}")
+    snapshot = health.probe_snapshot(context)
+
+    def ask(entry: roster.Model) -> tuple[str, bool, str, str, str]:
+        started = time.perf_counter()
+        try:
+            answer = llms.make(entry.id).predict(snapshot)
+        except errors.FootcastError as exc:
+            took = f"{1000 * (time.perf_counter() - started):.0f}"
+            return entry.id, False, took, f"{exc.code}: {exc.message[:120]}", "-"
+        trace = answer.trace
+        took = str(trace.latency_ms) if trace and trace.latency_ms is not None else "-"
+        cost = f"{trace.cost_usd:.6f}" if trace and trace.cost_usd is not None else "-"
+        return entry.id, True, took, f"{answer.home_goals}-{answer.away_goals}", cost
+
+    with ThreadPoolExecutor(max_workers=state.settings.predict_fanout) as pool:
+        results = list(pool.map(ask, chosen))
+    table = Table(title="Model check")
+    for column in ("model", "ok", "latency ms", "answer", "cost $"):
+        table.add_column(column, justify="right" if column in ("latency ms", "cost $") else "left")
+    for name, ok, took, answer, cost in results:
+        table.add_row(name, "[green]ok[/green]" if ok else "[red]failed[/red]", took, answer, cost)
+    console.print(table)
+    failed = sum(1 for result in results if not result[1])
+    console.print(f"{len(results) - failed} ok, {failed} failed")
+    if failed:
+        raise typer.Exit(1)
