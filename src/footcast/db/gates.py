@@ -33,6 +33,8 @@ __all__ = ["Gate", "GateSettings", "open_engine"]
 
 QUEUE_SECONDS = 0.05  # how long a request queues on one busy slot before looking at all again
 FOREVER = 10**9  # no daily budget for LLM providers: their limits are per minute
+WAIT_FOREVER = 24 * 3600.0
+WAITERS = 2  # connections per slot: one holds the slot, one queues for it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,9 +52,14 @@ class GateSettings:
 
 
 def open_engine(database: Database, *, connections: int) -> sa.Engine:
-    """An engine for holding slots: each request in flight keeps one connection."""
+    """An engine for holding slots: each request in flight keeps one connection, and a request
+    waits for a connection as long as it takes (the pool is this process's queue)."""
     return sa.create_engine(
-        database.engine.url, pool_size=connections, max_overflow=0, pool_pre_ping=True
+        database.engine.url,
+        pool_size=connections,
+        max_overflow=0,
+        pool_timeout=WAIT_FOREVER,
+        pool_pre_ping=True,
     )
 
 
@@ -106,9 +113,14 @@ _FAILED = sa.text(
 class Gate:
     """The shared limits of one provider, for the requests of this process."""
 
-    def __init__(self, database: Database, engine: sa.Engine, settings: GateSettings) -> None:
+    def __init__(
+        self, database: Database, settings: GateSettings, *, engine: sa.Engine | None = None
+    ) -> None:
         self._database = database
-        self._engine = engine
+        self._own_engine = engine is None
+        self._engine = engine or open_engine(
+            database, connections=settings.max_concurrent * WAITERS
+        )
         self._settings = settings
         self._policy = limits.Policy(
             scope=settings.scope,
@@ -123,6 +135,10 @@ class Gate:
     @property
     def settings(self) -> GateSettings:
         return self._settings
+
+    def close(self) -> None:
+        if self._own_engine:
+            self._engine.dispose()
 
     @contextmanager
     def request(self) -> Iterator[None]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -32,11 +32,17 @@ __all__ = [
     "Competition",
     "Failure",
     "Forecaster",
+    "ForecasterHealth",
+    "ForecasterPause",
     "Lineup",
     "Match",
     "MatchOdds",
     "Prediction",
+    "ProviderCircuit",
+    "ProviderSlot",
     "QuotaSnapshot",
+    "RequestLimit",
+    "RequestSlot",
     "ScoringRule",
     "Season",
     "Settlement",
@@ -429,3 +435,96 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str | None] = mapped_column(String(200))
     details: Mapped[Json] = mapped_column(server_default=text("'{}'::jsonb"))
+
+
+class RequestLimit(Base):
+    """The shared request limits of one scope (a provider: ``api-football``): today's count
+    against the daily budget, the per-window limit the provider last reported, and a stop until
+    the provider's day resets."""
+
+    __tablename__ = "request_limits"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date | None]
+    day_used: Mapped[int] = mapped_column(server_default=text("0"))
+    reported_limit: Mapped[int | None]
+    blocked_until: Mapped[datetime | None]
+    __table_args__ = (CheckConstraint("day_used >= 0", name="day_used"),)
+
+
+class RequestSlot(Base):
+    """One request of a scope in the sliding window: taken at ``at`` and ``in_flight`` until it
+    is over, then ``at`` is when it ended (it counts for a whole window after that)."""
+
+    __tablename__ = "request_slots"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    scope: Mapped[str] = mapped_column(
+        String(64), ForeignKey("request_limits.scope", ondelete="CASCADE")
+    )
+    at: Mapped[datetime]
+    in_flight: Mapped[bool]
+    __table_args__ = (Index("ix_request_slots_scope_at", "scope", "at"),)
+
+
+class ForecasterPause(Base):
+    """A span in which a forecaster is disabled (by an operator, or by its health) and owes no
+    predictions; ``until`` is NULL while it lasts. Health pauses are probed at ``probe_at``."""
+
+    __tablename__ = "forecaster_pauses"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    forecaster_id: Mapped[int] = mapped_column(ForeignKey("forecasters.id", ondelete="CASCADE"))
+    since: Mapped[datetime]
+    until: Mapped[datetime | None]
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    probe_at: Mapped[datetime | None]
+    probes: Mapped[int] = mapped_column(server_default=text("0"))
+    resumed_by: Mapped[str | None] = mapped_column(String(100))
+    resume_reason: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        CheckConstraint("until IS NULL OR until >= since", name="span"),
+        Index("ix_forecaster_pauses_forecaster_id", "forecaster_id", "since"),
+        Index(
+            "uq_forecaster_pauses_open",
+            "forecaster_id",
+            unique=True,
+            postgresql_where=text("until IS NULL"),
+        ),
+    )
+
+
+class ForecasterHealth(Base):
+    """How a forecaster's recent requests went: consecutive failures disable it."""
+
+    __tablename__ = "forecaster_health"
+
+    forecaster_id: Mapped[int] = mapped_column(
+        ForeignKey("forecasters.id", ondelete="CASCADE"), primary_key=True
+    )
+    consecutive_failures: Mapped[int] = mapped_column(server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_failure_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+
+
+class ProviderSlot(Base):
+    """One of a provider's concurrent-request slots; a request in flight holds its row lock."""
+
+    __tablename__ = "provider_slots"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slot: Mapped[int] = mapped_column(primary_key=True)
+
+
+class ProviderCircuit(Base):
+    """A provider's circuit breaker and its retry-after wait, shared by every worker."""
+
+    __tablename__ = "provider_circuits"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    consecutive_failures: Mapped[int] = mapped_column(server_default=text("0"))
+    open_until: Mapped[datetime | None]
+    wait_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

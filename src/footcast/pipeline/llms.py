@@ -24,7 +24,6 @@ from footcast.forecasters.roster import PROVIDER_KIND, Roster
 __all__ = ["ROSTER_ACTOR", "LLMs", "register"]
 
 ROSTER_ACTOR = "roster"
-MAX_CONNECTIONS = 64
 
 
 class LLMs:
@@ -44,8 +43,6 @@ class LLMs:
         self._lock = threading.Lock()
         self._gates: dict[str, gates.Gate] = {}
         self._clients: dict[str, openai.OpenAI] = {}
-        total = sum(p.max_concurrent for p in roster.providers.values())
-        self._engine = gates.open_engine(database, connections=min(MAX_CONNECTIONS, max(1, total)))
 
     def knows(self, provider: str | None) -> bool:
         return provider in self.roster.providers
@@ -64,7 +61,6 @@ class LLMs:
                 )
                 self._gates[provider.name] = gates.Gate(
                     self._database,
-                    self._engine,
                     gates.GateSettings(
                         provider=provider.name,
                         max_concurrent=provider.max_concurrent,
@@ -80,7 +76,8 @@ class LLMs:
     def close(self) -> None:
         for client in self._clients.values():
             client.close()
-        self._engine.dispose()
+        for gate in self._gates.values():
+            gate.close()
 
 
 def register(database: Database, roster: Roster, *, active_from: datetime, now: datetime) -> int:

@@ -57,8 +57,8 @@ class Models:
         )  # fmt: skip
         gate = gates.Gate(
             self.database,
-            self.engine,
-            gates.GateSettings(
+            engine=self.engine,
+            settings=gates.GateSettings(
                 provider=provider, max_concurrent=max_concurrent, per_minute=10_000,
                 threshold=threshold, cooldown=timedelta(seconds=30),
             ),

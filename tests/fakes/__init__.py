@@ -1,0 +1,1 @@
+"""Fakes of outside services for tests: real servers that speak the real wire formats."""

@@ -1,0 +1,96 @@
+"""A model that keeps failing is paused for its health, owes nothing; a good probe resumes it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from factories import World
+from footcast.config import load_settings
+from footcast.db import failures, pauses, reconcile, snapshots
+from footcast.db.models import Match, Prediction
+from footcast.domain.analysis import Snapshot
+from footcast.fakes.openai import Behaviour, FakeOpenAI
+from footcast.forecasters import roster
+from footcast.pipeline import health, llms, predict
+from footcast.pipeline.context import Context, Forecasters
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+def ctx(world: World, fake: FakeOpenAI, tmp_path: Path) -> Iterator[Context]:
+    path = tmp_path / "roster.toml"
+    path.write_text(
+        f'[providers.p]\nbase_url = "{fake.base_url("p")}"\n\n'
+        '[[models]]\nid = "steady"\nprovider = "p"\nmodel = "steady"\n\n'
+        '[[models]]\nid = "flaky"\nprovider = "p"\nmodel = "flaky"\n'
+    )
+    settings = load_settings({}, llm_disable_after=3, llm_probe_after=timedelta(hours=1))
+    models = roster.load(path)
+    now = world.clock.now()
+    llms.register(world.database, models, active_from=now - timedelta(days=1), now=now)
+    made = llms.LLMs(world.database, models, settings, environ={})
+    yield Context(database=world.database, clock=world.clock, source=None,  # type: ignore[arg-type]
+                  settings=settings, forecasters=Forecasters(made))  # fmt: skip
+    made.close()
+
+
+def _match_with_snapshot(world: World, ctx: Context) -> int:
+    match_id = world.match(kickoff=world.clock.now() + timedelta(minutes=20))
+    with world.database.transaction() as session:
+        match = session.get_one(Match, match_id)
+        snapshots.save_snapshot(
+            session,
+            Snapshot(
+                match_id=match_id,
+                competition="TST",
+                home="H",
+                away="A",
+                kickoff=match.kickoff_at,
+                as_of=world.clock.now(),
+            ),
+            now=world.clock.now(),
+        )
+    return match_id
+
+
+def test_repeated_bad_answers_pause_the_model_and_a_good_probe_resumes_it(
+    world: World, ctx: Context, fake: FakeOpenAI
+) -> None:
+    fake.fail_next("flaky", Behaviour.SCHEMA_ECHO, times=6)  # three predictions, each repaired once
+    matches = [_match_with_snapshot(world, ctx) for _ in range(4)]
+    for match_id in matches[:3]:
+        assert predict.predict(ctx, match_id) == "1 written, 1 failed of 2 owing"
+    with world.database.transaction() as session:
+        flaky = pauses.spans(session, forecaster="flaky")
+        owing = [f.name for f in reconcile.missing_forecasters(session, matches[3])]
+        ledger = failures.listing(session, stage="predictions")
+        stored = session.execute(sa.select(sa.func.count()).select_from(Prediction)).scalar_one()
+    assert [(p.actor, p.until is None) for p in flaky] == [(pauses.HEALTH, True)]
+    assert flaky[0].reason.startswith("3 failures in a row; last: InvalidOutput")
+    assert owing == ["steady"]  # paused: the next match owes it nothing
+    assert stored == 3  # garbage never became a prediction
+    assert len(ledger) == 3
+    assert all(f.error_code == "invalid_output" and f.terminal for f in ledger)
+    assert all('{"type":"object"}' in f.payload["response"] for f in ledger)
+
+    with world.database.transaction() as session:
+        assert pauses.due_probes(session, now=world.clock.now()) == []
+    world.clock.advance(timedelta(hours=1))
+    with world.database.transaction() as session:
+        due = pauses.due_probes(session, now=world.clock.now())
+    assert [name for _, name, _ in due] == ["flaky"]
+    assert health.probe(ctx, "flaky").startswith("resumed: the probe answered")
+    with world.database.transaction() as session:
+        (resumed,) = pauses.spans(session, forecaster="flaky")
+    assert resumed.until == world.clock.now()
+    assert resumed.resumed_by == pauses.HEALTH
