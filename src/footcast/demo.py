@@ -20,12 +20,11 @@ from footcast.db import forecasters as forecaster_rows
 from footcast.fakes.openai import FakeOpenAI
 from footcast.forecasters.builtin import BUILTIN
 from footcast.forecasters.roster import Roster
-from footcast.pipeline import queue, replay
+from footcast.pipeline import queue, replay, worker
 from footcast.pipeline.context import Context, Forecasters
 from footcast.pipeline.llms import LLMs
 from footcast.pipeline.llms import register as register_roster
 from footcast.sources.base import Source
-from footcast.sources.simulated import SimulatedLeague
 
 __all__ = [
     "COMPETITION",
@@ -115,9 +114,7 @@ async def run_season(
     before its first kickoff to the day after its last (or ``until``); ``workers=0`` leaves the
     jobs to worker processes started elsewhere. ``llms``: the roster's models forecast too."""
     if season is None:
-        season = SimulatedLeague(
-            settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams
-        )
+        season = worker.simulated_league(settings)
     clock = SimulatedClock(season.first_kickoff - timedelta(days=3))
     register_forecasters(
         database,

@@ -211,5 +211,5 @@ def _replay(
         + ", ".join(f"{n} {s}" for s, n in sorted(status.items()))
     )
     for competition, label, rows in tables:
-        season = f" {competition} {label}" if label else ""  # the demo has one competition
-        console.print(leaderboard_table(rows, title=f"Leaderboard{season} (on-time predictions)"))
+        which = f" {competition} {label}" if label else ""  # the demo has one competition
+        console.print(leaderboard_table(rows, title=f"Leaderboard{which} (on-time predictions)"))

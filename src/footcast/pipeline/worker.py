@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Mapping
+from datetime import timedelta
 
 import psycopg
 from procrastinate import exceptions
@@ -19,26 +20,51 @@ from sqlalchemy.engine import URL
 from footcast import errors
 from footcast.clock import Clock, SystemClock
 from footcast.config import Settings
-from footcast.db import Database, connect, migrate
+from footcast.db import Database, connect, limits, migrate
 from footcast.db.clock import DatabaseClock
 from footcast.forecasters import roster
 from footcast.pipeline import llms, queue
 from footcast.pipeline.context import Context, Forecasters
 from footcast.pipeline.llms import LLMs
 from footcast.pipeline.reconcile import reconcile
+from footcast.sources.api_football.source import ApiFootballSource
 from footcast.sources.base import Source
 from footcast.sources.simulated import SimulatedLeague
 
-__all__ = ["build_context", "load_llms", "make_source", "open_migrated", "run"]
+__all__ = [
+    "build_context",
+    "load_llms",
+    "make_source",
+    "open_migrated",
+    "run",
+    "simulated_league",
+]
 
 log = logging.getLogger(__name__)
 
 RECONNECT_SECONDS = 1.0
 
 
-def make_source(settings: Settings) -> Source:
-    """The configured fixture source."""
+def simulated_league(settings: Settings) -> SimulatedLeague:
     return SimulatedLeague(settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams)
+
+
+def make_source(settings: Settings, database: Database) -> Source:
+    """The configured fixture source; API-Football's requests count against limits shared by
+    every worker (in ``database``).
+
+    Raises:
+        SourceAuthError: the source is api-football and no key is set.
+    """
+    if settings.source == "api-football":
+        policy = limits.Policy(
+            scope="api-football",
+            per_window=settings.api_football_per_minute,
+            window=timedelta(seconds=settings.api_football_window_seconds),
+            daily_budget=settings.api_football_daily_budget,
+        )
+        return ApiFootballSource.from_settings(settings, limits.PostgresLimiter(database, policy))
+    return simulated_league(settings)
 
 
 def build_context(
@@ -61,7 +87,7 @@ def build_context(
     return Context(
         database=database,
         clock=clock,
-        source=source or make_source(settings),
+        source=source or make_source(settings, database),
         settings=settings,
         actor=actor,
         forecasters=Forecasters(

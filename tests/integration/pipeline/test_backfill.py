@@ -37,7 +37,7 @@ def _count(database: Database, table: str) -> int:
 @pytest.fixture
 def down_for_two_weeks(database: Database, settings: Settings) -> Context:
     """Fixtures synced before the season, then nothing ran for two weeks of matches."""
-    league = worker.make_source(settings)
+    league = worker.simulated_league(settings)
     assert isinstance(league, SimulatedLeague)
     clock = SimulatedClock(league.first_kickoff - timedelta(days=3))
     register_forecasters(database, active_from=clock.now() - timedelta(days=1))

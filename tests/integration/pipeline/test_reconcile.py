@@ -28,7 +28,7 @@ from footcast.sources.simulated import SimulatedLeague
 
 @pytest.fixture
 def league(settings: Settings) -> SimulatedLeague:
-    source = worker.make_source(settings)
+    source = worker.simulated_league(settings)
     assert isinstance(source, SimulatedLeague)
     return source
 

@@ -35,7 +35,7 @@ def test_a_replayed_season_is_complete_and_settles_like_an_independent_recomputa
     for task in ("analysis", "lineups", "predictions"):
         assert _scalar(database, "SELECT count(*) FROM procrastinate_jobs WHERE task_name = :t",
                        t=task) == 30  # fmt: skip
-    league = worker.make_source(settings)
+    league = worker.simulated_league(settings)
     assert isinstance(league, SimulatedLeague)
     corrections = len(league.corrected())
     assert _scalar(database, "SELECT count(*) FROM settlements") == 30 + corrections
@@ -45,7 +45,7 @@ def test_a_replayed_season_is_complete_and_settles_like_an_independent_recomputa
 def test_a_postponed_match_is_predicted_for_its_new_date_only(
     database: Database, settings: Settings
 ) -> None:
-    league = worker.make_source(settings)
+    league = worker.simulated_league(settings)
     assert isinstance(league, SimulatedLeague)
     postponed = league.postponed()
     assert postponed, "the simulated season should postpone at least one match"
