@@ -4,7 +4,9 @@ second run that creates nothing."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -14,8 +16,10 @@ from footcast.clock import SimulatedClock
 from footcast.config import Settings
 from footcast.db import Database
 from footcast.demo import register_forecasters
-from footcast.pipeline import backfill, fixtures, queue, worker
-from footcast.pipeline.context import Context
+from footcast.fakes.openai import Behaviour, FakeOpenAI
+from footcast.forecasters import roster
+from footcast.pipeline import backfill, fixtures, llms, queue, worker
+from footcast.pipeline.context import Context, Forecasters
 from footcast.sources.simulated import SimulatedLeague
 from season_checks import recomputed_points
 
@@ -102,3 +106,45 @@ def test_without_retroactive_a_backfill_settles_and_reports_but_predicts_nothing
 def test_a_backfill_refuses_a_window_of_no_days(down_for_two_weeks: Context) -> None:
     with pytest.raises(errors.ConfigError, match="at least 1"):
         _run(down_for_two_weeks, days=0)
+
+
+def test_a_retroactive_backfill_asks_the_llms_and_isolates_a_failing_pair(
+    down_for_two_weeks: Context, tmp_path: Path
+) -> None:
+    ctx, database = down_for_two_weeks, down_for_two_weeks.database
+    with FakeOpenAI() as fake:
+        path = tmp_path / "roster.toml"
+        path.write_text(
+            f'[providers.p]\nbase_url = "{fake.base_url("p")}"\n\n'
+            '[[models]]\nid = "llm-a"\nprovider = "p"\nmodel = "a"\n\n'
+            '[[models]]\nid = "llm-b"\nprovider = "p"\nmodel = "b"\n'
+        )
+        models = roster.load(path)
+        start = ctx.clock.now() - timedelta(days=20)
+        llms.register(database, models, active_from=start, now=start)
+        made = llms.LLMs(database, models, ctx.settings, environ={})
+        fake.fail_next("b", Behaviour.SCHEMA_ECHO, times=2)  # one bad answer, and its repair
+        try:
+            with_llms = dataclasses.replace(ctx, forecasters=Forecasters(made))
+            # one job at a time: the bad answer and its repair go to the same match
+            result = _run(with_llms, days=20, retroactive=True, workers=1)
+        finally:
+            made.close()
+
+    assert result.totals is not None
+    played = result.totals.matches_settled
+    assert result.totals.predictions == played * 9 - 1
+    ((key, code, _, terminal),) = result.totals.failed
+    assert (key.split(":")[0], key.split(":")[2], code, terminal) == (
+        "predict", "llm-b", "invalid_output", True,
+    )  # fmt: skip
+    with database.engine.connect() as connection:
+        llm_rows = connection.execute(
+            sa.text(
+                "SELECT p.retroactive, p.raw_prompt IS NOT NULL, p.cost_usd IS NOT NULL"
+                " FROM predictions p JOIN forecasters f ON f.id = p.forecaster_id"
+                " WHERE f.kind = 'llm'"
+            )
+        ).all()
+    assert len(llm_rows) == 2 * played - 1
+    assert set(llm_rows) == {(True, True, True)}
