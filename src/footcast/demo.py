@@ -77,12 +77,22 @@ def register_forecasters(
     return len(BUILTIN) + standins
 
 
+FAKE_REQUESTS_PER_MINUTE = 1_000_000  # the fake has no per-minute limit; the demo runs fast
+
+
 def fake_roster(fake: FakeOpenAI, roster: Roster) -> Roster:
-    """``roster`` with every provider answered by ``fake`` (no keys needed)."""
+    """``roster`` with every provider answered by ``fake``: no keys, no per-minute limit (the
+    concurrency limits stay)."""
     return dataclasses.replace(
         roster,
         providers={
-            name: provider.model_copy(update={"base_url": fake.base_url(name), "api_key_env": None})
+            name: provider.model_copy(
+                update={
+                    "base_url": fake.base_url(name),
+                    "api_key_env": None,
+                    "requests_per_minute": FAKE_REQUESTS_PER_MINUTE,
+                }
+            )
             for name, provider in roster.providers.items()
         },
     )

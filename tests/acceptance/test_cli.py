@@ -173,3 +173,18 @@ def test_cli_embedded_server_is_shared_by_concurrent_processes(tmp_path: Path) -
     finally:
         stopped = run("db", "stop", env=env)
         assert "embedded server stopped" in stopped.stdout
+
+
+def test_cli_demo_with_the_fake_llm_provider_runs_the_42_reference_models(
+    server_url: URL, scratch_database: URL
+) -> None:
+    url = server_url.render_as_string(hide_password=False)
+    env = {"FOOTCAST_DATABASE_URL": url, "FOOTCAST_SIM_TEAMS": "6", "COLUMNS": "160"}
+    result = run("demo", "--database", str(scratch_database.database), "--llm-fake", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "42 models" in result.stdout
+    assert "the fake server answered 1260 chat completions" in result.stdout  # 30 matches × 42
+    board = result.stdout.split("Leaderboard (on-time predictions)")[1]
+    assert board.count("30/30") == 42 + 7
+    for model in ("deepseek-v3.1", "qwen3-coder-480b-syn", "gemma-3n-e4b", "market *"):
+        assert model in board
