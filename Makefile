@@ -41,6 +41,8 @@ bench: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/catchup.py
 	$(BIN)/python benchmarks/replay.py
 	$(BIN)/python benchmarks/import.py
+	$(BIN)/python benchmarks/api_client.py
+	$(BIN)/python benchmarks/llm_fanout.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import statistics
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
@@ -33,6 +31,7 @@ import httpx
 from footcast import errors
 from footcast.config import load_settings
 from footcast.db import connect, engine, limits
+from footcast.fakes.api_football import FakeApiFootball
 from footcast.sources.api_football.client import ApiFootballClient
 
 DAY = date(2025, 8, 16)
@@ -128,9 +127,6 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=1.0, help="window length in seconds")
     parser.add_argument("--database", default="footcast_bench_api_client")
     args = parser.parse_args()
-
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
-    from fakes.api_football import FakeApiFootball
 
     settings = load_settings()
     url = engine.ensure_database(engine.server_url_of(settings), args.database, drop_first=True)

@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from fakes.api_football import FakeApiFootball, Fault
 from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.config import Settings, load_settings
 from footcast.db import Database, failures, limits
 from footcast.db.models import Match
+from footcast.fakes.api_football import FakeApiFootball, Fault
 from footcast.pipeline import fixtures, queue, worker
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import drain, reconcile

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from fakes.api_football import FakeApiFootball
 from footcast.clock import SimulatedClock
+from footcast.fakes.api_football import FakeApiFootball
 from footcast.sources.api_football.limiter import MemoryLimiter
 
 

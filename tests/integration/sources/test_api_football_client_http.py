@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fakes.api_football import FakeApiFootball, Fault
 from footcast import errors
+from footcast.fakes.api_football import FakeApiFootball, Fault
 from footcast.sources.api_football.client import ApiFootballClient
 from footcast.sources.api_football.limiter import MemoryLimiter
 

@@ -15,11 +15,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.orm import sessionmaker
 
-from fakes.api_football import FakeApiFootball
 from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.db import Database, limits
 from footcast.db.models import Base, RequestLimit
+from footcast.fakes.api_football import FakeApiFootball
 from footcast.sources.api_football.limiter import Limiter, MemoryLimiter
 
 pytestmark = pytest.mark.anyio

@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fakes import api_football_items as items
-from fakes.api_football import FAST_RETRY, FakeApiFootball, Fault
 from footcast import errors
 from footcast.config import load_settings
 from footcast.domain import analysis
+from footcast.fakes import api_football_items as items
+from footcast.fakes.api_football import FAST_RETRY, FakeApiFootball, Fault
 from footcast.sources import base
 from footcast.sources.api_football.limiter import MemoryLimiter
 from footcast.sources.api_football.source import ApiFootballSource

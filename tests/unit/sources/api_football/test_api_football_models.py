@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from fakes import api_football_items as items
 from footcast import errors
+from footcast.fakes import api_football_items as items
 from footcast.sources.api_football import models, wire
 
 ITEMS: dict[str, TypeAdapter[Any]] = {

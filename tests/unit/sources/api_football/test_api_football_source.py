@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from fakes import api_football_items as items
 from footcast import errors
 from footcast.domain import analysis
+from footcast.fakes import api_football_items as items
 from footcast.sources.api_football import models
 from footcast.sources.api_football.source import match_winner, starting_elevens, to_fixture
 

@@ -30,7 +30,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from fakes import api_football_items as items
+from footcast.fakes import api_football_items as items
 from footcast.sources.api_football.client import ApiFootballClient, Retry
 from footcast.sources.api_football.limiter import Limiter
 
