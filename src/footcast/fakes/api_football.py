@@ -24,13 +24,14 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from footcast.fakes import api_football_items as items
+from footcast.fakes._http import LocalServer
 from footcast.sources.api_football.client import ApiFootballClient, Retry
 from footcast.sources.api_football.limiter import Limiter
 
@@ -112,19 +113,12 @@ class FakeApiFootball:
         self._violations = 0
         self._faults: list[list[Any]] = []  # [fault, endpoint | None, times left]
         self._served: dict[str, bytes] = {}
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LocalServer | None = None
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     def __enter__(self) -> FakeApiFootball:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
-        )
-        self._thread.start()
+        self._server = LocalServer(_handler(self), poll=0.01)
         return self
 
     def __exit__(
@@ -134,16 +128,12 @@ class FakeApiFootball:
         traceback: TracebackType | None,
     ) -> None:
         assert self._server is not None
-        assert self._thread is not None
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        self._server.close()
 
     @property
     def url(self) -> str:
         assert self._server is not None, "use the fake as a context manager"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     def client(
         self,

@@ -43,7 +43,9 @@ from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from footcast.fakes._http import LocalServer
 
 __all__ = ["TRANSPORT_FAULTS", "Behaviour", "FakeOpenAI", "Limits", "Request", "Stats", "main"]
 
@@ -152,31 +154,21 @@ class FakeOpenAI:
         self._in_flight: Counter[str] = Counter()
         self._max_concurrency: Counter[str] = Counter()
         self._violations: Counter[str] = Counter()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._server: LocalServer | None = None
 
     def __enter__(self) -> FakeOpenAI:
-        server = _Server(("127.0.0.1", self.port), _handler(self))
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._server = LocalServer(_handler(self), port=self.port)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         assert self._server is not None
-        assert self._thread is not None
         self._closing.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
+        self._server.close()
 
     @property
     def url(self) -> str:
         assert self._server is not None, "use the fake as a context manager"
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self._server.url
 
     def base_url(self, provider: str) -> str:
         """The OpenAI ``base_url`` under which this server plays ``provider``."""
@@ -436,12 +428,6 @@ def _prediction(home: object, away: object, probabilities: Sequence[object]) -> 
 
 
 # -- the HTTP server ---------------------------------------------------------------------------
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # idle keep-alive connections must not hold up close
-    request_queue_size = 256  # many clients connect at once
 
 
 def _handler(fake: FakeOpenAI) -> type[BaseHTTPRequestHandler]:
