@@ -22,7 +22,9 @@ def translate(exc: sa_exc.DBAPIError, **context: object) -> errors.FootcastError
     if sqlstate == "23505":
         constraint = getattr(diag, "constraint_name", None)
         return errors.Conflict(f"{detail} (constraint {constraint})", **context)
-    if sqlstate and sqlstate.startswith("08"):
+    if (sqlstate and sqlstate.startswith("08")) or (
+        sqlstate is None and isinstance(exc, sa_exc.OperationalError)
+    ):  # a refused or lost connection carries no SQLSTATE at all
         return errors.DatabaseUnavailable(detail, **context)
     if sqlstate and sqlstate.startswith("23"):
         return errors.Conflict(detail, **context)
