@@ -120,6 +120,18 @@ class Settings(BaseSettings):
     )
     circuit_cooldown_seconds: float = Field(default=30.0, gt=0)
 
+    # the web surface (`footcast web`, `footcast run`)
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(default=8000, ge=0, le=65535)
+    admin_token: SecretStr | None = Field(
+        default=None,
+        description="The admin secret (bearer token or X-Admin-Password); unset: admin is closed.",
+    )
+    admin_rate_limit: str = Field(
+        default="10/minute", description="Admin requests allowed per client (limits notation)."
+    )
+    health_cache_seconds: float = Field(default=30.0, ge=0, le=60)
+
     clock: Literal["system", "simulated"] = Field(
         default="system",
         description="'simulated': read the replay's shared time from the database (sim_clock).",

@@ -10,10 +10,10 @@ from rich.table import Table
 from footcast import errors
 from footcast.commands.pipeline import with_app
 from footcast.commands.state import State, console
-from footcast.db import audit, failures
+from footcast.db import failures
+from footcast.ops import failures as ops
 from footcast.ops.investigate import category
 from footcast.pipeline import worker
-from footcast.pipeline.reconcile import requeue
 
 __all__ = ["app"]
 
@@ -87,15 +87,20 @@ def retry(
     _selection(stage, ids, everything)
     state: State = ctx.obj
     context = worker.build_context(state.database, state.settings, actor=state.actor)
-    now = context.clock.now()
-    with state.database.transaction() as session:
-        chosen = failures.retry(session, now=now, stage=stage, ids=ids)
-        audit.record(
-            session, actor=state.actor, action="failures.retry", now=now,
-            target=f"stage:{stage}" if stage else "ids", details={"ids": [f.id for f in chosen]},
-        )  # fmt: skip
-    queued = with_app(context, lambda app: requeue(context, app, chosen))
-    console.print(f"{len(chosen)} failure(s) marked for retry; {queued} job(s) queued")
+    done = with_app(
+        context,
+        lambda app: ops.retry(
+            state.database,
+            app,
+            actor=state.actor,
+            now=context.clock.now(),
+            source=context.source.name,
+            stage=stage,
+            ids=ids,
+            everything=everything,
+        ),
+    )
+    console.print(f"{done.failures} failure(s) marked for retry; {done.queued} job(s) queued")
 
 
 @app.command()
@@ -108,11 +113,8 @@ def clear(
     """Clear failures from the open list (rows are kept, and the clear is in the audit log)."""
     _selection(stage, ids, everything)
     state: State = ctx.obj
-    now = state.clock.now()
-    with state.database.transaction() as session:
-        count = failures.clear(session, now=now, stage=stage, ids=ids)
-        audit.record(
-            session, actor=state.actor, action="failures.clear", now=now,
-            target=f"stage:{stage}" if stage else "ids", details={"ids": ids, "count": count},
-        )  # fmt: skip
+    count = ops.clear(
+        state.database, actor=state.actor, now=state.clock.now(), stage=stage, ids=ids,
+        everything=everything,
+    )  # fmt: skip
     console.print(f"{count} failure(s) cleared")

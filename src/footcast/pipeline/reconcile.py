@@ -21,7 +21,7 @@ from procrastinate import App, exceptions
 from procrastinate.jobs import Job
 
 from footcast import errors
-from footcast.db import jobs, matches, pauses, stages
+from footcast.db import Database, jobs, matches, pauses, stages
 from footcast.db import reconcile as plan_sql
 from footcast.db.models import Failure
 from footcast.pipeline.context import Context
@@ -225,18 +225,20 @@ async def drain(ctx: Context, app: App, *, timeout: float, poll: float) -> int:
         await asyncio.sleep(poll)
 
 
-async def requeue(ctx: Context, app: App, failed: list[Failure]) -> int:
+async def requeue(
+    database: Database, app: App, failed: list[Failure], *, now: datetime, source: str
+) -> int:
     """Enqueue the units of failures an operator retries, with fresh data from the database (a
-    job reads everything when it runs). One job per unit: retrying twice enqueues once."""
-    now = await asyncio.to_thread(ctx.clock.now)
+    job reads everything when it runs). One job per unit: retrying twice enqueues once.
+    ``source``: the name of the fixture source whose sync failed."""
     match_ids = sorted({f.match_id for f in failed if f.match_id is not None})
-    with ctx.database.transaction() as session:
+    with database.transaction() as session:
         deadlines = matches.deadlines(session, match_ids)
     work: dict[str, tuple[str, str, dict[str, object]]] = {}
     for failure in failed:
         if failure.stage == "fixtures":
-            key = f"fixtures:{ctx.source.name}"
-            work[key] = ("fixtures", key, {"source": ctx.source.name})
+            key = f"fixtures:{source}"
+            work[key] = ("fixtures", key, {"source": source})
         elif failure.match_id is not None and failure.stage in plan_sql.KEY_PREFIX:
             key = f"{plan_sql.KEY_PREFIX[failure.stage]}:{failure.match_id}"
             late = now >= deadlines.get(failure.match_id, now)

@@ -1,0 +1,253 @@
+"""Reads for the public API and pages: matches (filtered, paged), one match with its predictions,
+quotas and points, and one forecaster's record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Unpack
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from footcast import errors
+from footcast.db.models import (
+    Competition,
+    Forecaster,
+    Match,
+    Prediction,
+    QuotaSnapshot,
+    Season,
+    Settlement,
+    SettlementScore,
+    Team,
+)
+
+__all__ = [
+    "MatchRow",
+    "PredictionRow",
+    "Quotas",
+    "ScoredPrediction",
+    "forecaster_predictions",
+    "match",
+    "match_predictions",
+    "matches",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatchRow:
+    id: int
+    competition: str
+    season: str | None
+    round: str | None
+    home: str
+    away: str
+    kickoff: datetime
+    status: str
+    home_goals: int | None
+    away_goals: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quotas:
+    rule: str
+    basis: str
+    home: int | None
+    draw: int | None
+    away: int | None
+    n: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PredictionRow:
+    forecaster: str
+    kind: str
+    home_goals: int
+    away_goals: int
+    p_home: float | None
+    p_draw: float | None
+    p_away: float | None
+    retroactive: bool
+    created_at: datetime
+    points: int | None  # None until settled
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScoredPrediction:
+    """One prediction of a forecaster with its match and (when settled) its score."""
+
+    match: MatchRow
+    prediction: PredictionRow
+    rps: float | None
+
+
+_home, _away = aliased(Team), aliased(Team)
+_MATCH_COLUMNS = (
+    Match.id,
+    Competition.code,
+    Season.label,
+    Match.round,
+    _home.name,
+    _away.name,
+    Match.kickoff_at,
+    Match.status,
+    Match.home_goals,
+    Match.away_goals,
+)
+
+
+def _matches_query() -> sa.Select[Unpack[tuple[Any, ...]]]:
+    return (
+        sa.select(*_MATCH_COLUMNS)
+        .join(Competition, Competition.id == Match.competition_id)
+        .outerjoin(Season, Season.id == Match.season_id)
+        .join(_home, _home.id == Match.home_team_id)
+        .join(_away, _away.id == Match.away_team_id)
+    )
+
+
+def _match_row(row: Any) -> MatchRow:
+    i, code, season, rnd, home, away, kickoff, status, hg, ag = row
+    return MatchRow(
+        id=int(i), competition=str(code), season=season, round=rnd,
+        home=str(home), away=str(away), kickoff=kickoff, status=str(status),
+        home_goals=hg, away_goals=ag,
+    )  # fmt: skip
+
+
+def matches(
+    session: Session,
+    *,
+    competition: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[MatchRow], int]:
+    """Matches by kickoff (filtered), one page of them, and how many match the filters."""
+    conditions = []
+    if competition is not None:
+        conditions.append(Competition.code == competition)
+    if start is not None:
+        conditions.append(Match.kickoff_at >= start)
+    if end is not None:
+        conditions.append(Match.kickoff_at < end)
+    if status is not None:
+        conditions.append(Match.status == status)
+    query = _matches_query().where(*conditions)
+    total = session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+    page = session.execute(query.order_by(Match.kickoff_at, Match.id).limit(limit).offset(offset))
+    return [_match_row(r) for r in page], int(total)
+
+
+def match(session: Session, match_id: int) -> tuple[MatchRow, Quotas | None]:
+    """One match and the quotas of its current settlement (None before it is settled).
+
+    Raises:
+        NotFound: no match has that id.
+    """
+    row = session.execute(_matches_query().where(Match.id == match_id)).one_or_none()
+    if row is None:
+        raise errors.NotFound(f"match {match_id} does not exist", match_id=match_id)
+    snapshot = session.execute(
+        sa.select(QuotaSnapshot)
+        .join(Settlement, Settlement.snapshot_id == QuotaSnapshot.id)
+        .where(Settlement.match_id == match_id, Settlement.superseded_at.is_(None))
+    ).scalar_one_or_none()
+    quotas = (
+        None
+        if snapshot is None
+        else Quotas(
+            rule=snapshot.rule_name,
+            basis=snapshot.basis,
+            home=snapshot.quota_home,
+            draw=snapshot.quota_draw,
+            away=snapshot.quota_away,
+            n=snapshot.n,
+        )
+    )
+    return _match_row(row), quotas
+
+
+def _current_scores() -> sa.Subquery:
+    return (
+        sa.select(SettlementScore.prediction_id, SettlementScore.points, SettlementScore.rps)
+        .join(Settlement, Settlement.id == SettlementScore.settlement_id)
+        .where(Settlement.superseded_at.is_(None))
+        .subquery()
+    )
+
+
+def _prediction_columns(scores: sa.Subquery) -> tuple[Any, ...]:
+    return (
+        Forecaster.name, Forecaster.kind, Prediction.home_goals, Prediction.away_goals,
+        Prediction.p_home, Prediction.p_draw, Prediction.p_away, Prediction.retroactive,
+        Prediction.created_at, scores.c.points,
+    )  # fmt: skip
+
+
+def _prediction_row(values: Any) -> PredictionRow:
+    name, kind, hg, ag, ph, pd, pa, retro, created, points = values
+    return PredictionRow(
+        forecaster=str(name), kind=str(kind), home_goals=int(hg), away_goals=int(ag),
+        p_home=ph, p_draw=pd, p_away=pa, retroactive=bool(retro),
+        created_at=created, points=points,
+    )  # fmt: skip
+
+
+def match_predictions(session: Session, match_id: int) -> list[PredictionRow]:
+    scores = _current_scores()
+    rows = session.execute(
+        sa.select(*_prediction_columns(scores))
+        .join(Forecaster, Forecaster.id == Prediction.forecaster_id)
+        .outerjoin(scores, scores.c.prediction_id == Prediction.id)
+        .where(Prediction.match_id == match_id)
+        .order_by(scores.c.points.desc().nulls_last(), Forecaster.name)
+    )
+    return [_prediction_row(tuple(r)) for r in rows]
+
+
+def forecaster_predictions(
+    session: Session, name: str, *, limit: int = 50, offset: int = 0
+) -> tuple[Forecaster, list[ScoredPrediction], int]:
+    """A forecaster, a page of its predictions (newest kickoff first) and how many it has.
+
+    Raises:
+        NotFound: no forecaster has that name.
+    """
+    found = session.execute(
+        sa.select(Forecaster).where(Forecaster.name == name)
+    ).scalar_one_or_none()
+    if found is None:
+        raise errors.NotFound(f"forecaster {name!r} does not exist", forecaster=name)
+    scores = sa.select(
+        SettlementScore.prediction_id, SettlementScore.points, SettlementScore.rps
+    ).join(Settlement, Settlement.id == SettlementScore.settlement_id).where(
+        Settlement.superseded_at.is_(None), SettlementScore.forecaster_id == found.id
+    ).subquery()  # fmt: skip
+    total = session.execute(
+        sa.select(sa.func.count()).where(Prediction.forecaster_id == found.id)
+    ).scalar_one()
+    rows = session.execute(
+        _matches_query()
+        .add_columns(*_prediction_columns(scores), scores.c.rps)
+        .join(Prediction, Prediction.match_id == Match.id)
+        .join(Forecaster, Forecaster.id == Prediction.forecaster_id)
+        .outerjoin(scores, scores.c.prediction_id == Prediction.id)
+        .where(Prediction.forecaster_id == found.id)
+        .order_by(Match.kickoff_at.desc(), Match.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    width = len(_MATCH_COLUMNS)
+    page = [
+        ScoredPrediction(
+            match=_match_row(r[:width]),
+            prediction=_prediction_row(tuple(r[width:-1])),
+            rps=r[-1],
+        )
+        for r in rows
+    ]
+    return found, page, int(total)
