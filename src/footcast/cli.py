@@ -11,7 +11,7 @@ from rich.table import Table
 
 from footcast import errors
 from footcast.clock import SystemClock
-from footcast.commands import data, db, failures, forecasters, models, pipeline, seasons
+from footcast.commands import data, db, failures, forecasters, models, pipeline, seasons, web
 from footcast.commands.state import State, console
 from footcast.config import load_settings
 from footcast.db import audit
@@ -38,6 +38,7 @@ app.command("import")(data.import_command)
 app.command("replay")(seasons.replay_command)
 app.command("demo")(seasons.demo)
 app.command("leaderboard")(seasons.leaderboard_command)
+app.command("web")(web.web_command)
 
 
 @app.callback()

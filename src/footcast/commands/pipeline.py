@@ -15,6 +15,7 @@ from rich.table import Table
 from sqlalchemy.engine import URL
 
 from footcast.commands.state import State, console
+from footcast.commands.web import server as web_server
 from footcast.db import audit, engine
 from footcast.db import reconcile as plan_sql
 from footcast.pipeline import backfill as backfill_run
@@ -65,12 +66,21 @@ def worker_command(
 def run(
     ctx: typer.Context,
     concurrency: Annotated[int, typer.Option(min=1, help="jobs run at once")] = 2,
+    web: Annotated[bool, typer.Option(help="serve the web surface too")] = True,
 ) -> None:
-    """Scheduler and worker in one process (a small install): reconcile on start and every
-    10 s, and work the jobs."""
+    """Scheduler, worker and web server in one process (a small install): reconcile on start
+    and every 10 s, work the jobs, and serve the API and pages."""
     _logging()
     context = _context(ctx.obj)
-    asyncio.run(worker.run(context, concurrency=concurrency, schedule=True))
+
+    async def everything() -> None:
+        work = worker.run(context, concurrency=concurrency, schedule=True)
+        if not web:
+            await work
+            return
+        await asyncio.gather(work, web_server(ctx.obj).serve())
+
+    asyncio.run(everything())
 
 
 def _plan_table(plan: Plan, title: str) -> Table:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
@@ -97,7 +97,7 @@ _MATCH_COLUMNS = (
 )
 
 
-def _matches_query() -> sa.Select[Unpack[tuple[Any, ...]]]:
+def _matches_query() -> sa.Select[*tuple[Any, ...]]:
     return (
         sa.select(*_MATCH_COLUMNS)
         .join(Competition, Competition.id == Match.competition_id)

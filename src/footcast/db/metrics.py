@@ -1,0 +1,76 @@
+"""The figures ``/metrics`` exports, each one query."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+__all__ = ["Provider", "jobs", "matches_without_predictions", "open_failures", "providers"]
+
+RECENT = timedelta(days=7)
+
+_JOBS = sa.text("SELECT task_name, status::text, count(*) FROM procrastinate_jobs GROUP BY 1, 2")
+_FAILURES = sa.text(
+    """
+    SELECT stage, error_code, count(*) FROM failures
+    WHERE state IN ('open', 'retrying') GROUP BY 1, 2
+    """
+)
+_UNPREDICTED = sa.text(
+    """
+    SELECT count(*) FROM matches m
+    WHERE m.prediction_deadline > :since AND m.prediction_deadline <= :now
+      AND m.status NOT IN ('postponed', 'cancelled', 'abandoned')
+      AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.match_id = m.id)
+    """
+)
+_PROVIDERS = sa.text(
+    """
+    SELECT f.provider,
+           (SELECT avg(p.latency_ms) FROM predictions p JOIN forecasters g ON g.id = p.forecaster_id
+             WHERE g.provider = f.provider AND p.latency_ms IS NOT NULL),
+           (SELECT count(*) FROM failures x JOIN forecasters g
+                ON x.key = 'predict:' || x.match_id || ':' || g.name
+             WHERE g.provider = f.provider AND x.stage = 'predictions'),
+           (SELECT coalesce(sum(p.cost_usd), 0) FROM predictions p
+             JOIN forecasters g ON g.id = p.forecaster_id WHERE g.provider = f.provider)
+    FROM forecasters f WHERE f.kind = 'llm' AND f.provider IS NOT NULL
+    GROUP BY f.provider ORDER BY f.provider
+    """
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Provider:
+    name: str
+    mean_latency_ms: float | None
+    failures: int
+    cost_usd: float
+
+
+def jobs(session: Session) -> dict[tuple[str, str], int]:
+    """Jobs by (stage, state)."""
+    return {(str(t), str(s)): int(n) for t, s, n in session.execute(_JOBS)}
+
+
+def open_failures(session: Session) -> dict[tuple[str, str], int]:
+    return {(str(s), str(c)): int(n) for s, c, n in session.execute(_FAILURES)}
+
+
+def matches_without_predictions(session: Session, *, now: datetime) -> int:
+    return int(session.execute(_UNPREDICTED, {"since": now - RECENT, "now": now}).scalar_one())
+
+
+def providers(session: Session) -> list[Provider]:
+    return [
+        Provider(
+            name=str(name),
+            mean_latency_ms=None if latency is None else float(latency),
+            failures=int(failed),
+            cost_usd=float(cost),
+        )
+        for name, latency, failed, cost in session.execute(_PROVIDERS)
+    ]

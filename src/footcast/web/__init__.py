@@ -1,0 +1,1 @@
+"""footcast's web surface: the public API, health, the admin API, metrics and HTML pages."""

@@ -1,0 +1,272 @@
+"""The admin API (behind the admin secret, rate-limited per client): pipeline health with
+severities (MON-02), failures (dead letters) listed, retried and cleared by stage (MON-05,
+SETTLE-04), a backfill triggered, forecasters enabled and disabled. Every action is audited;
+failure texts are cut to ``TRUNCATE`` characters (the full text is in the CLI and the database).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from footcast.db import audit, pauses
+from footcast.db import failures as ledger
+from footcast.db import forecasters as forecaster_rows
+from footcast.db import health as facts
+from footcast.db.reconcile import Windows
+from footcast.ops import failures as ops
+from footcast.pipeline import queue, reconcile, worker
+from footcast.web.auth import admin
+from footcast.web.deps import Web, web
+
+__all__ = ["CRITICAL", "TRUNCATE", "WARNING", "router", "truncate"]
+
+router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(admin)])
+
+TRUNCATE = 300
+CRITICAL, WARNING = timedelta(hours=2), timedelta(hours=6)
+Admin = Annotated[str, Depends(admin)]
+Stage = Literal["fixtures", "analysis", "lineups", "predictions", "live", "settlement", "probe"]
+
+
+def truncate(text: str | None) -> str | None:
+    if text is None or len(text) <= TRUNCATE:
+        return text
+    return text[: TRUNCATE - 1] + "…"
+
+
+class GapOut(BaseModel):
+    match_id: int
+    competition: str
+    home: str
+    away: str
+    kickoff: datetime
+    missing: list[str]
+    queued: bool
+    severity: Literal["critical", "warning", "info"]
+
+
+class PipelineHealth(BaseModel):
+    checked_at: datetime
+    window_hours: int
+    gaps: list[GapOut]
+    counts: dict[str, int]
+
+
+class FailureOut(BaseModel):
+    id: int
+    stage: str
+    key: str
+    match_id: int | None
+    error_code: str
+    message: str
+    attempts: int
+    state: str
+    terminal: bool
+    first_seen_at: datetime
+    last_seen_at: datetime
+
+
+class RetryOut(BaseModel):
+    failures: int
+    queued: int
+
+
+class ClearOut(BaseModel):
+    cleared: int
+
+
+class BackfillIn(BaseModel):
+    days: int = Field(ge=1, le=60, description="how far back to look for gaps")
+    retroactive: bool = False
+
+
+class BackfillOut(BaseModel):
+    missing: int
+    enqueued: int
+
+
+class ForecasterState(BaseModel):
+    name: str
+    paused: bool
+    changed: bool
+
+
+def _severity(kickoff: datetime, now: datetime) -> Literal["critical", "warning", "info"]:
+    left = kickoff - now
+    return "critical" if left < CRITICAL else "warning" if left < WARNING else "info"
+
+
+def _windows(state: Web) -> Windows:
+    s = state.settings
+    return Windows(
+        analysis_lead=s.analysis_lead,
+        lineups_lead=s.lineups_lead,
+        prediction_lead=s.prediction_lead,
+        live_every=s.live_every,
+    )
+
+
+@router.get("/pipeline-health", response_model=PipelineHealth)
+def pipeline_health(
+    request: Request, hours: Annotated[int, Query(ge=1, le=168)] = 48
+) -> PipelineHealth:
+    """Upcoming matches missing work that is due, by severity (critical < 2 h to kickoff,
+    warning < 6 h, info beyond)."""
+    state = web(request)
+    now = state.clock.now()
+    with state.database.transaction() as session:
+        found = facts.pipeline_gaps(
+            session, now=now, within=timedelta(hours=hours), windows=_windows(state)
+        )
+    gaps = [
+        GapOut(
+            match_id=g.match_id,
+            competition=g.competition,
+            home=g.home,
+            away=g.away,
+            kickoff=g.kickoff,
+            missing=list(g.missing),
+            queued=g.queued,
+            severity=_severity(g.kickoff, now),
+        )
+        for g in found
+    ]
+    counts = {
+        level: sum(g.severity == level for g in gaps) for level in ("critical", "warning", "info")
+    }
+    return PipelineHealth(checked_at=now, window_hours=hours, gaps=gaps, counts=counts)
+
+
+@router.get("/failures", response_model=list[FailureOut])
+def failures(
+    request: Request,
+    stage: Stage | None = None,
+    everything: Annotated[bool, Query(alias="all")] = False,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[FailureOut]:
+    """Failures, newest first: open and retrying ones (``all``: resolved and cleared too)."""
+    with web(request).database.transaction() as session:
+        found = ledger.listing(session, stage=stage, everything=everything, limit=limit)
+    return [
+        FailureOut(
+            id=f.id,
+            stage=f.stage,
+            key=f.key,
+            match_id=f.match_id,
+            error_code=f.error_code,
+            message=truncate(f.message) or "",
+            attempts=f.attempts,
+            state=f.state,
+            terminal=f.terminal,
+            first_seen_at=f.first_seen_at,
+            last_seen_at=f.last_seen_at,
+        )
+        for f in found
+    ]
+
+
+@router.post("/failures/retry", response_model=RetryOut)
+async def retry(
+    request: Request,
+    actor: Admin,
+    stage: Stage | None = None,
+    ids: Annotated[list[int] | None, Query(alias="id")] = None,
+    everything: Annotated[bool, Query(alias="all")] = False,
+) -> RetryOut:
+    """Retry failed units with fresh data; each unit is queued once, however often retried."""
+    state = web(request)
+    app = queue.make_app(state.database.url, state.settings, periodic=False)
+    async with app.open_async():
+        done = await ops.retry(
+            state.database,
+            app,
+            actor=actor,
+            now=state.clock.now(),
+            source=state.settings.source,
+            stage=stage,
+            ids=ids,
+            everything=everything,
+        )
+    return RetryOut(failures=done.failures, queued=done.queued)
+
+
+@router.delete("/failures", response_model=ClearOut)
+def clear(
+    request: Request,
+    actor: Admin,
+    stage: Stage | None = None,
+    ids: Annotated[list[int] | None, Query(alias="id")] = None,
+    everything: Annotated[bool, Query(alias="all")] = False,
+) -> ClearOut:
+    """Clear failures from the open list (the rows and the audit record stay)."""
+    state = web(request)
+    count = ops.clear(
+        state.database,
+        actor=actor,
+        now=state.clock.now(),
+        stage=stage,
+        ids=ids,
+        everything=everything,
+    )
+    return ClearOut(cleared=count)
+
+
+@router.post("/backfill", response_model=BackfillOut)
+async def backfill(request: Request, actor: Admin, body: BackfillIn) -> BackfillOut:
+    """Queue every missing unit of the last ``days`` (``retroactive``: predictions past their
+    deadline too); the workers do them."""
+    state = web(request)
+    context = worker.build_context(state.database, state.settings, clock=state.clock, actor=actor)
+    app = queue.make_app(state.database.url, state.settings, periodic=False)
+    async with app.open_async():
+        plan = await reconcile.reconcile(
+            context,
+            app,
+            since=state.clock.now() - timedelta(days=body.days),
+            retroactive=body.retroactive,
+            sync_fixtures=False,
+        )
+    with state.database.transaction() as session:
+        audit.record(
+            session,
+            actor=actor,
+            action="backfill",
+            now=state.clock.now(),
+            details={"days": body.days, "retroactive": body.retroactive, "enqueued": plan.enqueued},
+        )
+    return BackfillOut(missing=len(plan.units), enqueued=plan.enqueued)
+
+
+def _set_paused(request: Request, actor: str, name: str, *, paused: bool) -> ForecasterState:
+    state = web(request)
+    now = state.clock.now()
+    with state.database.transaction() as session:
+        row = forecaster_rows.by_name(session, name)
+        if paused:
+            changed = pauses.pause(
+                session, row.id, at=now, reason="disabled by an admin", actor=actor
+            )
+        else:
+            changed = pauses.resume(
+                session, row.id, at=now, actor=actor, reason="enabled by an admin"
+            )
+        if changed:
+            action = f"forecaster.{'disable' if paused else 'enable'}"
+            audit.record(session, actor=actor, action=action, target=name, now=now)
+    return ForecasterState(name=name, paused=paused, changed=changed)
+
+
+@router.post("/forecasters/{name}/disable", response_model=ForecasterState)
+def disable(request: Request, actor: Admin, name: str) -> ForecasterState:
+    """Pause a forecaster: it owes no predictions from now on."""
+    return _set_paused(request, actor, name, paused=True)
+
+
+@router.post("/forecasters/{name}/enable", response_model=ForecasterState)
+def enable(request: Request, actor: Admin, name: str) -> ForecasterState:
+    """Resume a paused forecaster."""
+    return _set_paused(request, actor, name, paused=False)

@@ -1,0 +1,102 @@
+"""The FastAPI application: routes from ``api``, ``admin``, ``metrics`` and ``pages``; errors
+translated at this edge into JSON bodies ``{"error": {"code", "message"}}``, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from footcast import errors
+from footcast.clock import Clock
+from footcast.config import Settings
+from footcast.db import Database
+from footcast.db import leaderboard as board
+from footcast.web import admin, api, health, metrics, pages
+from footcast.web.auth import RateLimit
+from footcast.web.cache import Stale
+from footcast.web.deps import Web
+
+__all__ = ["MAX_BODY_BYTES", "create_app"]
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+_STATUS = {errors.NotFound: 404, errors.Conflict: 409, errors.ConfigError: 400}
+
+
+def _body(code: str, message: str, **extra: Any) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, **extra}}
+
+
+def create_app(database: Database, settings: Settings, *, clock: Clock) -> FastAPI:
+    app = FastAPI(
+        title="footcast",
+        summary="Forecasters predict exact football scores; Kicktipp quotas rank them.",
+        version="0.1.0",
+    )
+    app.state.web = Web(database=database, settings=settings, clock=clock)
+    app.state.admin_limit = RateLimit(settings.admin_rate_limit)
+    app.state.health_cache = health.Cache(seconds=settings.health_cache_seconds)
+    app.state.leaderboards = Stale[list[board.Row]](seconds=api.LEADERBOARD_SECONDS)
+
+    @app.middleware("http")
+    async def refuse_large_bodies(request: Request, call_next: Any) -> Any:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse(
+                _body("body_too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes"),
+                status_code=413,
+            )
+        return await call_next(request)
+
+    @app.exception_handler(errors.FootcastError)
+    async def footcast_error(request: Request, exc: errors.FootcastError) -> JSONResponse:
+        status = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), None)
+        if status is None:
+            status = 503 if exc.retryable else 500
+        return JSONResponse(_body(exc.code, exc.message), status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            {
+                "field": ".".join(str(p) for p in e["loc"][1:]) or str(e["loc"][0]),
+                "problem": e["msg"],
+            }
+            for e in exc.errors()
+        ]
+        names = ", ".join(p["field"] for p in problems)
+        return JSONResponse(
+            _body("invalid_request", f"invalid {names}", problems=problems), status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {
+            401: "unauthorised",
+            404: "not_found",
+            405: "method_not_allowed",
+            429: "rate_limited",
+        }
+        return JSONResponse(
+            _body(code.get(exc.status_code, "http_error"), str(exc.detail)),
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(_body("internal_error", "an internal error occurred"), status_code=500)
+
+    app.include_router(health.router)
+    app.include_router(api.router)
+    app.include_router(admin.router)
+    app.include_router(metrics.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,33 @@
+"""What every route is handed: the app's state (database, settings, clock), read per request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from footcast.clock import Clock
+from footcast.config import Settings
+from footcast.db import Database
+
+__all__ = ["Web", "session", "web"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Web:
+    database: Database
+    settings: Settings
+    clock: Clock
+
+
+def web(request: Request) -> Web:
+    found: Web = request.app.state.web
+    return found
+
+
+def session(request: Request) -> Iterator[Session]:
+    """A read transaction for one request."""
+    with web(request).database.transaction() as opened:
+        yield opened

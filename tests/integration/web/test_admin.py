@@ -1,0 +1,123 @@
+"""The admin API: every route refuses a missing or wrong secret, is rate-limited, and acts."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from factories import World
+from footcast.clock import SimulatedClock
+from footcast.config import load_settings
+from footcast.db import Database, failures
+from footcast.db.models import AuditEntry
+from footcast.web.app import create_app
+from footcast.web.serving import serve
+from web_server import SECRET, Served
+
+
+def _admin_routes(served: Served) -> list[tuple[str, str]]:
+    """Every admin route the app publishes (its OpenAPI document), path parameters filled."""
+    paths = served.client.get("/openapi.json").json()["paths"]
+    found = [
+        (method.upper(), re.sub(r"\{[^}]+\}", "alice", path))
+        for path, operations in paths.items()
+        if path.startswith("/api/admin")
+        for method in operations
+    ]
+    assert len(found) >= 7  # the test sees the routes it guards
+    return found
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param({}, id="missing"),
+        pytest.param({"Authorization": "Bearer wrong"}, id="wrong-bearer"),
+        pytest.param({"X-Admin-Password": SECRET[:-1]}, id="wrong-password"),
+        pytest.param({"Authorization": f"Basic {SECRET}"}, id="not-bearer"),
+    ],
+)
+def test_every_admin_route_refuses_a_missing_or_wrong_secret(
+    served: Served, headers: dict[str, str]
+) -> None:
+    for method, path in _admin_routes(served):
+        answer = served.client.request(method, path, headers=headers, json={"days": 1})
+        assert answer.status_code == 401, (method, path)
+        assert answer.json()["error"]["code"] == "unauthorised"
+
+
+def test_the_secret_opens_every_admin_route(served: Served, world: World) -> None:
+    world.forecasters("alice")
+    for method, path in _admin_routes(served):
+        for headers in (served.admin(), {"X-Admin-Password": SECRET}):
+            answer = served.client.request(method, path, headers=headers, json={"days": 1})
+            assert answer.status_code not in (401, 403, 500), (method, path, answer.text)
+
+
+def test_admin_requests_are_limited_per_client(database: Database, clock: SimulatedClock) -> None:
+    settings = load_settings({}, admin_token=SECRET, admin_rate_limit="10/minute")
+    app = create_app(database, settings, clock=clock)
+    with serve(app) as url, httpx.Client(base_url=url) as client:
+        codes = [
+            client.get("/api/admin/failures", headers={"X-Admin-Password": SECRET}).status_code
+            for _ in range(11)
+        ]
+        assert codes == [200] * 10 + [429]
+        assert client.get("/api/health").status_code == 200  # the public surface is not limited
+
+
+def test_failures_are_listed_truncated_retried_once_and_cleared(
+    served: Served, world: World
+) -> None:
+    match_id = world.match(kickoff=world.clock.now() - timedelta(hours=3))
+    with world.database.transaction() as session:
+        failures.record(
+            session, stage="settlement", key=f"settle:{match_id}", match_id=match_id,
+            error=RuntimeError("x" * 1000), now=world.clock.now(), terminal=True,
+        )  # fmt: skip
+    listed = served.client.get(
+        "/api/admin/failures?stage=settlement", headers=served.admin()
+    ).json()
+    assert len(listed) == 1
+    assert len(listed[0]["message"]) == 300
+    first = served.client.post("/api/admin/failures/retry?stage=settlement", headers=served.admin())
+    again = served.client.post("/api/admin/failures/retry?stage=settlement", headers=served.admin())
+    assert first.json() == {"failures": 1, "queued": 1}
+    assert again.json()["queued"] == 0  # the unit is queued once, however often retried
+    cleared = served.client.delete("/api/admin/failures?stage=settlement", headers=served.admin())
+    assert cleared.json() == {"cleared": 1}
+    with world.database.transaction() as session:
+        actions = session.execute(sa.select(AuditEntry.action).order_by(AuditEntry.id)).scalars()
+        assert list(actions) == ["failures.retry", "failures.retry", "failures.clear"]
+        jobs = session.execute(sa.text("SELECT count(*) FROM procrastinate_jobs")).scalar_one()
+    assert jobs == 1
+
+
+def test_forecasters_are_disabled_and_enabled(served: Served, world: World) -> None:
+    world.forecasters("alice")
+    off = served.client.post("/api/admin/forecasters/alice/disable", headers=served.admin()).json()
+    assert off == {"name": "alice", "paused": True, "changed": True}
+    again = served.client.post("/api/admin/forecasters/alice/disable", headers=served.admin())
+    assert again.json()["changed"] is False
+    on = served.client.post("/api/admin/forecasters/alice/enable", headers=served.admin()).json()
+    assert on["changed"] is True
+    missing = served.client.post("/api/admin/forecasters/nobody/enable", headers=served.admin())
+    assert missing.status_code == 404
+
+
+def test_pipeline_health_reports_gaps_by_severity(served: Served, world: World) -> None:
+    now = world.clock.now()
+    soon = world.match(kickoff=now + timedelta(minutes=20))  # predictions due, none made
+    later = world.match(kickoff=now + timedelta(hours=5))  # analysis due, none built
+    world.match(kickoff=now + timedelta(days=5))  # nothing due yet
+    body = served.client.get("/api/admin/pipeline-health", headers=served.admin()).json()
+    gaps = {g["match_id"]: (g["severity"], g["missing"]) for g in body["gaps"]}
+    assert gaps == {
+        soon: ("critical", ["analysis", "predictions"]),
+        later: ("warning", ["analysis"]),
+    }
+    assert body["counts"] == {"critical": 1, "warning": 1, "info": 0}
