@@ -22,7 +22,28 @@ from footcast.pipeline import queue, reconcile, worker
 from footcast.web.auth import admin
 from footcast.web.deps import Web, web
 
-__all__ = ["CRITICAL", "TRUNCATE", "WARNING", "router", "truncate"]
+__all__ = [
+    "CRITICAL",
+    "TRUNCATE",
+    "WARNING",
+    "BackfillIn",
+    "BackfillOut",
+    "ClearOut",
+    "FailureOut",
+    "ForecasterState",
+    "GapOut",
+    "PipelineHealth",
+    "RetryOut",
+    "backfill",
+    "clear",
+    "disable",
+    "enable",
+    "failures",
+    "pipeline_health",
+    "retry",
+    "router",
+    "truncate",
+]
 
 router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(admin)])
 

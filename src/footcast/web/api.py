@@ -15,7 +15,24 @@ from footcast.db import leaderboard as board
 from footcast.web.cache import Stale
 from footcast.web.deps import session, web
 
-__all__ = ["LEADERBOARD_SECONDS", "router"]
+__all__ = [
+    "LEADERBOARD_SECONDS",
+    "Board",
+    "BoardRow",
+    "ForecasterRecord",
+    "MatchDetail",
+    "MatchOut",
+    "MatchPage",
+    "PredictionOut",
+    "QuotasOut",
+    "ScoredOut",
+    "forecaster",
+    "leaderboard",
+    "leaderboard_rows",
+    "match",
+    "matches",
+    "router",
+]
 
 router = APIRouter(prefix="/api", tags=["public"])
 

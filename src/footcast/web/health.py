@@ -18,7 +18,12 @@ from footcast import errors
 from footcast.db import health as facts
 from footcast.web.deps import web
 
-__all__ = ["LOOKBACK", "Cache", "router"]
+__all__ = [
+    "LOOKBACK",
+    "Cache",
+    "health",
+    "router",
+]
 
 router = APIRouter(tags=["health"])
 

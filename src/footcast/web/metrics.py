@@ -15,7 +15,11 @@ from footcast.db import health as facts
 from footcast.db import metrics as figures
 from footcast.web.deps import Web, web
 
-__all__ = ["Figures", "router"]
+__all__ = [
+    "Figures",
+    "metrics",
+    "router",
+]
 
 router = APIRouter(tags=["metrics"])
 
