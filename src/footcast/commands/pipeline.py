@@ -74,11 +74,18 @@ def run(
     context = _context(ctx.obj)
 
     async def everything() -> None:
-        work = worker.run(context, concurrency=concurrency, schedule=True)
+        work = asyncio.create_task(worker.run(context, concurrency=concurrency, schedule=True))
         if not web:
             await work
             return
-        await asyncio.gather(work, web_server(ctx.obj).serve())
+        # whichever stops first (both listen for SIGINT/SIGTERM) stops the other
+        serving = asyncio.create_task(web_server(ctx.obj).serve())
+        done, pending = await asyncio.wait({work, serving}, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            task.result()
 
     asyncio.run(everything())
 

@@ -1,0 +1,65 @@
+"""`footcast web` and `footcast run` serve the web surface."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+START_SECONDS = 30
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(*args: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    base = {k: v for k, v in os.environ.items() if not k.startswith("FOOTCAST_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "footcast.cli", *args],
+        env={**base, **env, "FOOTCAST_WEB_PORT": str(port), "FOOTCAST_ADMIN_TOKEN": "s3cret"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _wait(process: subprocess.Popen[bytes], url: str) -> httpx.Response:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(
+                f"the server exited: {process.stderr.read().decode() if process.stderr else ''}"
+            )
+        try:
+            return httpx.get(f"{url}/api/health", timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail(f"nothing answered at {url} within {START_SECONDS} s")
+
+
+@pytest.mark.parametrize("command", [("web",), ("run", "--concurrency", "1")], ids=["web", "run"])
+def test_the_command_serves_health_api_and_admin(
+    env: dict[str, str], command: tuple[str, ...]
+) -> None:
+    process, url = _serve(*command, env=env)
+    try:
+        health = _wait(process, url)
+        assert health.status_code == 200
+        assert health.json()["database"] == "ok"
+        assert httpx.get(f"{url}/api/leaderboard").json()["rows"] == []
+        assert httpx.get(f"{url}/api/admin/failures").status_code == 401
+        opened = httpx.get(f"{url}/api/admin/failures", headers={"X-Admin-Password": "s3cret"})
+        assert opened.json() == []
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
