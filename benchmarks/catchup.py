@@ -76,6 +76,9 @@ class Schedule:
     def injuries(self, external_id: str, *, now: datetime) -> tuple[Injury, ...]:
         return ()
 
+    def close(self) -> None:
+        """Nothing to release."""
+
 
 async def run(count: int) -> None:
     settings = load_settings()

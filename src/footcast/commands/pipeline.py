@@ -60,7 +60,10 @@ def worker_command(
     """Work queued jobs until stopped; run as many as you like, on any machines."""
     _logging()
     context = _context(ctx.obj, migrate=False)
-    asyncio.run(worker.run(context, concurrency=concurrency, schedule=False))
+    try:
+        asyncio.run(worker.run(context, concurrency=concurrency, schedule=False))
+    finally:
+        context.close()
 
 
 def run(
@@ -87,7 +90,10 @@ def run(
         for task in done:
             task.result()
 
-    asyncio.run(everything())
+    try:
+        asyncio.run(everything())
+    finally:
+        context.close()
 
 
 def _plan_table(plan: Plan, title: str) -> Table:

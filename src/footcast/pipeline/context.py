@@ -74,6 +74,12 @@ class Context:
             live_every=self.settings.live_every,
         )
 
+    def close(self) -> None:
+        """Release the source's and the LLM clients' connections."""
+        self.source.close()
+        if self.forecasters.llms is not None:
+            self.forecasters.llms.close()
+
     @property
     def known_after(self) -> timedelta:
         """How long after kickoff a result is taken as known (for point-in-time history)."""

@@ -67,6 +67,9 @@ class ArchiveSource:
         self._get(external_id)
         return ()  # the files have none
 
+    def close(self) -> None:
+        """Nothing to release."""
+
     def _get(self, external_id: str) -> Row:
         try:
             return self._by_id[external_id]

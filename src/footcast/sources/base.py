@@ -60,3 +60,7 @@ class Source(Protocol):
     def injuries(self, external_id: str, *, now: datetime) -> tuple[Injury, ...]:
         """Players reported missing or doubtful for the match, as known at ``now``."""
         ...
+
+    def close(self) -> None:
+        """Release connections and threads (a source that holds none does nothing)."""
+        ...

@@ -172,6 +172,9 @@ class SimulatedLeague:
         self._get(external_id)
         return ()
 
+    def close(self) -> None:
+        """Nothing to release."""
+
     def postponed(self) -> dict[str, tuple[datetime, datetime]]:
         """Postponed matches: external id -> (original kickoff, kickoff played at)."""
         return {

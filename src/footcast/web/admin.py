@@ -243,14 +243,17 @@ async def backfill(request: Request, actor: Admin, body: BackfillIn) -> Backfill
     state = web(request)
     context = worker.build_context(state.database, state.settings, clock=state.clock, actor=actor)
     app = queue.make_app(state.database.url, state.settings, periodic=False)
-    async with app.open_async():
-        plan = await reconcile.reconcile(
-            context,
-            app,
-            since=state.clock.now() - timedelta(days=body.days),
-            retroactive=body.retroactive,
-            sync_fixtures=False,
-        )
+    try:
+        async with app.open_async():
+            plan = await reconcile.reconcile(
+                context,
+                app,
+                since=state.clock.now() - timedelta(days=body.days),
+                retroactive=body.retroactive,
+                sync_fixtures=False,
+            )
+    finally:
+        context.close()
     with state.database.transaction() as session:
         audit.record(
             session,

@@ -249,6 +249,9 @@ class _FrozenSource:
     def injuries(self, external_id: str, *, now: datetime) -> tuple[Injury, ...]:
         return ()
 
+    def close(self) -> None:
+        """Nothing to release."""
+
 
 def test_a_stuck_match_is_fetched_again_then_alerted(ctx: Context, league: SimulatedLeague) -> None:
     stuck_ctx = dataclasses.replace(ctx, source=_FrozenSource(league))

@@ -121,3 +121,24 @@ def test_pipeline_health_reports_gaps_by_severity(served: Served, world: World) 
         later: ("warning", ["analysis"]),
     }
     assert body["counts"] == {"critical": 1, "warning": 1, "info": 0}
+
+
+def test_a_backfill_queues_the_missing_units_and_is_audited(served: Served, world: World) -> None:
+    world.forecasters("alice")
+    match_id = world.match(kickoff=world.clock.now() - timedelta(hours=5))
+    world.finish(match_id, "1:0")
+    answer = served.client.post(
+        "/api/admin/backfill", headers=served.admin(), json={"days": 2, "retroactive": True}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["enqueued"] >= 1
+    with world.database.transaction() as session:
+        keys = set(
+            session.execute(sa.text("SELECT queueing_lock FROM procrastinate_jobs")).scalars()
+        )
+        action = session.execute(sa.select(AuditEntry.action)).scalar_one()
+    assert f"analysis:{match_id}" in keys  # retroactive: the analysis comes first
+    assert action == "backfill"
+    refused = served.client.post("/api/admin/backfill", headers=served.admin(), json={"days": 0})
+    assert refused.status_code == 422
+    assert "days" in refused.json()["error"]["message"]
