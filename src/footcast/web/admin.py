@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from footcast.db import audit, pauses
@@ -20,7 +20,7 @@ from footcast.db.reconcile import Windows
 from footcast.ops import failures as ops
 from footcast.pipeline import queue, reconcile, worker
 from footcast.web.auth import admin
-from footcast.web.deps import Web, web
+from footcast.web.deps import TEXT, Web, web
 
 __all__ = [
     "CRITICAL",
@@ -50,6 +50,8 @@ router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(ad
 TRUNCATE = 300
 CRITICAL, WARNING = timedelta(hours=2), timedelta(hours=6)
 Admin = Annotated[str, Depends(admin)]
+FailureId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Name = Annotated[str, Path(min_length=1, max_length=100, pattern=TEXT)]
 Stage = Literal["fixtures", "analysis", "lineups", "predictions", "live", "settlement", "probe"]
 
 
@@ -195,7 +197,7 @@ async def retry(
     request: Request,
     actor: Admin,
     stage: Stage | None = None,
-    ids: Annotated[list[int] | None, Query(alias="id")] = None,
+    ids: Annotated[list[FailureId] | None, Query(alias="id")] = None,
     everything: Annotated[bool, Query(alias="all")] = False,
 ) -> RetryOut:
     """Retry failed units with fresh data; each unit is queued once, however often retried."""
@@ -220,7 +222,7 @@ def clear(
     request: Request,
     actor: Admin,
     stage: Stage | None = None,
-    ids: Annotated[list[int] | None, Query(alias="id")] = None,
+    ids: Annotated[list[FailureId] | None, Query(alias="id")] = None,
     everything: Annotated[bool, Query(alias="all")] = False,
 ) -> ClearOut:
     """Clear failures from the open list (the rows and the audit record stay)."""
@@ -285,12 +287,12 @@ def _set_paused(request: Request, actor: str, name: str, *, paused: bool) -> For
 
 
 @router.post("/forecasters/{name}/disable", response_model=ForecasterState)
-def disable(request: Request, actor: Admin, name: str) -> ForecasterState:
+def disable(request: Request, actor: Admin, name: Name) -> ForecasterState:
     """Pause a forecaster: it owes no predictions from now on."""
     return _set_paused(request, actor, name, paused=True)
 
 
 @router.post("/forecasters/{name}/enable", response_model=ForecasterState)
-def enable(request: Request, actor: Admin, name: str) -> ForecasterState:
+def enable(request: Request, actor: Admin, name: Name) -> ForecasterState:
     """Resume a paused forecaster."""
     return _set_paused(request, actor, name, paused=False)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from footcast.db import browse
 from footcast.db import leaderboard as board
 from footcast.web.cache import Stale
-from footcast.web.deps import session, web
+from footcast.web.deps import TEXT, session, web
 
 __all__ = [
     "LEADERBOARD_SECONDS",
@@ -166,7 +166,7 @@ def _board_rows(rows: list[board.Row]) -> list[BoardRow]:
 @router.get("/matches", response_model=MatchPage, summary="Matches, by kickoff")
 def matches(
     db: Session_,
-    competition: Annotated[str | None, Query(max_length=32)] = None,
+    competition: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
     date_from: Annotated[date | None, Query(alias="from", description="first day (UTC)")] = None,
     date_to: Annotated[date | None, Query(alias="to", description="last day (UTC)")] = None,
     status: Status | None = None,
@@ -217,8 +217,8 @@ def leaderboard_rows(
 @router.get("/leaderboard", response_model=Board, summary="The leaderboard")
 def leaderboard(
     request: Request,
-    competition: Annotated[str | None, Query(max_length=32)] = None,
-    season: Annotated[str | None, Query(max_length=32)] = None,
+    competition: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
+    season: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
     include_retroactive: bool = False,
 ) -> Board:
     rows = leaderboard_rows(
@@ -236,7 +236,7 @@ def leaderboard(
 def forecaster(
     request: Request,
     db: Session_,
-    name: Annotated[str, Path(min_length=1, max_length=100)],
+    name: Annotated[str, Path(min_length=1, max_length=100, pattern=TEXT)],
     page: Page = 1,
     page_size: PageSize = 50,
 ) -> ForecasterRecord:

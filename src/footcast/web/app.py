@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from footcast import errors
@@ -43,6 +44,7 @@ def create_app(database: Database, settings: Settings, *, clock: Clock) -> FastA
     app.state.admin_limit = RateLimit(settings.admin_rate_limit)
     app.state.health_cache = health.Cache(seconds=settings.health_cache_seconds)
     app.state.leaderboards = Stale[list[board.Row]](seconds=api.LEADERBOARD_SECONDS)
+    app.state.standings = Stale[list[pages.Standing]](seconds=api.LEADERBOARD_SECONDS)
 
     @app.middleware("http")
     async def refuse_large_bodies(request: Request, call_next: Any) -> Any:
@@ -99,4 +101,5 @@ def create_app(database: Database, settings: Settings, *, clock: Clock) -> FastA
     app.include_router(admin.router)
     app.include_router(metrics.router)
     app.include_router(pages.router)
+    app.mount("/static", StaticFiles(packages=[("footcast.web", "static")]), name="static")
     return app

@@ -12,7 +12,9 @@ from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database
 
-__all__ = ["Web", "session", "web"]
+__all__ = ["TEXT", "Web", "session", "web"]
+
+TEXT = r"^[^\x00]*$"  # PostgreSQL text can not hold NUL: refused as a bad parameter
 
 
 @dataclass(frozen=True, kw_only=True)

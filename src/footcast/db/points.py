@@ -1,0 +1,97 @@
+"""Per-prediction facts behind the pages' statistics: each forecaster's points on each settled
+match of a leaderboard window (the bootstrap intervals resample them) and a forecaster's predicted
+outcome probabilities beside what happened (its reliability chart)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from footcast.db.models import (
+    Competition,
+    Forecaster,
+    Match,
+    Prediction,
+    Season,
+    Settlement,
+    SettlementScore,
+)
+
+__all__ = ["MatchPoints", "Outcome", "match_points", "outcome_probabilities"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatchPoints:
+    forecaster: str
+    match_id: int
+    points: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """A probability a forecaster gave one outcome (home win, draw, away win) of a settled match,
+    and whether that outcome happened."""
+
+    probability: float
+    happened: bool
+
+
+def match_points(
+    session: Session,
+    *,
+    competition: str | None = None,
+    season: str | None = None,
+    include_retroactive: bool = False,
+) -> list[MatchPoints]:
+    """Every scored prediction of the window's settled matches (current settlements), as the
+    leaderboard counts them: retroactive predictions only when they are included."""
+    stmt = (
+        sa.select(Forecaster.name, Settlement.match_id, SettlementScore.points)
+        .join(Settlement, Settlement.id == SettlementScore.settlement_id)
+        .join(Forecaster, Forecaster.id == SettlementScore.forecaster_id)
+        .join(Match, Match.id == Settlement.match_id)
+        .where(Settlement.superseded_at.is_(None))
+        .order_by(Forecaster.name, Settlement.match_id)
+    )
+    if competition is not None:
+        stmt = stmt.join(Competition, Competition.id == Match.competition_id).where(
+            Competition.code == competition
+        )
+    if season is not None:
+        stmt = stmt.join(Season, Season.id == Match.season_id).where(Season.label == season)
+    if not include_retroactive:
+        stmt = stmt.where(SettlementScore.retroactive.is_(False))
+    return [
+        MatchPoints(forecaster=name, match_id=int(match_id), points=int(points))
+        for name, match_id, points in session.execute(stmt)
+    ]
+
+
+def outcome_probabilities(session: Session, forecaster: str) -> list[Outcome]:
+    """The three outcome probabilities of each on-time, settled prediction of ``forecaster``
+    that gave them, each with whether it happened (the current settlement's score)."""
+    rows = session.execute(
+        sa.select(
+            Prediction.p_home,
+            Prediction.p_draw,
+            Prediction.p_away,
+            Settlement.home_goals,
+            Settlement.away_goals,
+        )
+        .join(SettlementScore, SettlementScore.prediction_id == Prediction.id)
+        .join(Settlement, Settlement.id == SettlementScore.settlement_id)
+        .join(Forecaster, Forecaster.id == Prediction.forecaster_id)
+        .where(
+            Settlement.superseded_at.is_(None),
+            Forecaster.name == forecaster,
+            SettlementScore.retroactive.is_(False),
+        )
+    )
+    return [
+        Outcome(probability=p, happened=happened)
+        for p_home, p_draw, p_away, home, away in rows
+        for p, happened in ((p_home, home > away), (p_draw, home == away), (p_away, home < away))
+        if p is not None  # a prediction gives all three probabilities or none
+    ]
