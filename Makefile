@@ -43,6 +43,7 @@ bench: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/import.py
 	$(BIN)/python benchmarks/api_client.py
 	$(BIN)/python benchmarks/llm_fanout.py
+	$(BIN)/python benchmarks/web.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from footcast.db import pauses
 from footcast.db.models import (
     Competition,
     Forecaster,
+    ForecasterPause,
     Match,
     Season,
     Settlement,
     SettlementScore,
+    Timestamp,
 )
 
 __all__ = ["Row", "leaderboard"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +56,76 @@ class Row:
         return self.points / self.predicted if self.predicted else 0.0
 
 
+def _current(
+    column: QueryableAttribute[T],
+    *,
+    competition: str | None,
+    season: str | None,
+    with_match: bool,
+) -> sa.Select[T]:
+    """``column`` of the current settlements (one per settled match), of the competition and
+    season if given."""
+    stmt = sa.select(column).select_from(Settlement).where(Settlement.superseded_at.is_(None))
+    if with_match or competition is not None or season is not None:
+        stmt = stmt.join(Match, Match.id == Settlement.match_id)
+    if competition is not None:
+        stmt = stmt.join(Competition, Competition.id == Match.competition_id).where(
+            Competition.code == competition
+        )
+    if season is not None:
+        stmt = stmt.join(Season, Season.id == Match.season_id).where(Season.label == season)
+    return stmt
+
+
+def _owed(settled: sa.Subquery) -> sa.Subquery:
+    """(forecaster_id, settled): the settled matches whose deadline falls in each forecaster's
+    active span and outside its pauses.
+
+    Every moment a forecaster starts or stops owing predictions (active_from, active_until, a
+    pause's since and until) is a bound; the settled deadlines are counted once per interval
+    between consecutive bounds (``width_bucket``, a binary search), and a forecaster owes an
+    interval when the interval's lower bound is in its span and not in a pause: whether a
+    deadline is in a span only changes at a bound, so this is the per-deadline test done once
+    per interval instead of once per (forecaster, settled match).
+    """
+    moments = sa.union_all(
+        sa.select(Forecaster.active_from.label("at")),
+        sa.select(Forecaster.active_until).where(Forecaster.active_until.is_not(None)),
+        sa.select(ForecasterPause.since),
+        sa.select(ForecasterPause.until).where(ForecasterPause.until.is_not(None)),
+    ).subquery("moments")
+    bounds = sa.select(
+        sa.func.array_agg(
+            aggregate_order_by(moments.c.at, moments.c.at), type_=ARRAY(Timestamp)
+        ).label("at")
+    ).cte("bounds")
+    bucket = sa.func.width_bucket(settled.c.prediction_deadline, bounds.c.at)
+    intervals = (
+        sa.select(bucket.label("n"), sa.func.count().label("settled"))
+        .select_from(settled)
+        .join(bounds, sa.true())
+        .group_by(bucket)
+        .subquery("intervals")
+    )
+    lower = bounds.c.at[intervals.c.n]  # 0: before every bound, owed by nobody
+    return (
+        sa.select(
+            Forecaster.id.label("forecaster_id"),
+            sa.cast(sa.func.sum(intervals.c.settled), sa.BigInteger).label("settled"),
+        )
+        .select_from(Forecaster)
+        .join(bounds, sa.true())
+        .join(intervals, intervals.c.n > 0)
+        .where(
+            lower >= Forecaster.active_from,
+            sa.or_(Forecaster.active_until.is_(None), lower < Forecaster.active_until),
+            ~pauses.paused_at(Forecaster, lower),
+        )
+        .group_by(Forecaster.id)
+        .subquery("owed")
+    )
+
+
 def leaderboard(
     session: Session,
     *,
@@ -60,20 +136,11 @@ def leaderboard(
     """Every forecaster, best first; a settled match it did not predict counts as 0 points.
 
     ``settled`` counts the settled matches whose deadline falls in the forecaster's active span
-    (every settled match when retroactive predictions count).
+    and outside its pauses (every settled match when retroactive predictions count).
     """
-    settled = (
-        sa.select(Settlement.id.label("settlement_id"), Match.prediction_deadline)
-        .join(Match, Match.id == Settlement.match_id)
-        .where(Settlement.superseded_at.is_(None))
-    )
-    if competition is not None:
-        settled = settled.join(Competition, Competition.id == Match.competition_id).where(
-            Competition.code == competition
-        )
-    if season is not None:
-        settled = settled.join(Season, Season.id == Match.season_id).where(Season.label == season)
-    settled_cte = settled.cte("settled")
+    current = _current(
+        Settlement.id, competition=competition, season=season, with_match=False
+    ).subquery("current")
     score = SettlementScore
     scored = (
         sa.select(
@@ -85,27 +152,23 @@ def leaderboard(
             sa.func.avg(score.rps).label("mean_rps"),
             sa.func.avg(score.log_loss).label("mean_log_loss"),
         )
-        .join(settled_cte, settled_cte.c.settlement_id == score.settlement_id)
+        .join(current, current.c.id == score.settlement_id)
         .group_by(score.forecaster_id)
     )
     if not include_retroactive:
         scored = scored.where(score.retroactive.is_(False))
     scored_sq = scored.subquery("scored")
-    in_span = (
-        sa.true()
-        if include_retroactive
-        else sa.and_(
-            settled_cte.c.prediction_deadline >= Forecaster.active_from,
-            sa.or_(
-                Forecaster.active_until.is_(None),
-                settled_cte.c.prediction_deadline < Forecaster.active_until,
-            ),
-            ~pauses.paused_at(Forecaster, settled_cte.c.prediction_deadline),
+    settled = _current(
+        Match.prediction_deadline, competition=competition, season=season, with_match=True
+    ).subquery("settled")
+    if include_retroactive:
+        settled_count: sa.ColumnElement[int] = (
+            sa.select(sa.func.count()).select_from(settled).scalar_subquery()
         )
-    )
-    settled_count = (
-        sa.select(sa.func.count()).select_from(settled_cte).where(in_span).scalar_subquery()
-    )
+        owed = None
+    else:
+        owed = _owed(settled)
+        settled_count = sa.func.coalesce(owed.c.settled, 0)
     points = sa.func.coalesce(scored_sq.c.points, 0)
     stmt = (
         sa.select(
@@ -123,6 +186,8 @@ def leaderboard(
         .outerjoin(scored_sq, scored_sq.c.forecaster_id == Forecaster.id)
         .order_by(points.desc(), Forecaster.name)
     )
+    if owed is not None:
+        stmt = stmt.outerjoin(owed, owed.c.forecaster_id == Forecaster.id)
     return [
         Row(
             forecaster=r.name,

@@ -162,6 +162,7 @@ class Match(Base):
         CheckConstraint("home_goals >= 0 AND away_goals >= 0", name="score_non_negative"),
         Index("ix_matches_kickoff_at", "kickoff_at"),
         Index("ix_matches_status_kickoff", "status", "kickoff_at"),
+        Index("ix_matches_prediction_deadline", "prediction_deadline"),
     )
 
 
