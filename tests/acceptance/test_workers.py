@@ -174,7 +174,9 @@ def test_the_run_recovers_when_the_database_restarts_mid_run(
     finally:
         if driver.poll() is None:
             driver.kill()
-    assert "retrying the step" in log.read_text() or "lost" in log.read_text()
+    said = log.read_text()
+    # the run noticed the restart: the driver retried a step, or a worker or pool lost its link
+    assert any(sign in said for sign in ("retrying the step", "lost", "error connecting")), said
     db = connect(demo_url, upgrade=False)
     try:
         assert season_problems(db) == []

@@ -53,8 +53,10 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Browser]:
+    """One browser for this module: Playwright's sync API drives an event loop on this thread,
+    which must be gone before other modules' async tests run their own."""
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(chromium), headless=True)
         yield launched
