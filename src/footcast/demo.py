@@ -18,7 +18,6 @@ from footcast.config import Settings
 from footcast.db import Database
 from footcast.db import forecasters as forecaster_rows
 from footcast.fakes.openai import FakeOpenAI
-from footcast.forecasters.builtin import BUILTIN
 from footcast.forecasters.roster import Roster
 from footcast.pipeline import queue, replay, worker
 from footcast.pipeline.context import Context, Forecasters
@@ -53,6 +52,8 @@ def register_forecasters(
 ) -> int:
     """The built-in statistical and naive forecasters, plus ``standins`` deterministic stand-ins
     for LLMs (``standin-01``...) answering after ``latency_ms``. Returns how many exist."""
+    from footcast.forecasters.builtin import BUILTIN  # scipy: loaded only when a season runs
+
     with database.transaction() as session:
         for model_id, (kind, _) in BUILTIN.items():
             forecaster_rows.upsert_forecaster(

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import uvicorn
 
 from footcast.commands.state import State
-from footcast.web.app import create_app
+
+if TYPE_CHECKING:
+    import uvicorn
 
 __all__ = ["server", "web_command"]
 
 
 def server(state: State, *, host: str | None = None, port: int | None = None) -> uvicorn.Server:
     """A uvicorn server of footcast's app on the settings' (or the given) address."""
+    # imported here: the web stack costs every other command a third of a second to load
+    import uvicorn
+
+    from footcast.web.app import create_app
+
     app = create_app(state.database, state.settings, clock=state.clock)
     config = uvicorn.Config(
         app,

@@ -11,7 +11,6 @@ from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database
 from footcast.db.reconcile import Windows
-from footcast.forecasters import builtin
 from footcast.forecasters.base import Forecaster
 from footcast.pipeline.llms import LLMs
 from footcast.sources.base import Source
@@ -37,6 +36,9 @@ class Forecasters:
             return self._made[name]
 
     def _make(self, name: str, provider: str | None, model_id: str | None) -> Forecaster:
+        # the statistical models load scipy (a third of a second): only when one is made
+        from footcast.forecasters import builtin
+
         if self.llms is not None and self.llms.knows(provider):
             return self.llms.make(name)
         if provider == "builtin" and model_id:

@@ -12,14 +12,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-
-import openai
+from typing import TYPE_CHECKING
 
 from footcast.config import Settings
 from footcast.db import Database, gates, pauses
 from footcast.db import forecasters as forecaster_rows
-from footcast.forecasters.llm import LLMForecaster
 from footcast.forecasters.roster import PROVIDER_KIND, Roster
+
+if TYPE_CHECKING:
+    import openai
+
+    from footcast.forecasters.llm import LLMForecaster
 
 __all__ = ["ROSTER_ACTOR", "LLMs", "register"]
 
@@ -48,6 +51,11 @@ class LLMs:
         return provider in self.roster.providers
 
     def make(self, name: str) -> LLMForecaster:
+        # the openai SDK takes a third of a second to import: only processes that ask LLMs pay
+        import openai
+
+        from footcast.forecasters.llm import LLMForecaster
+
         model = self.roster.model(name)
         provider = self.roster.providers[model.provider]
         with self._lock:
