@@ -94,6 +94,13 @@ class LLMForecaster:
 
     def predict(self, snapshot: Snapshot) -> Forecast:
         question = prompt.build(snapshot)
+        try:
+            return self._predict(question)
+        except errors.ForecasterError as failed:
+            failed.context.setdefault("prompt", question)  # the ledger keeps what was asked
+            raise
+
+    def _predict(self, question: str) -> Forecast:
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": llm_output.SYSTEM_PROMPT},
             {"role": "user", "content": question},

@@ -162,8 +162,9 @@ def test_transient_failures_are_retryable(
     models: Models, fake: FakeOpenAI, behaviour: Behaviour, message: str
 ) -> None:
     fake.behave("m-x", behaviour)
-    with pytest.raises(errors.ProviderUnavailable, match=message):
+    with pytest.raises(errors.ProviderUnavailable, match=message) as failed:
         models.make("m-x", timeout=0.3).predict(SNAPSHOT)
+    assert "Ash (home) v Birch (away)" in str(failed.value.context["prompt"])  # for the ledger
 
 
 def test_the_concurrency_limit_holds_across_gates(database: Database, fake: FakeOpenAI) -> None:
