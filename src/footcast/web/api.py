@@ -21,11 +21,7 @@ __all__ = [
     "BoardRow",
     "ForecasterRecord",
     "MatchDetail",
-    "MatchOut",
     "MatchPage",
-    "PredictionOut",
-    "QuotasOut",
-    "ScoredOut",
     "forecaster",
     "leaderboard",
     "leaderboard_rows",
@@ -42,52 +38,17 @@ Status = Literal[
 ]
 
 
-class MatchOut(BaseModel):
-    id: int
-    competition: str
-    season: str | None
-    round: str | None
-    home: str
-    away: str
-    kickoff: datetime
-    status: str
-    home_goals: int | None
-    away_goals: int | None
-
-
 class MatchPage(BaseModel):
-    items: list[MatchOut]
+    items: list[browse.MatchRow]
     page: int
     page_size: int
     total: int
 
 
-class QuotasOut(BaseModel):
-    rule: str
-    basis: str
-    home: int | None
-    draw: int | None
-    away: int | None
-    n: int
-
-
-class PredictionOut(BaseModel):
-    forecaster: str
-    kind: str
-    home_goals: int
-    away_goals: int
-    p_home: float | None
-    p_draw: float | None
-    p_away: float | None
-    retroactive: bool
-    created_at: datetime
-    points: int | None
-
-
 class MatchDetail(BaseModel):
-    match: MatchOut
-    quotas: QuotasOut | None
-    predictions: list[PredictionOut]
+    match: browse.MatchRow
+    quotas: browse.Quotas | None
+    predictions: list[browse.PredictionRow]
 
 
 class BoardRow(BaseModel):
@@ -113,12 +74,6 @@ class Board(BaseModel):
     rows: list[BoardRow]
 
 
-class ScoredOut(BaseModel):
-    match: MatchOut
-    prediction: PredictionOut
-    rps: float | None
-
-
 class ForecasterRecord(BaseModel):
     name: str
     kind: str
@@ -127,7 +82,7 @@ class ForecasterRecord(BaseModel):
     reference: bool
     active_from: datetime
     summary: BoardRow | None
-    predictions: list[ScoredOut]
+    predictions: list[browse.ScoredPrediction]
     page: int
     page_size: int
     total: int
@@ -136,10 +91,6 @@ class ForecasterRecord(BaseModel):
 Page = Annotated[int, Query(ge=1, le=100_000, description="1-based page number")]
 PageSize = Annotated[int, Query(ge=1, le=200, description="items per page")]
 Session_ = Annotated[Session, Depends(session)]
-
-
-def _match(row: browse.MatchRow) -> MatchOut:
-    return MatchOut(**row.__dict__)
 
 
 def _board_rows(rows: list[board.Row]) -> list[BoardRow]:
@@ -184,16 +135,16 @@ def matches(
         limit=page_size,
         offset=(page - 1) * page_size,
     )
-    return MatchPage(items=[_match(r) for r in rows], page=page, page_size=page_size, total=total)
+    return MatchPage(items=[r for r in rows], page=page, page_size=page_size, total=total)
 
 
 @router.get("/matches/{match_id}", response_model=MatchDetail, summary="One match")
 def match(db: Session_, match_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> MatchDetail:
     row, quotas = browse.match(db, match_id)
     return MatchDetail(
-        match=_match(row),
-        quotas=None if quotas is None else QuotasOut(**quotas.__dict__),
-        predictions=[PredictionOut(**p.__dict__) for p in browse.match_predictions(db, match_id)],
+        match=row,
+        quotas=quotas,
+        predictions=browse.match_predictions(db, match_id),
     )
 
 
@@ -252,12 +203,7 @@ def forecaster(
         reference=found.reference,
         active_from=found.active_from,
         summary=next((r for r in rows if r.forecaster == found.name), None),
-        predictions=[
-            ScoredOut(
-                match=_match(s.match), prediction=PredictionOut(**s.prediction.__dict__), rps=s.rps
-            )
-            for s in scored
-        ],
+        predictions=scored,
         page=page,
         page_size=page_size,
         total=total,
