@@ -26,6 +26,9 @@ __all__ = [
 ]
 
 
+_OPEN_UNIT = sa.text("state IN ('open', 'retrying')")  # uq_failures_open_unit's predicate
+
+
 def record(
     session: Session,
     *,
@@ -58,7 +61,9 @@ def record(
     )
     stmt = stmt.on_conflict_do_update(
         index_elements=[Failure.stage, Failure.key],
-        index_where=Failure.state.in_(("open", "retrying")),
+        # the partial index's predicate as literal SQL: as bound parameters it stops matching
+        # the index once PostgreSQL plans the prepared statement generically (6th run or so)
+        index_where=_OPEN_UNIT,
         set_={**values, "attempts": Failure.attempts + 1, "state": "open"},
     )
     return int(session.execute(stmt.returning(Failure.id)).scalar_one())

@@ -1,0 +1,36 @@
+"""The failure ledger on a real database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from footcast import errors
+from footcast.db import Database, failures
+from footcast.db.models import Failure
+
+
+def test_recording_keeps_working_once_the_server_plans_the_statement_generically(
+    database: Database,
+) -> None:
+    # regression (chaos suite): the open-unit predicate went to the server as parameters; once
+    # psycopg prepared the statement (5th run on a connection) and PostgreSQL chose a generic
+    # plan, ON CONFLICT found no matching index and every later failure of that worker went
+    # unrecorded, its job failed with no reason in the ledger
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for n in range(20):
+        now = start + timedelta(minutes=n)
+        with database.transaction() as session:
+            failures.record(
+                session, stage="settlement", key="settle:1", now=now,
+                error=errors.NotReady("not yet"), terminal=False,
+            )  # fmt: skip
+            failures.record(
+                session, stage="settlement", key="settle:1", now=now,
+                error=errors.NotReady("still not"), terminal=False,
+            )  # fmt: skip
+            failures.resolve(session, stage="settlement", keys=["settle:1"], now=now)
+    with database.transaction() as session:
+        attempts = session.execute(sa.select(Failure.attempts, Failure.state)).all()
+    assert [tuple(a) for a in attempts] == [(2, "resolved")] * 20
