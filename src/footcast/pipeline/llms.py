@@ -59,15 +59,10 @@ class LLMs:
         model = self.roster.model(name)
         provider = self.roster.providers[model.provider]
         with self._lock:
-            if provider.name not in self._clients:
-                key = self._environ.get(provider.api_key_env or "", "") or "not-needed"
-                self._clients[provider.name] = openai.OpenAI(
-                    base_url=provider.base_url,
-                    api_key=key,
-                    max_retries=0,  # retries go through the gate (LLMForecaster)
-                    timeout=provider.timeout_seconds,
-                )
-                self._gates[provider.name] = gates.Gate(
+            if provider.name not in self._gates:
+                # the gate first: it writes to the database, which may be away; nothing is
+                # kept until both exist (a client without its gate failed every later request)
+                gate = gates.Gate(
                     self._database,
                     gates.GateSettings(
                         provider=provider.name,
@@ -77,6 +72,14 @@ class LLMs:
                         cooldown=timedelta(seconds=self._settings.circuit_cooldown_seconds),
                     ),
                 )
+                key = self._environ.get(provider.api_key_env or "", "") or "not-needed"
+                self._clients[provider.name] = openai.OpenAI(
+                    base_url=provider.base_url,
+                    api_key=key,
+                    max_retries=0,  # retries go through the gate (LLMForecaster)
+                    timeout=provider.timeout_seconds,
+                )
+                self._gates[provider.name] = gate
             return LLMForecaster(
                 model, provider, self._clients[provider.name], self._gates[provider.name]
             )
