@@ -23,7 +23,10 @@ The tree::
     │       └── InvalidOutput       an LLM's answer is not a prediction, even after one repair
     ├── PipelineError
     │   ├── NotSettleable           a match can not be settled (no final score, wrong status)
-    │   └── NotReady                a stage's inputs are not there yet (retryable)
+    │   ├── NotReady                a stage's inputs are not there yet (retryable)
+    │   │   └── Resting             waits for a provider's rest to end (retried then)
+    │   └── FailureUnrecorded       a failure could not be written to the ledger (retried
+    │                               past the attempt limit, so no job ends without a reason)
     ├── NotFound                    a match, forecaster, ... does not exist
     └── Conflict                    the change contradicts what is stored
         └── PredictionLocked        a prediction's deadline has passed; it can not change
@@ -35,12 +38,15 @@ constructor are kept in ``context`` (``match_id=...``) for the failure ledger.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 __all__ = [
     "CircuitOpen",
     "ConfigError",
     "Conflict",
     "DatabaseError",
     "DatabaseUnavailable",
+    "FailureUnrecorded",
     "FootcastError",
     "ForecasterError",
     "InvalidForecast",
@@ -56,6 +62,7 @@ __all__ = [
     "ProviderUnavailable",
     "QuotaExhausted",
     "RateLimited",
+    "Resting",
     "SchemaMissing",
     "SourceAuthError",
     "SourceError",
@@ -206,6 +213,23 @@ class NotReady(PipelineError):
 
     code = "not_ready"
     retryable = True
+
+
+class FailureUnrecorded(PipelineError):
+    """A job failed and its failure could not be written to the ledger; it runs again."""
+
+    code = "failure_unrecorded"
+    retryable = True
+
+
+class Resting(NotReady):
+    """The work waits for providers that rest until a known time; it runs again then."""
+
+    code = "resting"
+
+    def __init__(self, message: str | None = None, *, until: datetime, **context: object) -> None:
+        super().__init__(message, until=until, **context)
+        self.until = until
 
 
 class NotFound(FootcastError):

@@ -187,6 +187,7 @@ class Gate:
                     f" times in a row (last: {state.last_error}); its requests rest until"
                     f" {state.open_until.isoformat()}",
                     provider=self._settings.provider,
+                    until=state.open_until,
                 )
             if state.wait_until is None or state.now >= state.wait_until:
                 return

@@ -19,21 +19,24 @@ from footcast.domain.analysis import Snapshot
 from footcast.domain.forecast import Forecast
 from footcast.forecasters.roster import PROVIDER_KIND
 from footcast.pipeline.context import DEAD_STATUSES, Context
-from footcast.pipeline.retry import is_retryable
+from footcast.pipeline.retry import Attempt, is_retryable
 
 __all__ = ["predict"]
 
 log = logging.getLogger(__name__)
 
+FIRST = Attempt(last=False, last_wait=False)
+
 
 def predict(
-    ctx: Context, match_id: int, *, retroactive: bool = False, last_attempt: bool = False
+    ctx: Context, match_id: int, *, retroactive: bool = False, attempt: Attempt = FIRST
 ) -> str:
     """Ask every forecaster still owing ``match_id`` a prediction and store the answers.
 
     A forecaster failing with a retryable error makes the job fail after storing the rest (so
     the queue retries with backoff); on the last attempt, or for a permanent error, the pair is
-    recorded as a terminal failure with its reason.
+    recorded as a terminal failure with its reason. A forecaster whose provider rests (its
+    circuit is open) is asked again when the rest ends, past the last attempt (``Resting``).
     """
     now = ctx.clock.now()
     with ctx.database.transaction() as session:
@@ -67,7 +70,16 @@ def predict(
         except Exception as error:  # every failure is classified and recorded below
             failed.append((who, error))
 
-    retry_later = [who.name for who, error in failed if is_retryable(error) and not last_attempt]
+    resting = [
+        error
+        for _, error in failed
+        if isinstance(error, errors.CircuitOpen) and not attempt.last_wait
+    ]
+    retry_later = [
+        who.name
+        for who, error in failed
+        if (is_retryable(error) and not attempt.last) or error in resting
+    ]
     with ctx.database.transaction() as session:
         engine.use_clock(session, now)
         written = predictions.save_many(
@@ -92,6 +104,14 @@ def predict(
                 terminal=who.name not in retry_later,
             )
     summary = f"{written} written, {len(failed)} failed of {len(owing)} owing"
+    if resting and len(resting) == len(retry_later):  # only rests stand in the way
+        until = max(_rest_end(error) for error in resting)
+        raise errors.Resting(
+            f"match {match_id}: {len(resting)} forecaster(s) wait for their provider's rest to"
+            f" end at {until.isoformat()}; {summary}",
+            until=until,
+            match_id=match_id,
+        )
     if retry_later:
         raise errors.NotReady(
             f"match {match_id}: {len(retry_later)} forecaster(s) failed transiently"
@@ -99,6 +119,13 @@ def predict(
             match_id=match_id,
         )
     return summary
+
+
+def _rest_end(error: errors.CircuitOpen) -> datetime:
+    until = error.context.get("until")
+    if not isinstance(until, datetime):
+        raise TypeError(f"a CircuitOpen without its end: {error!r}")  # a bug in the gate
+    return until
 
 
 def _ask(ctx: Context, who: reconcile.MissingForecaster, snapshot: Snapshot) -> Forecast:

@@ -19,6 +19,7 @@ import psycopg
 from procrastinate import App, JobContext, PsycopgConnector
 from sqlalchemy.engine import URL
 
+from footcast import errors
 from footcast.config import Settings
 from footcast.db import failures
 from footcast.db.reconcile import KEY_PREFIX
@@ -33,7 +34,7 @@ from footcast.pipeline import (
     settlement,
 )
 from footcast.pipeline.context import Context
-from footcast.pipeline.retry import Backoff, is_retryable
+from footcast.pipeline.retry import Attempt, Backoff, is_retryable
 
 __all__ = [
     "QUEUE",
@@ -71,7 +72,7 @@ def _run(
     job_context: JobContext,
     stage: str,
     match_id: int | None,
-    work: Callable[[Context, bool], str],
+    work: Callable[[Context, Attempt], str],
     *,
     key: str | None = None,
 ) -> str:
@@ -80,7 +81,11 @@ def _run(
     ctx = _context(job_context)
     job = job_context.job
     strategy = job_context.task.retry_strategy if job_context.task else None
-    last = strategy.is_last(job.attempts) if isinstance(strategy, Backoff) else True
+    backoff = strategy if isinstance(strategy, Backoff) else None
+    attempt = Attempt(
+        last=backoff is None or backoff.is_last(job.attempts),
+        last_wait=backoff is None or backoff.is_last_wait(job.attempts),
+    )
     if key is None:
         key = (
             f"{KEY_PREFIX[stage]}:{match_id}"
@@ -88,9 +93,9 @@ def _run(
             else f"{stage}:{ctx.source.name}"
         )
     try:
-        outcome = work(ctx, last)
+        outcome = work(ctx, attempt)
     except Exception as exc:
-        retry = is_retryable(exc) and not last
+        retry = backoff is not None and backoff.retries(exc, job.attempts)
         try:
             now = ctx.clock.now()
             with ctx.database.transaction() as session:
@@ -104,18 +109,32 @@ def _run(
                     payload={"job_id": job.id, "attempt": job.attempts + 1, **job.task_kwargs},
                     terminal=not retry,
                 )
-        except Exception:  # the database may be what failed; the queue still retries the job
-            log.exception("could not record the failure of %s", key)
+        except Exception as unrecorded:  # the database may be what failed
+            log.exception("could not record the failure of %s; it runs again", key)
+            # never let the queue end a job whose reason is not in the ledger: the 43 failed
+            # settlements of the old system had none
+            raise errors.FailureUnrecorded(
+                f"{key} failed ({type(exc).__name__}: {exc}) and the failure could not be"
+                f" recorded ({type(unrecorded).__name__}); it runs again",
+                key=key,
+            ) from exc
         log.warning("%s failed (attempt %d, retry=%s): %s", key, job.attempts + 1, retry, exc)
         raise
-    with ctx.database.transaction() as session:
-        failures.resolve(session, stage=stage, keys=[key], now=ctx.clock.now())
+    try:
+        with ctx.database.transaction() as session:
+            failures.resolve(session, stage=stage, keys=[key], now=ctx.clock.now())
+    except Exception as unrecorded:
+        raise errors.FailureUnrecorded(
+            f"{key} succeeded ({outcome}) but its earlier failures could not be marked"
+            f" resolved ({type(unrecorded).__name__}); it runs again",
+            key=key,
+        ) from unrecorded
     log.info("%s: %s", key, outcome)
     return outcome
 
 
 def _fixtures(context: JobContext, source: str) -> str:
-    return _run(context, "fixtures", None, lambda ctx, last: f"{fixtures.sync(ctx)} fixtures")
+    return _run(context, "fixtures", None, lambda ctx, attempt: f"{fixtures.sync(ctx)} fixtures")
 
 
 def _analysis(context: JobContext, match_id: int, retroactive: bool = False) -> str:
@@ -123,12 +142,12 @@ def _analysis(context: JobContext, match_id: int, retroactive: bool = False) -> 
         context,
         "analysis",
         match_id,
-        lambda ctx, last: analysis.build(ctx, match_id, retroactive=retroactive),
+        lambda ctx, attempt: analysis.build(ctx, match_id, retroactive=retroactive),
     )
 
 
 def _lineups(context: JobContext, match_id: int, retroactive: bool = False) -> str:
-    return _run(context, "lineups", match_id, lambda ctx, last: lineups.fetch(ctx, match_id))
+    return _run(context, "lineups", match_id, lambda ctx, attempt: lineups.fetch(ctx, match_id))
 
 
 def _predictions(context: JobContext, match_id: int, retroactive: bool = False) -> str:
@@ -136,14 +155,14 @@ def _predictions(context: JobContext, match_id: int, retroactive: bool = False) 
         context,
         "predictions",
         match_id,
-        lambda ctx, last: predict.predict(
-            ctx, match_id, retroactive=retroactive, last_attempt=last
+        lambda ctx, attempt: predict.predict(
+            ctx, match_id, retroactive=retroactive, attempt=attempt
         ),
     )
 
 
 def _live(context: JobContext, match_id: int, retroactive: bool = False) -> str:
-    return _run(context, "live", match_id, lambda ctx, last: live.poll(ctx, match_id))
+    return _run(context, "live", match_id, lambda ctx, attempt: live.poll(ctx, match_id))
 
 
 def _settlement(context: JobContext, match_id: int, retroactive: bool = False) -> str:
@@ -151,13 +170,13 @@ def _settlement(context: JobContext, match_id: int, retroactive: bool = False) -
         context,
         "settlement",
         match_id,
-        lambda ctx, last: settlement.settle(ctx, match_id, last_attempt=last),
+        lambda ctx, attempt: settlement.settle(ctx, match_id, last_attempt=attempt.last),
     )
 
 
 def _probe(context: JobContext, forecaster: str) -> str:
     return _run(
-        context, "probe", None, lambda ctx, last: health.probe(ctx, forecaster),
+        context, "probe", None, lambda ctx, attempt: health.probe(ctx, forecaster),
         key=f"probe:{forecaster}",
     )  # fmt: skip
 
@@ -182,7 +201,8 @@ _STAGE_TASKS: dict[str, Callable[..., str]] = {
 def make_app(url: URL, settings: Settings, *, periodic: bool = True, pool_size: int = 4) -> App:
     """A Procrastinate app on footcast's database with every stage task registered.
 
-    ``periodic``: also run the reconciler every 10 s (off for replays, whose driver runs it).
+    ``periodic``: also defer the reconciler's tick every 10 s (off for replays, whose driver
+    reconciles, and for ``footcast worker``); every app can run a tick another deferred.
     """
     connector = PsycopgConnector(
         conninfo=conninfo(url), min_size=1, max_size=pool_size, configure=_autocommit
@@ -191,8 +211,9 @@ def make_app(url: URL, settings: Settings, *, periodic: bool = True, pool_size: 
     backoff = Backoff(max_attempts=settings.max_attempts, base_seconds=settings.retry_base_seconds)
     for name, function in _STAGE_TASKS.items():
         app.task(name=name, queue=QUEUE, pass_context=True, retry=backoff)(function)
+    # every worker knows the tick, whichever process deferred it: the jobs share one queue
+    tick = app.task(name="tick", queue=QUEUE, pass_context=True, queueing_lock="tick")(_tick)
     if periodic:
-        tick = app.task(name="tick", queue=QUEUE, pass_context=True, queueing_lock="tick")(_tick)
         app.periodic(cron=TICK_CRON, periodic_id="tick")(tick)
     return app
 
@@ -210,7 +231,7 @@ def worker_options(
         "additional_context": {"footcast": ctx},
         "update_heartbeat_interval": settings.heartbeat_seconds,
         "stalled_worker_timeout": settings.stalled_after_seconds,
-        "fetch_job_polling_interval": 1.0,
+        "fetch_job_polling_interval": settings.poll_seconds,
         "delete_jobs": "never",
         "install_signal_handlers": True,
     }

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from factories import World
+from footcast import errors
 from footcast.config import load_settings
 from footcast.db import failures, pauses, reconcile, snapshots
 from footcast.db.models import Match, Prediction
@@ -18,6 +19,7 @@ from footcast.fakes.openai import Behaviour, FakeOpenAI
 from footcast.forecasters import roster
 from footcast.pipeline import health, llms, predict
 from footcast.pipeline.context import Context, Forecasters
+from footcast.pipeline.retry import Attempt
 
 
 @pytest.fixture
@@ -94,3 +96,45 @@ def test_repeated_bad_answers_pause_the_model_and_a_good_probe_resumes_it(
         (resumed,) = pauses.spans(session, forecaster="flaky")
     assert resumed.until == world.clock.now()
     assert resumed.resumed_by == pauses.HEALTH
+
+
+def _open_circuit(world: World, provider: str, seconds: float) -> None:
+    with world.database.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "UPDATE provider_circuits SET open_until = clock_timestamp() + make_interval("
+                " secs => :s), consecutive_failures = 5 WHERE scope = :scope"
+            ),
+            {"s": seconds, "scope": f"llm:{provider}"},
+        )
+
+
+def test_a_resting_provider_is_waited_for_past_the_last_attempt_then_recorded(
+    world: World, ctx: Context, fake: FakeOpenAI
+) -> None:
+    # regression (chaos suite): its jobs burnt their attempts in a second while the circuit
+    # rested for 30 s, and every model of the provider ended with a terminal circuit_open
+    match_id = _match_with_snapshot(world, ctx)
+    ctx.forecasters.get(name="steady", provider="p", model_id="steady")  # makes the gate
+    _open_circuit(world, "p", 30)
+    last = Attempt(last=True, last_wait=False)
+    with pytest.raises(errors.Resting) as resting:
+        predict.predict(ctx, match_id, attempt=last)
+    with world.database.engine.connect() as connection:
+        open_until = connection.execute(
+            sa.text("SELECT open_until FROM provider_circuits")
+        ).scalar()
+    assert resting.value.until == open_until  # the job runs again when the rest ends
+    with world.database.transaction() as session:
+        waiting = failures.listing(session, stage="predictions")
+    assert sorted((f.error_code, f.terminal) for f in waiting) == [("circuit_open", False)] * 2
+    assert fake.stats().requests == ()  # a resting provider is not asked
+
+    finally_ = Attempt(last=True, last_wait=True)
+    assert predict.predict(ctx, match_id, attempt=finally_) == "0 written, 2 failed of 2 owing"
+    with world.database.transaction() as session:
+        ledger = failures.listing(session, stage="predictions")
+    assert sorted((f.key, f.error_code, f.terminal) for f in ledger) == [
+        (f"predict:{match_id}:flaky", "circuit_open", True),
+        (f"predict:{match_id}:steady", "circuit_open", True),
+    ]
