@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from footcast import errors
+from footcast.sources import simulated
 
 __all__ = ["Settings", "load_settings"]
 
@@ -24,7 +25,11 @@ class Settings(BaseSettings):
     """Everything footcast reads from outside; build it once and pass it down."""
 
     model_config = SettingsConfigDict(
-        env_prefix="FOOTCAST_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="FOOTCAST_",
+        env_file=".env",
+        env_ignore_empty=True,  # FOOTCAST_ADMIN_TOKEN= is no token, not an empty one
+        extra="ignore",
+        frozen=True,
     )
 
     database_url: str | None = Field(
@@ -67,7 +72,19 @@ class Settings(BaseSettings):
         default=6.0, gt=0, description="A worker silent this long is dead; its jobs re-run."
     )
     heartbeat_seconds: float = Field(default=2.0, gt=0)
+    poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        description="How often an idle worker looks for jobs without a notification (after a"
+        " database restart its listener is away for up to 30 s).",
+    )
     worker_name: str | None = None
+    start_wait_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long `footcast worker` waits at start for a database that does not"
+        " answer yet (restarting, or no replay time yet) before it gives up.",
+    )
 
     # where fixtures come from and which clock the workers read
     source: Literal["simulated", "api-football"] = "simulated"
@@ -76,6 +93,17 @@ class Settings(BaseSettings):
     sim_start: datetime = Field(
         default=datetime(2025, 8, 16, tzinfo=UTC),
         description="First day of the simulated league's season.",
+    )
+    sim_leagues: int = Field(
+        default=1,
+        ge=1,
+        description="Simulated leagues played side by side (SIM, SIM2...), each with its teams.",
+    )
+    sim_seasons: int = Field(
+        default=1,
+        ge=1,
+        le=1000,
+        description="Consecutive seasons each simulated league plays, a year apart.",
     )
 
     # API-Football v3 (source "api-football")
@@ -144,6 +172,17 @@ class Settings(BaseSettings):
             ("postgresql://", "postgresql+", "postgres://")
         ):
             raise ValueError(f"must be a postgresql:// URL, got {value.split('@')[-1]!r}")
+        return value
+
+    @field_validator("sim_leagues")
+    @classmethod
+    def _simulated_teams_fit(cls, value: int, info: ValidationInfo) -> int:
+        teams = info.data.get("sim_teams", 1)
+        if value * teams > simulated.TEAM_NAMES:
+            raise ValueError(
+                f"{value} leagues of {teams} teams: the simulated leagues have"
+                f" {simulated.TEAM_NAMES} team names in all"
+            )
         return value
 
     @property

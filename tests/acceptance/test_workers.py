@@ -3,14 +3,13 @@ mid-run, and what a worker does with a database that has no schema."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,56 +18,8 @@ from sqlalchemy.engine import URL
 
 from footcast.db import connect, embedded
 from footcast.db import engine as db_engine
+from processes import finished, footcast, scalar, wait_for
 from season_checks import season_problems
-
-SMALL_SEASON = {
-    "FOOTCAST_SIM_TEAMS": "6",
-    "FOOTCAST_STALLED_AFTER_SECONDS": "3",
-    "FOOTCAST_HEARTBEAT_SECONDS": "1",
-}
-
-
-def footcast(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("FOOTCAST_")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "footcast.cli", *args],
-        env={**base, "COLUMNS": "140", **SMALL_SEASON, **env},
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def wait_for(what: str, check: Callable[[], object], *, timeout: float = 120) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            found = check()
-        except sa.exc.DBAPIError:  # not there yet, or restarting
-            found = None
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-
-
-def scalar(url: URL, sql: str) -> object:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(sa.text(sql)).scalar()
-    finally:
-        engine.dispose()
-
-
-def _finished(process: subprocess.Popen[bytes], log: Path, timeout: float = 240) -> None:
-    try:
-        code = process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise AssertionError(
-            f"still running after {timeout} s:\n{log.read_text()[-3000:]}"
-        ) from None
-    assert code == 0, log.read_text()[-3000:]
 
 
 def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
@@ -109,7 +60,7 @@ def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
         assert job_id is not None, "never caught a predictions job in progress"
 
         workers.append(footcast("worker", "--concurrency", "2", env=database, log=log))
-        _finished(driver, log)
+        finished(driver, log)
     finally:
         for process in [driver, *workers]:
             if process.poll() is None:
@@ -170,7 +121,7 @@ def test_the_run_recovers_when_the_database_restarts_mid_run(
         _in_subprocess(f"assert embedded.stop_embedded_server(Path({str(private_server)!r}))")
         time.sleep(2)
         _in_subprocess(f"embedded.embedded_server_url(Path({str(private_server)!r}))")
-        _finished(driver, log)
+        finished(driver, log)
     finally:
         if driver.poll() is None:
             driver.kill()
@@ -196,3 +147,49 @@ def test_a_worker_refuses_a_database_without_the_schema(
     assert "footcast db upgrade" in log.read_text()
     sql = "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
     assert scalar(url, sql) == 0
+
+
+def test_a_worker_started_before_its_database_answers_waits_for_it(
+    server_url: URL, template_url: URL, scratch_database: URL, tmp_path: Path
+) -> None:
+    # regression (chaos suite): a worker started while PostgreSQL restarted exited at once
+    log = tmp_path / "worker.log"
+    env = {
+        "FOOTCAST_DATABASE_URL": scratch_database.render_as_string(hide_password=False),
+        "FOOTCAST_START_WAIT_SECONDS": "60",
+    }
+    worker = footcast("worker", env=env, log=log)
+    try:
+        wait_for("the worker to find no database", lambda: "trying again" in log.read_text())
+        assert worker.poll() is None
+        admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(
+                sa.text(
+                    f'CREATE DATABASE "{scratch_database.database}"'
+                    f' TEMPLATE "{template_url.database}"'
+                )
+            )
+        admin.dispose()
+        wait_for(
+            "the worker to register",
+            lambda: scalar(scratch_database, "SELECT count(*) FROM procrastinate_workers"),
+        )
+        assert worker.poll() is None
+    finally:
+        worker.terminate()
+        assert worker.wait(timeout=30) == 0
+
+
+def test_a_worker_gives_up_on_a_database_that_never_answers(tmp_path: Path) -> None:
+    log = tmp_path / "worker.log"
+    env = {
+        "FOOTCAST_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x",
+        "FOOTCAST_START_WAIT_SECONDS": "2",
+    }
+    worker = footcast("worker", env=env, log=log)
+    assert worker.wait(timeout=60) == 1
+    said = log.read_text()
+    assert "trying again" in said
+    assert "Error [database_unavailable]: database unreachable at" in said
+    assert "127.0.0.1:1/x" in said

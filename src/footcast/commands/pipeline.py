@@ -59,7 +59,9 @@ def worker_command(
 ) -> None:
     """Work queued jobs until stopped; run as many as you like, on any machines."""
     _logging()
-    context = _context(ctx.obj, migrate=False)
+    context = worker.patiently(
+        lambda: _context(ctx.obj, migrate=False), seconds=ctx.obj.settings.start_wait_seconds
+    )
     try:
         asyncio.run(worker.run(context, concurrency=concurrency, schedule=False))
     finally:

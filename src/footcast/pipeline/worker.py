@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
+from typing import TypeVar
 
 import psycopg
 from procrastinate import exceptions
 from sqlalchemy.engine import URL
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_fixed
 
 from footcast import errors
 from footcast.clock import Clock, SystemClock
@@ -27,8 +29,10 @@ from footcast.pipeline import llms, queue
 from footcast.pipeline.context import Context, Forecasters
 from footcast.pipeline.llms import LLMs
 from footcast.pipeline.reconcile import reconcile
+from footcast.pipeline.retry import is_retryable
 from footcast.sources.api_football.source import ApiFootballSource
 from footcast.sources.base import Source
+from footcast.sources.leagues import SimulatedLeagues, simulated_leagues
 from footcast.sources.simulated import SimulatedLeague
 
 __all__ = [
@@ -36,17 +40,32 @@ __all__ = [
     "load_llms",
     "make_source",
     "open_migrated",
+    "patiently",
     "run",
     "simulated_league",
 ]
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 RECONNECT_SECONDS = 1.0
 
 
-def simulated_league(settings: Settings) -> SimulatedLeague:
-    return SimulatedLeague(settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams)
+def simulated_league(settings: Settings) -> SimulatedLeague | SimulatedLeagues:
+    """The simulated source of ``settings``: one league-season, or, when ``sim_leagues`` or
+    ``sim_seasons`` is above 1, every league-season told as one source."""
+    if settings.sim_leagues == 1 and settings.sim_seasons == 1:
+        return SimulatedLeague(
+            settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams
+        )
+    return simulated_leagues(
+        settings.sim_seed,
+        start=settings.sim_start,
+        teams=settings.sim_teams,
+        leagues=settings.sim_leagues,
+        seasons=settings.sim_seasons,
+    )
 
 
 def make_source(settings: Settings, database: Database) -> Source:
@@ -107,6 +126,22 @@ def load_llms(
     now = clock.now()
     llms.register(database, models, active_from=now, now=now)
     return LLMs(database, models, settings, environ)
+
+
+def patiently(make: Callable[[], T], *, seconds: float) -> T:
+    """``make()``, tried again every second for up to ``seconds`` while it fails for a
+    transient reason (the database restarting, a replay that has not published its time yet);
+    then its error."""
+    retrying = Retrying(
+        stop=stop_after_delay(seconds),
+        wait=wait_fixed(RECONNECT_SECONDS),
+        retry=retry_if_exception(is_retryable),
+        before_sleep=lambda state: log.warning(
+            "not ready to start (%s); trying again", state.outcome and state.outcome.exception()
+        ),
+        reraise=True,
+    )
+    return retrying(make)
 
 
 def open_migrated(url: URL) -> Database:

@@ -18,7 +18,7 @@ from footcast import errors
 from footcast.domain import analysis
 from footcast.sources import base
 
-__all__ = ["SimulatedLeague"]
+__all__ = ["TEAM_NAMES", "SimulatedLeague"]
 
 _TOWNS = (
     "Ashcombe", "Brackenford", "Caldermoor", "Dunhollow", "Elderbridge", "Fernleigh",
@@ -27,6 +27,7 @@ _TOWNS = (
     "Stonebury", "Thornwick", "Umberfield", "Wexcombe", "Yarrowdale", "Zellbrook",
 )  # fmt: skip
 _SUFFIXES = ("United", "City", "Rovers", "Athletic", "Albion", "Town")
+TEAM_NAMES = len(_TOWNS) * len(_SUFFIXES)  # distinct team names; ``first_team`` picks from them
 _FIRST = (
     "Alfie", "Ben", "Callum", "Dario", "Elias", "Finn", "Gabriel", "Hugo", "Idris", "Jonah",
     "Kai", "Luca", "Mateo", "Nico", "Oscar", "Pavel", "Rafael", "Sami", "Theo", "Umar",
@@ -79,7 +80,9 @@ class _Match:
 
 
 class SimulatedLeague:
-    """A league season deterministic from ``seed``; a ``Source`` for replays and tests."""
+    """A league season deterministic from ``seed``; a ``Source`` for replays and tests.
+    ``first_team``: where its team names start among the ``TEAM_NAMES`` (leagues played side
+    by side take different ones)."""
 
     name = "simulated"
 
@@ -92,11 +95,14 @@ class SimulatedLeague:
         competition: str = "SIM",
         competition_name: str = "Simulated League",
         season: str = "2025-26",
+        first_team: int = 0,
     ) -> None:
         if teams < 4 or teams % 2:
             raise ValueError(f"a simulated league needs an even number of teams >= 4, got {teams}")
-        if teams > len(_TOWNS) * len(_SUFFIXES):
-            raise ValueError(f"a simulated league has at most {len(_TOWNS) * len(_SUFFIXES)} teams")
+        if first_team < 0 or first_team + teams > TEAM_NAMES:
+            raise ValueError(
+                f"{teams} teams from name {first_team} do not fit the {TEAM_NAMES} team names"
+            )
         if start.tzinfo is None:
             raise ValueError(f"start must be timezone-aware, got {start!r}")
         self._seed = seed
@@ -106,7 +112,7 @@ class SimulatedLeague:
         rng = random.Random(seed)
         names = [
             f"{_TOWNS[i % len(_TOWNS)]} {_SUFFIXES[(i + i // len(_TOWNS)) % len(_SUFFIXES)]}"
-            for i in range(teams)
+            for i in range(first_team, first_team + teams)
         ]
         self._strength = _strengths(rng, names)
         self._squads = {team: _squad(rng) for team in names}
