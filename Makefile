@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench chaos clean
 
 $(VENV)/.stamp-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ bench: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/api_client.py
 	$(BIN)/python benchmarks/llm_fanout.py
 	$(BIN)/python benchmarks/web.py
+
+# A whole simulated season through 3 worker processes while workers are SIGKILLed at random,
+# PostgreSQL is restarted and the fake LLM providers fail 20% of requests; prints the checks.
+# (`make test` runs a 6-team version: tests/acceptance/test_chaos.py.)
+chaos: $(VENV)/.stamp-dev
+	$(BIN)/python tests/chaos.py --teams 20 --workers 3
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

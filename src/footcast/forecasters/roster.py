@@ -24,6 +24,7 @@ and the reason, so a worker never starts on a roster it would half-run.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -37,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from footcast import errors
 
-__all__ = ["Model", "Provider", "Roster", "load"]
+__all__ = ["Model", "Provider", "Roster", "dumps", "load"]
 
 PROVIDER_KIND = "llm"
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -138,6 +139,27 @@ def load(path: Path) -> Roster:
     if problems:
         raise errors.ConfigError("roster refused: " + "; ".join(problems))
     return Roster(path=path, providers=providers, models=tuple(models))
+
+
+def dumps(roster: Roster) -> str:
+    """``roster`` as TOML that ``load`` reads back (for worker processes of a test or a demo)."""
+    lines: list[str] = []
+    for name, provider in roster.providers.items():
+        lines.append(f"[providers.{json.dumps(name)}]")
+        lines += _assignments(provider.model_dump(exclude={"name"}, exclude_none=True))
+    for model in roster.models:
+        lines.append("[[models]]")
+        lines += _assignments(model.model_dump())
+    return "\n".join(lines) + "\n"
+
+
+def _assignments(values: Mapping[str, object]) -> list[str]:
+    """``key = value`` lines; strings (and decimals, as numbers) in JSON's notation, which TOML
+    shares."""
+    return [
+        f"{key} = {str(value) if isinstance(value, Decimal) else json.dumps(value)}"
+        for key, value in values.items()
+    ] + [""]
 
 
 def _providers(path: Path, raw: Any, lines: _Lines, problems: list[str]) -> dict[str, Provider]:
