@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
+from databases import clone
 from footcast.clock import SimulatedClock
 from footcast.db import Database, connect, embedded
 from footcast.db import engine as db_engine
@@ -58,10 +59,8 @@ def template_url(server_url: URL) -> Iterator[URL]:
 def database_url(server_url: URL, template_url: URL) -> Iterator[URL]:
     """A fresh, migrated, empty database for one test."""
     name = f"fc_t_{uuid.uuid4().hex[:12]}"
+    yield clone(template_url, name)
     admin = _admin(server_url)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template_url.database}"'))
-    yield server_url.set(database=name)
     with admin.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
@@ -84,3 +83,14 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"needs ../shared beside the project (looked for {SHARED})")
     return SHARED
+
+
+@pytest.fixture
+def scratch_database(server_url: URL) -> Iterator[URL]:
+    """The URL of a database a command creates itself (demo, replay); dropped afterwards."""
+    name = f"fc_w_{uuid.uuid4().hex[:10]}"
+    yield server_url.set(database=name)
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()

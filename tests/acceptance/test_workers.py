@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
+from databases import clone
 from footcast.db import connect, embedded
 from footcast.db import engine as db_engine
 from processes import finished, footcast, scalar, wait_for
@@ -162,15 +163,7 @@ def test_a_worker_started_before_its_database_answers_waits_for_it(
     try:
         wait_for("the worker to find no database", lambda: "trying again" in log.read_text())
         assert worker.poll() is None
-        admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(
-                sa.text(
-                    f'CREATE DATABASE "{scratch_database.database}"'
-                    f' TEMPLATE "{template_url.database}"'
-                )
-            )
-        admin.dispose()
+        clone(template_url, str(scratch_database.database))
         wait_for(
             "the worker to register",
             lambda: scalar(scratch_database, "SELECT count(*) FROM procrastinate_workers"),

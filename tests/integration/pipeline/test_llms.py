@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import sessionmaker
 
+from databases import clone
 from footcast.config import load_settings
 from footcast.db import Database
 from footcast.domain.analysis import Odds, Snapshot
@@ -21,19 +20,8 @@ from footcast.pipeline.llms import LLMs
 from footcast.pipeline.retry import is_retryable
 
 
-@pytest.fixture
-def later_url(server_url: URL) -> Iterator[URL]:
-    """The URL of a database that does not exist yet (the test creates it)."""
-    name = f"fc_later_{uuid.uuid4().hex[:10]}"
-    yield server_url.set(database=name)
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def test_a_model_asked_while_the_database_was_away_answers_once_it_is_back(
-    server_url: URL, template_url: URL, later_url: URL, tmp_path: Path
+    server_url: URL, template_url: URL, scratch_database: URL, tmp_path: Path
 ) -> None:
     # regression (chaos suite): the client was kept when its gate could not be made, so every
     # later request of the process failed with KeyError: '<provider>', a terminal failure
@@ -43,7 +31,7 @@ def test_a_model_asked_while_the_database_was_away_answers_once_it_is_back(
             f'[providers.local]\nbase_url = "{fake.base_url("local")}"\n\n'
             '[[models]]\nid = "alpha"\nprovider = "local"\nmodel = "alpha-7b"\n'
         )
-        engine = sa.create_engine(later_url, pool_pre_ping=True)
+        engine = sa.create_engine(scratch_database, pool_pre_ping=True)
         database = Database(engine=engine, sessions=sessionmaker(engine))
         llms = LLMs(database, roster.load(path), load_settings({}), environ={})
         try:
@@ -51,14 +39,7 @@ def test_a_model_asked_while_the_database_was_away_answers_once_it_is_back(
                 llms.make("alpha")
             assert is_retryable(away.value)
 
-            admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(
-                    sa.text(
-                        f'CREATE DATABASE "{later_url.database}" TEMPLATE "{template_url.database}"'
-                    )
-                )
-            admin.dispose()
+            clone(template_url, str(scratch_database.database))
             now = datetime(2026, 1, 1, tzinfo=UTC)
             forecast = llms.make("alpha").predict(
                 Snapshot(
