@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         description="How far back every reconciler tick looks for unfinished work.",
     )
     reconcile_every_seconds: float = Field(default=60.0, gt=0)
+    history_window: timedelta = Field(
+        default=timedelta(days=730),
+        gt=timedelta(0),
+        description="How far back an analysis snapshot's results reach: a bounded history keeps"
+        " snapshots (and the database) growing linearly with the seasons played.",
+    )
 
     # the job queue
     max_attempts: int = Field(default=5, ge=1, description="Attempts per job before it fails.")

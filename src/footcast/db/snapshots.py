@@ -31,18 +31,31 @@ _HISTORY = sa.text(
     LEFT JOIN seasons s ON s.id = m.season_id
     WHERE m.competition_id = :competition_id AND m.status = 'finished'
       AND m.home_goals IS NOT NULL AND m.kickoff_at + :known_after <= :as_of
+      AND m.kickoff_at >= :since
     ORDER BY m.kickoff_at, m.id
     """
 )
 
 
 def history(
-    session: Session, *, competition_id: int, as_of: datetime, known_after: timedelta
+    session: Session,
+    *,
+    competition_id: int,
+    as_of: datetime,
+    known_after: timedelta,
+    window: timedelta,
 ) -> tuple[PastMatch, ...]:
-    """Results of the competition known at ``as_of``: a match counts once ``known_after`` has
-    passed since its kickoff (so a result decided after ``as_of`` never leaks in)."""
+    """Results of the competition known at ``as_of`` that kicked off within ``window`` before
+    it: a match counts once ``known_after`` has passed since its kickoff (so a result decided
+    after ``as_of`` never leaks in)."""
     rows = session.execute(
-        _HISTORY, {"competition_id": competition_id, "as_of": as_of, "known_after": known_after}
+        _HISTORY,
+        {
+            "competition_id": competition_id,
+            "as_of": as_of,
+            "known_after": known_after,
+            "since": as_of - window,
+        },
     )
     return tuple(
         PastMatch(kickoff=k, home=h, away=a, home_goals=hg, away_goals=ag, season=season)

@@ -42,7 +42,8 @@ def build(ctx: Context, match_id: int, *, retroactive: bool = False) -> str:
 
 def assemble(ctx: Context, session: Session, match: Match, *, as_of: datetime) -> Snapshot:
     """What is known about ``match`` at ``as_of``: results whose kickoff is at least
-    ``ctx.known_after`` before it, and the source's odds and injury reports as of then."""
+    ``ctx.known_after`` before it (and within ``history_window``), and the source's odds and
+    injury reports as of then."""
     season = session.get(Season, match.season_id) if match.season_id else None
     return Snapshot(
         match_id=match.id,
@@ -57,6 +58,7 @@ def assemble(ctx: Context, session: Session, match: Match, *, as_of: datetime) -
             competition_id=match.competition_id,
             as_of=as_of,
             known_after=ctx.known_after,
+            window=ctx.settings.history_window,
         ),
         odds=ctx.source.odds(match.external_id, now=as_of),
         injuries=ctx.source.injuries(match.external_id, now=as_of),

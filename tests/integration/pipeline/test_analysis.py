@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 import pytest
@@ -120,3 +121,19 @@ def test_the_leak_check_finds_a_planted_leak(ctx: Context) -> None:
     found = snapshot_leaks(ctx.database)
     assert any("is not before" in leak for leak in found)
     assert any("its own match's result is in history" in leak for leak in found)
+
+
+def test_the_history_reaches_back_only_the_window(ctx: Context) -> None:
+    # found by the scale run: a snapshot held every result of its competition, so snapshots
+    # and the database grew with the square of the seasons played
+    match = _middle_match(ctx.database)
+    as_of = match.kickoff_at - ctx.settings.prediction_lead
+    whole = _snapshot(ctx, match, as_of)
+    window = timedelta(days=20)
+    short = dataclasses.replace(
+        ctx, settings=ctx.settings.model_copy(update={"history_window": window})
+    )
+    bounded = _snapshot(short, match, as_of)
+    assert 0 < len(bounded.history) < len(whole.history)
+    assert all(p.kickoff >= as_of - window for p in bounded.history)
+    assert bounded.history == tuple(p for p in whole.history if p.kickoff >= as_of - window)
