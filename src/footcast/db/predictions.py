@@ -16,6 +16,8 @@ from footcast.domain import forecast, probabilistic, scoring, settlement
 
 __all__ = [
     "facts_of_match",
+    "lock_match",
+    "predicted_by",
     "save_many",
     "save_prediction",
     "totals",
@@ -119,6 +121,25 @@ def facts_of_match(session: Session, match_id: int) -> list[settlement.Predictio
         )
         for row in rows
     ]
+
+
+_MATCH_LOCK = 0x70726564  # "pred": the key space of per-match advisory locks
+
+
+def lock_match(session: Session, match_id: int) -> None:
+    """Hold the match's prediction lock until the transaction ends: two runs of one prediction
+    job (a worker thought dead and its replacement) write one after the other, and the second
+    sees what the first stored."""
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(_MATCH_LOCK, match_id)))
+
+
+def predicted_by(session: Session, match_id: int) -> set[int]:
+    """Ids of the forecasters with a stored prediction of the match."""
+    return set(
+        session.execute(
+            sa.select(Prediction.forecaster_id).where(Prediction.match_id == match_id)
+        ).scalars()
+    )
 
 
 def save_many(

@@ -70,18 +70,23 @@ def predict(
         except Exception as error:  # every failure is classified and recorded below
             failed.append((who, error))
 
-    resting = [
-        error
-        for _, error in failed
-        if isinstance(error, errors.CircuitOpen) and not attempt.last_wait
-    ]
-    retry_later = [
-        who.name
-        for who, error in failed
-        if (is_retryable(error) and not attempt.last) or error in resting
-    ]
     with ctx.database.transaction() as session:
         engine.use_clock(session, now)
+        predictions.lock_match(session, match_id)
+        # another run of this job (its worker taken for dead) may have stored some meanwhile:
+        # their failures here are stale, and theirs resolve ours
+        already = predictions.predicted_by(session, match_id)
+        failed = [(who, problem) for who, problem in failed if who.id not in already]
+        resting = [
+            error
+            for _, error in failed
+            if isinstance(error, errors.CircuitOpen) and not attempt.last_wait
+        ]
+        retry_later = [
+            who.name
+            for who, error in failed
+            if (is_retryable(error) and not attempt.last) or error in resting
+        ]
         written = predictions.save_many(
             session,
             match_id=match_id,
@@ -89,7 +94,9 @@ def predict(
             created_at=now,
             analysis_snapshot_id=snapshot_id,
         )
-        done = [f"predict:{match_id}:{who.name}" for who in owing if who.id in made]
+        done = [
+            f"predict:{match_id}:{who.name}" for who in owing if who.id in made.keys() | already
+        ]
         failures.resolve(session, stage="predictions", keys=done, now=now)
         _health(ctx, session, owing, made, failed, now=now)
         for who, problem in failed:

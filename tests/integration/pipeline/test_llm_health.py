@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,9 +14,11 @@ import sqlalchemy as sa
 from factories import World
 from footcast import errors
 from footcast.config import load_settings
-from footcast.db import failures, pauses, reconcile, snapshots
+from footcast.db import failures, pauses, predictions, reconcile, snapshots
+from footcast.db import forecasters as forecaster_rows
 from footcast.db.models import Match, Prediction
 from footcast.domain.analysis import Snapshot
+from footcast.domain.forecast import Forecast
 from footcast.fakes.openai import Behaviour, FakeOpenAI
 from footcast.forecasters import roster
 from footcast.pipeline import health, llms, predict
@@ -138,3 +142,26 @@ def test_a_resting_provider_is_waited_for_past_the_last_attempt_then_recorded(
         (f"predict:{match_id}:flaky", "circuit_open", True),
         (f"predict:{match_id}:steady", "circuit_open", True),
     ]
+
+
+def test_a_second_run_of_the_job_leaves_no_stale_failure_of_a_pair_the_first_predicted(
+    world: World, ctx: Context, fake: FakeOpenAI
+) -> None:
+    # regression (chaos suite): a worker taken for dead kept running its prediction job while
+    # the job ran again elsewhere; its late failure of a pair the other run had predicted
+    # stayed open in the ledger, a failure that never resolves
+    match_id = _match_with_snapshot(world, ctx)
+    fake.model_latency_ms["flaky"] = 700  # asked, and while it thinks, the other run stores it
+    fake.behave("flaky", Behaviour.NATURAL_LANGUAGE)  # then no prediction, even repaired
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        slow = pool.submit(predict.predict, ctx, match_id)
+        time.sleep(0.3)
+        with world.database.transaction() as session:
+            flaky = forecaster_rows.by_name(session, "flaky")
+            predictions.save_prediction(
+                session, match_id=match_id, forecaster_id=flaky.id,
+                prediction=Forecast(home_goals=1, away_goals=1), created_at=world.clock.now(),
+            )  # fmt: skip
+        assert slow.result() == "1 written, 0 failed of 2 owing"
+    with world.database.transaction() as session:
+        assert failures.listing(session, stage="predictions") == []
