@@ -36,6 +36,10 @@ pytest: $(VENV)/.stamp-dev
 
 test: lint typecheck pytest
 
+# the scale run at one league (about an hour); `make bench SCALE_ARGS=` runs the whole
+# 10 seasons x 5 leagues (19,000 matches; 3 to 4 hours on 2 cores)
+SCALE_ARGS ?= --seasons 1 2 5 10 --leagues 1
+
 bench: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/settlement.py
 	$(BIN)/python benchmarks/catchup.py
@@ -44,6 +48,7 @@ bench: $(VENV)/.stamp-run
 	$(BIN)/python benchmarks/api_client.py
 	$(BIN)/python benchmarks/llm_fanout.py
 	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/scale.py $(SCALE_ARGS)
 
 # A whole simulated season through 3 worker processes while workers are SIGKILLed at random,
 # PostgreSQL is restarted and the fake LLM providers fail 20% of requests; prints the checks.
