@@ -30,10 +30,12 @@ PATIENT = {"FOOTCAST_STALLED_AFTER_SECONDS": "60", "FOOTCAST_HEARTBEAT_SECONDS":
 
 @pytest.fixture
 def server_url(server_url: URL) -> URL:
-    """The suite's server when it is reached over TCP (FOOTCAST_TEST_DATABASE_URL), else the
-    machine's PostgreSQL on 127.0.0.1:5432: the embedded server listens on a Unix socket only,
-    which no other machine could reach. ``scratch_database`` creates its database here."""
-    url = server_url if server_url.host else db_engine.normalize_url(MACHINE_SERVER)
+    """The machine's PostgreSQL on 127.0.0.1:5432 (the embedded server listens on a Unix socket
+    only, which no other machine could reach); ``scratch_database`` creates its database here.
+    In the suite's second pass (FOOTCAST_TEST_DATABASE_URL, that same server) it is skipped."""
+    if server_url.host:  # FOOTCAST_TEST_DATABASE_URL: the suite's second pass, same server
+        pytest.skip("ran against the machine's PostgreSQL in the suite's first pass already")
+    url = db_engine.normalize_url(MACHINE_SERVER)
     try:
         connect(url, upgrade=False).dispose()
     except errors.DatabaseUnavailable as exc:
