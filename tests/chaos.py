@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import random
@@ -316,7 +317,7 @@ def _with_timeout(models: roster.Roster, seconds: float) -> roster.Roster:
         name: provider.model_copy(update={"timeout_seconds": seconds})
         for name, provider in models.providers.items()
     }
-    return roster.Roster(path=models.path, providers=providers, models=models.models)
+    return dataclasses.replace(models, providers=providers)
 
 
 def main() -> None:

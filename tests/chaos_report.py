@@ -11,27 +11,24 @@ import sqlalchemy as sa
 
 from chaos import FAULTS, Outcome
 from footcast.db import Database
-from season_checks import season_problems
+from season_checks import OWED_PAIRS, season_problems
 
 __all__ = ["Check", "Report", "report"]
 
 _MATCH = re.compile(r"^Match: (.+) \(home\) v (.+) \(away\)$", re.MULTILINE)
 _PROBE_HOME = "Northbridge"  # the made-up match of health probes (pipeline/health.py)
 
-# (match, forecaster) pairs a finished season owes: the forecaster was active and not paused at
-# the match's deadline; with how each ended
-_PAIRS = """
+# the pairs owed by finished matches (season_checks.OWED_PAIRS), with how each ended
+_PAIRS = (
+    """
 SELECT m.id, f.name,
        EXISTS (SELECT 1 FROM predictions p WHERE p.match_id = m.id AND p.forecaster_id = f.id),
        (SELECT x.error_code FROM failures x WHERE x.stage = 'predictions' AND x.terminal
           AND x.key = 'predict:' || m.id || ':' || f.name AND x.message <> '' LIMIT 1)
-FROM matches m CROSS JOIN forecasters f
-WHERE m.status = 'finished' AND f.active_from <= m.prediction_deadline
-  AND (f.active_until IS NULL OR f.active_until > m.prediction_deadline)
-  AND NOT EXISTS (SELECT 1 FROM forecaster_pauses z WHERE z.forecaster_id = f.id
-                  AND z.since <= m.prediction_deadline
-                  AND (z.until IS NULL OR z.until > m.prediction_deadline))
 """
+    + OWED_PAIRS
+    + "  AND m.status = 'finished'"
+)
 _PAUSED = """
 SELECT m.id, f.name FROM matches m JOIN forecaster_pauses z ON z.since <= m.prediction_deadline
   AND (z.until IS NULL OR z.until > m.prediction_deadline)

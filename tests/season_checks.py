@@ -14,9 +14,19 @@ import sqlalchemy as sa
 
 from footcast.db import Database
 
-__all__ = ["recomputed_points", "season_problems", "snapshot_leaks"]
+__all__ = ["OWED_PAIRS", "recomputed_points", "season_problems", "snapshot_leaks"]
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+# the (match m, forecaster f) pairs owed a prediction: the forecaster was active and not paused
+# at the match's deadline; a FROM ... WHERE fragment that callers extend with AND ...
+OWED_PAIRS = """
+FROM matches m CROSS JOIN forecasters f
+WHERE f.active_from <= m.prediction_deadline
+  AND (f.active_until IS NULL OR f.active_until > m.prediction_deadline)
+  AND NOT EXISTS (SELECT 1 FROM forecaster_pauses z WHERE z.forecaster_id = f.id
+                  AND z.since <= m.prediction_deadline
+                  AND (z.until IS NULL OR z.until > m.prediction_deadline))
+"""
 
 
 def _tendency(home: int, away: int) -> str:
@@ -81,13 +91,10 @@ def season_problems(database: Database, *, whole: bool = True) -> list[str]:
         problems.append(f"matches not finished: {unfinished[:5]}")
     uncovered = _scalar_list(
         database,
-        """
-        SELECT m.id, f.name FROM matches m CROSS JOIN forecasters f
-        WHERE f.active_from <= m.prediction_deadline AND (m.status = 'finished' OR :whole)
-          AND NOT EXISTS (SELECT 1 FROM forecaster_pauses z WHERE z.forecaster_id = f.id
-                          AND z.since <= m.prediction_deadline
-                          AND (z.until IS NULL OR z.until > m.prediction_deadline))
-          AND (f.active_until IS NULL OR f.active_until > m.prediction_deadline)
+        "SELECT m.id, f.name"
+        + OWED_PAIRS
+        + """
+          AND (m.status = 'finished' OR :whole)
           AND NOT EXISTS (SELECT 1 FROM predictions p
                           WHERE p.match_id = m.id AND p.forecaster_id = f.id)
           AND NOT EXISTS (SELECT 1 FROM failures x WHERE x.stage = 'predictions'
