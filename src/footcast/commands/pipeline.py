@@ -34,8 +34,14 @@ def _logging() -> None:
 
 
 def _context(state: State, *, migrate: bool = True) -> Context:
-    database = state.database if migrate else worker.open_migrated(_url(state))
-    return worker.build_context(database, state.settings, actor=state.actor)
+    if migrate:
+        return worker.build_context(state.database, state.settings, actor=state.actor)
+    database = worker.open_migrated(_url(state))
+    try:
+        return worker.build_context(database, state.settings, actor=state.actor)
+    except Exception:  # `footcast worker` tries again (patiently): no engine left behind
+        database.dispose()
+        raise
 
 
 def _url(state: State) -> URL:
