@@ -227,14 +227,14 @@ class Chaos(threading.Thread):
         self.events.spawned += 1
 
 
-def _environment(options: Options, url: URL, roster_path: Path, *, seed: int) -> dict[str, str]:
+def _environment(options: Options, url: URL, roster_path: Path) -> dict[str, str]:
     """The settings of the driver and of every worker (one environment for both)."""
     return {
         "FOOTCAST_DATABASE_URL": url.render_as_string(hide_password=False),
         "FOOTCAST_CLOCK": "simulated",
         "FOOTCAST_ROSTER": str(roster_path),
         "FOOTCAST_SIM_TEAMS": str(options.teams),
-        "FOOTCAST_SIM_SEED": str(seed),
+        "FOOTCAST_SIM_SEED": str(options.seed),
         "FOOTCAST_STALLED_AFTER_SECONDS": "3",
         "FOOTCAST_HEARTBEAT_SECONDS": "1",
         # after each restart a worker's listener is away for up to 30 s; a replay waits for
@@ -277,7 +277,7 @@ def run(options: Options, root: Path) -> Outcome:
         models = _with_timeout(models, options.llm_timeout_seconds)
         roster_path = root / "roster.toml"
         roster_path.write_text(roster.dumps(models), encoding="utf-8")
-        env = _environment(options, url, roster_path, seed=options.seed)
+        env = _environment(options, url, roster_path)
         base = {k: v for k, v in os.environ.items() if not k.startswith("FOOTCAST_")}
         settings = load_settings(env)
         season = worker.simulated_league(settings)
