@@ -174,6 +174,23 @@ def test_a_worker_started_before_its_database_answers_waits_for_it(
         assert worker.wait(timeout=30) == 0
 
 
+def test_a_worker_stopped_while_it_waits_for_its_database_exits_cleanly(
+    scratch_database: URL, tmp_path: Path
+) -> None:
+    log = tmp_path / "worker.log"
+    env = {
+        "FOOTCAST_DATABASE_URL": scratch_database.render_as_string(hide_password=False),
+        "FOOTCAST_START_WAIT_SECONDS": "60",
+    }
+    worker = footcast("worker", env=env, log=log)
+    try:
+        wait_for("the worker to find no database", lambda: "trying again" in log.read_text())
+    finally:
+        worker.terminate()
+    assert worker.wait(timeout=30) == 0
+    assert "stopped by a signal before starting" in log.read_text()
+
+
 def test_a_worker_gives_up_on_a_database_that_never_answers(tmp_path: Path) -> None:
     log = tmp_path / "worker.log"
     env = {

@@ -19,7 +19,7 @@ from footcast.commands.web import server as web_server
 from footcast.db import audit, engine
 from footcast.db import reconcile as plan_sql
 from footcast.pipeline import backfill as backfill_run
-from footcast.pipeline import queue, reconcile, worker
+from footcast.pipeline import queue, reconcile, signals, worker
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import Plan
 
@@ -65,9 +65,15 @@ def worker_command(
 ) -> None:
     """Work queued jobs until stopped; run as many as you like, on any machines."""
     _logging()
-    context = worker.patiently(
-        lambda: _context(ctx.obj, migrate=False), seconds=ctx.obj.settings.start_wait_seconds
-    )
+    with signals.interrupt_on_sigterm():
+        try:
+            context = worker.patiently(
+                lambda: _context(ctx.obj, migrate=False),
+                seconds=ctx.obj.settings.start_wait_seconds,
+            )
+        except KeyboardInterrupt:
+            logging.getLogger(__name__).info("stopped by a signal before starting")
+            return
     try:
         asyncio.run(worker.run(context, concurrency=concurrency, schedule=False))
     finally:

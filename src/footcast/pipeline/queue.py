@@ -222,7 +222,9 @@ def worker_options(
     ctx: Context, settings: Settings, *, concurrency: int, wait: bool = True
 ) -> dict[str, Any]:
     """Options for ``App.run_worker_async``: heartbeats and polling tuned for fast recovery of
-    jobs left by a killed worker (PROCRASTINATE.md 4, 5)."""
+    jobs left by a killed worker (PROCRASTINATE.md 4, 5). Procrastinate installs no signal
+    handlers: the caller stops the worker by cancelling it (``footcast worker`` does so on
+    SIGINT and SIGTERM, see ``pipeline.signals``)."""
     return {
         "queues": [QUEUE],
         "name": settings.worker_name,
@@ -233,7 +235,7 @@ def worker_options(
         "stalled_worker_timeout": settings.stalled_after_seconds,
         "fetch_job_polling_interval": settings.poll_seconds,
         "delete_jobs": "never",
-        "install_signal_handlers": True,
+        "install_signal_handlers": False,
     }
 
 
@@ -242,7 +244,6 @@ class InProcessWorker:
 
     def __init__(self, ctx: Context, app: App, concurrency: int) -> None:
         self._options = worker_options(ctx, ctx.settings, concurrency=concurrency)
-        self._options["install_signal_handlers"] = False
         self._app = app
         self._task: asyncio.Task[None] | None = None
 

@@ -25,7 +25,7 @@ from footcast.config import Settings
 from footcast.db import Database, connect, limits, migrate
 from footcast.db.clock import DatabaseClock
 from footcast.forecasters import roster
-from footcast.pipeline import llms, queue
+from footcast.pipeline import llms, queue, signals
 from footcast.pipeline.context import Context, Forecasters
 from footcast.pipeline.llms import LLMs
 from footcast.pipeline.reconcile import reconcile
@@ -165,8 +165,22 @@ def open_migrated(url: URL) -> Database:
 
 
 async def run(ctx: Context, *, concurrency: int, schedule: bool) -> None:
-    """Work jobs until stopped (SIGINT/SIGTERM); with ``schedule``, also reconcile on start and
-    every 10 s. Reconnects after losing the database."""
+    """Work jobs until stopped by SIGINT or SIGTERM, whenever it arrives (the running jobs
+    finish first); with ``schedule``, also reconcile on start and every 10 s. Reconnects after
+    losing the database. Must run in the main thread."""
+    task = asyncio.current_task()
+    assert task is not None
+    with signals.cancel_on_signals(task) as stop:
+        try:
+            await _work(ctx, concurrency=concurrency, schedule=schedule)
+        except asyncio.CancelledError:
+            if not stop.requested:
+                raise
+            task.uncancel()
+            log.info("stopped by a signal")
+
+
+async def _work(ctx: Context, *, concurrency: int, schedule: bool) -> None:
     settings = ctx.settings
     while True:
         app = queue.make_app(ctx.database.url, settings, periodic=schedule)

@@ -30,7 +30,7 @@ def test_a_worker_without_the_schedule_runs_a_tick_the_scheduler_deferred(
             await scheduler.tasks["tick"].defer_async(timestamp=0)
         async with jobs_only.open_async():
             options = queue.worker_options(ctx, settings, concurrency=1, wait=False)
-            await jobs_only.run_worker_async(**{**options, "install_signal_handlers": False})
+            await jobs_only.run_worker_async(**options)
 
     asyncio.run(go())
     with database.engine.connect() as connection:
