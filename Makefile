@@ -26,12 +26,16 @@ typecheck: $(VENV)/.stamp-dev
 	$(BIN)/mypy
 
 # The suite runs on the embedded PostgreSQL; when FOOTCAST_TEST_DATABASE_URL is set it runs a
-# second time against that server.
+# second time against that server. PYTEST_WORKERS processes (pytest-xdist) share the tests: most
+# of them wait on PostgreSQL, subprocesses and sockets, so 4 keep 2 cores busy.
+PYTEST_WORKERS ?= 4
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
+
 pytest: $(VENV)/.stamp-dev
-	env -u FOOTCAST_TEST_DATABASE_URL $(BIN)/pytest
+	env -u FOOTCAST_TEST_DATABASE_URL $(PYTEST)
 	@if [ -n "$$FOOTCAST_TEST_DATABASE_URL" ]; then \
 		echo "--- again against $$FOOTCAST_TEST_DATABASE_URL"; \
-		$(BIN)/pytest; \
+		$(PYTEST); \
 	fi
 
 test: lint typecheck pytest

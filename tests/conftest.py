@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from footcast.db import Database, connect, embedded
 from footcast.db import engine as db_engine
 
 TEST_SERVER = os.environ.get("FOOTCAST_TEST_DATABASE_URL", "")
+SERVER_KEY = "footcast_test_server"
 for _name in [name for name in os.environ if name.startswith("FOOTCAST_")]:
     del os.environ[_name]
 
@@ -33,11 +35,19 @@ def _admin(url: URL) -> sa.Engine:
     return sa.create_engine(url, isolation_level="AUTOCOMMIT")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: hand the test server to each worker, which starts with the environment
+    this module has already emptied of FOOTCAST_* variables."""
+    node.workerinput[SERVER_KEY] = TEST_SERVER
+
+
 @pytest.fixture(scope="session")
-def server_url() -> URL:
+def server_url(pytestconfig: pytest.Config) -> URL:
     """The PostgreSQL server the tests run on (its maintenance database)."""
-    if TEST_SERVER:
-        return db_engine.normalize_url(TEST_SERVER)
+    server = getattr(pytestconfig, "workerinput", {}).get(SERVER_KEY, TEST_SERVER)
+    if server:
+        return db_engine.normalize_url(server)
     pgdata = Path(tempfile.gettempdir()) / f"footcast-tests-{os.getuid()}" / "pgdata"
     return db_engine.normalize_url(embedded.embedded_server_url(pgdata))
 
