@@ -150,18 +150,28 @@ def test_a_worker_refuses_a_database_without_the_schema(
     assert scalar(url, sql) == 0
 
 
-def test_a_worker_started_before_its_database_answers_waits_for_it(
-    server_url: URL, template_url: URL, scratch_database: URL, tmp_path: Path
-) -> None:
-    # regression (chaos suite): a worker started while PostgreSQL restarted exited at once
-    log = tmp_path / "worker.log"
+def _waiting_worker(database: URL, log: Path) -> subprocess.Popen[bytes]:
+    """A `footcast worker` started on a database that does not exist yet, once it has said it
+    will try again."""
     env = {
-        "FOOTCAST_DATABASE_URL": scratch_database.render_as_string(hide_password=False),
+        "FOOTCAST_DATABASE_URL": database.render_as_string(hide_password=False),
         "FOOTCAST_START_WAIT_SECONDS": "60",
     }
     worker = footcast("worker", env=env, log=log)
     try:
         wait_for("the worker to find no database", lambda: "trying again" in log.read_text())
+    except BaseException:
+        worker.kill()
+        raise
+    return worker
+
+
+def test_a_worker_started_before_its_database_answers_waits_for_it(
+    server_url: URL, template_url: URL, scratch_database: URL, tmp_path: Path
+) -> None:
+    # regression (chaos suite): a worker started while PostgreSQL restarted exited at once
+    worker = _waiting_worker(scratch_database, tmp_path / "worker.log")
+    try:
         assert worker.poll() is None
         clone(template_url, str(scratch_database.database))
         wait_for(
@@ -178,15 +188,8 @@ def test_a_worker_stopped_while_it_waits_for_its_database_exits_cleanly(
     scratch_database: URL, tmp_path: Path
 ) -> None:
     log = tmp_path / "worker.log"
-    env = {
-        "FOOTCAST_DATABASE_URL": scratch_database.render_as_string(hide_password=False),
-        "FOOTCAST_START_WAIT_SECONDS": "60",
-    }
-    worker = footcast("worker", env=env, log=log)
-    try:
-        wait_for("the worker to find no database", lambda: "trying again" in log.read_text())
-    finally:
-        worker.terminate()
+    worker = _waiting_worker(scratch_database, log)
+    worker.terminate()
     assert worker.wait(timeout=30) == 0
     assert "stopped by a signal before starting" in log.read_text()
 
