@@ -120,10 +120,12 @@ def _worker_env(settings: Settings, url: sa.URL) -> dict[str, str]:
 
 class _Steps:
     """``on_step`` of the replay: how long each step took and how many jobs it enqueued; a line
-    on stderr at every tenth of the simulated time."""
+    on stderr at every tenth of the simulated time, with the database's size then (over 10
+    seasons, a tenth is about a season: one run shows the growth, even if stopped early)."""
 
-    def __init__(self, label: str) -> None:
+    def __init__(self, label: str, database: Database) -> None:
         self.label = label
+        self.database = database
         self.durations: list[tuple[int, float]] = []  # (jobs enqueued, seconds) of each step
         self.started = self._last = time.perf_counter()
         self._enqueued = self._tenth = 0
@@ -135,8 +137,14 @@ class _Steps:
         if int(progress.fraction * 10) > self._tenth:
             self._tenth = int(progress.fraction * 10)
             print(f"  {self.label} {self._tenth * 10}% of the simulated time after"
-                  f" {now - self.started:,.0f} s, {progress.enqueued:,} jobs",
+                  f" {now - self.started:,.0f} s, {progress.enqueued:,} jobs,"
+                  f" database {self._database_mb():,.1f} MB",
                   file=sys.stderr, flush=True)  # fmt: skip
+
+    def _database_mb(self) -> float:
+        with self.database.engine.connect() as connection:
+            size = connection.execute(sa.text("SELECT pg_database_size(current_database())"))
+            return float(size.scalar_one()) / 2**20
 
 
 def _step_costs(durations: list[tuple[int, float]]) -> dict[str, tuple[int, float, float]]:
@@ -249,7 +257,7 @@ def run_one(args: argparse.Namespace, seasons: int) -> Run:
     logs = Path(tempfile.mkdtemp(prefix=f"fc-scale-{seasons}-"))
     print(f"  [{seasons} season(s)] worker logs in {logs}", file=sys.stderr, flush=True)
     workers = _Workers(env, count=args.workers, concurrency=args.concurrency, logs=logs)
-    steps = _Steps(f"[{seasons} season(s)]")
+    steps = _Steps(f"[{seasons} season(s)]", database)
     try:
         busy_before, total_before = _machine_ticks()
         started = steps.started = time.perf_counter()
