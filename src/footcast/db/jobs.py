@@ -14,6 +14,7 @@ __all__ = [
     "last_id",
     "progress_since",
     "queue_state",
+    "succeeded",
     "unfinished",
 ]
 
@@ -43,6 +44,15 @@ def queue_state(session: Session) -> QueueState:
         if age is not None:
             oldest = max(oldest or 0.0, float(age))
     return QueueState(counts=counts, oldest_due_seconds=oldest)
+
+
+def succeeded(session: Session, job_id: int) -> bool:
+    """Job ``job_id`` has succeeded: a worker taken for dead still running it sees that its
+    re-run elsewhere (the same job, re-queued) has finished it."""
+    status = session.execute(
+        sa.text("SELECT status::text FROM procrastinate_jobs WHERE id = :id"), {"id": job_id}
+    ).scalar_one_or_none()
+    return status == "succeeded"
 
 
 def unfinished(session: Session) -> int:

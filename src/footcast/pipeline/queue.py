@@ -21,7 +21,7 @@ from sqlalchemy.engine import URL
 
 from footcast import errors
 from footcast.config import Settings
-from footcast.db import failures
+from footcast.db import failures, jobs
 from footcast.db.reconcile import KEY_PREFIX
 from footcast.pipeline import (
     analysis,
@@ -99,16 +99,20 @@ def _run(
         try:
             now = ctx.clock.now()
             with ctx.database.transaction() as session:
-                failures.record(
-                    session,
-                    stage=stage,
-                    key=key,
-                    error=exc,
-                    now=now,
-                    match_id=match_id,
-                    payload={"job_id": job.id, "attempt": job.attempts + 1, **job.task_kwargs},
-                    terminal=not retry,
-                )
+                # a worker taken for dead whose job ran again elsewhere and succeeded: its
+                # late failure is of work already done, and would stay open for ever
+                done_elsewhere = job.id is not None and jobs.succeeded(session, job.id)
+                if not done_elsewhere:
+                    failures.record(
+                        session,
+                        stage=stage,
+                        key=key,
+                        error=exc,
+                        now=now,
+                        match_id=match_id,
+                        payload={"job_id": job.id, "attempt": job.attempts + 1, **job.task_kwargs},
+                        terminal=not retry,
+                    )
         except Exception as unrecorded:  # the database may be what failed
             log.exception("could not record the failure of %s; it runs again", key)
             # never let the queue end a job whose reason is not in the ledger: the 43 failed
@@ -118,7 +122,10 @@ def _run(
                 f" recorded ({type(unrecorded).__name__}); it runs again",
                 key=key,
             ) from exc
-        log.warning("%s failed (attempt %d, retry=%s): %s", key, job.attempts + 1, retry, exc)
+        if done_elsewhere:
+            log.warning("%s failed in a run given up on; a re-run has succeeded: %s", key, exc)
+        else:
+            log.warning("%s failed (attempt %d, retry=%s): %s", key, job.attempts + 1, retry, exc)
         raise
     try:
         with ctx.database.transaction() as session:

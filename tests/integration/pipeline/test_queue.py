@@ -5,11 +5,16 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
+from procrastinate.job_context import JobContext
+from procrastinate.jobs import Job
 
+from factories import World
+from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.config import Settings
-from footcast.db import Database
+from footcast.db import Database, failures
 from footcast.pipeline import queue, worker
 from footcast.pipeline.context import Context
 
@@ -42,3 +47,57 @@ def test_a_worker_without_the_schedule_runs_a_tick_the_scheduler_deferred(
         ).scalar_one()
     assert [t.status for t in ticks] == ["succeeded"]
     assert fixtures == 1  # the tick reconciled: the first fixture sync was due
+
+
+@pytest.mark.parametrize(
+    ("status", "recorded"),
+    [("doing", ["pipeline_error"]), ("succeeded", [])],
+    ids=["its-own-run", "re-run-succeeded"],
+)
+def test_a_late_failure_of_a_job_its_re_run_finished_stays_out_of_the_ledger(
+    world: World, settings: Settings, status: str, recorded: list[str]
+) -> None:
+    # a worker taken for dead went on with its job while the queue ran the same job again
+    # elsewhere; once the re-run has succeeded, the first run's failure is of work done
+    database = world.database
+    ctx = Context(
+        database=database,
+        clock=world.clock,
+        source=worker.simulated_league(settings),
+        settings=settings,
+    )
+    app = queue.make_app(database.url, settings, periodic=False)
+    kicked_off = world.match(kickoff=world.clock.now() - timedelta(hours=1))
+
+    async def defer() -> int:
+        async with app.open_async():
+            return await app.tasks["analysis"].defer_async(match_id=kicked_off)
+
+    job_id = asyncio.run(defer())
+    with database.transaction() as session:
+        session.execute(
+            sa.text(
+                "UPDATE procrastinate_jobs SET status = CAST(:status AS procrastinate_job_status)"
+                " WHERE id = :id"
+            ),
+            {"id": job_id, "status": status},
+        )
+    job = Job(
+        id=job_id,
+        queue=queue.QUEUE,
+        lock=None,
+        queueing_lock=None,
+        task_name="analysis",
+        task_kwargs={"match_id": kicked_off},
+    )
+    context = JobContext(
+        app=app, job=job, start_timestamp=0.0, additional_context={"footcast": ctx},
+        abort_reason=lambda: None,
+    )  # fmt: skip
+
+    with pytest.raises(errors.PipelineError, match="too late"):
+        app.tasks["analysis"](context, match_id=kicked_off)
+
+    with database.transaction() as session:
+        ledger = failures.listing(session, stage="analysis")
+    assert [f.error_code for f in ledger] == recorded
