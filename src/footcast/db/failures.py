@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from footcast import errors
-from footcast.db.models import Failure
+from footcast.db.models import Failure, Match
 
 __all__ = [
     "Group",
@@ -56,8 +56,15 @@ def record(
         "last_seen_at": now,
         "terminal": terminal,
     }
+    # a match that does not exist (a job deferred by hand with a wrong id) is no reason to
+    # lose the failure: the key still names it
+    known_match = sa.select(Match.id).where(Match.id == match_id).scalar_subquery()
     stmt = insert(Failure).values(
-        stage=stage, key=key, match_id=match_id, first_seen_at=now, **values
+        stage=stage,
+        key=key,
+        match_id=known_match if match_id is not None else None,
+        first_seen_at=now,
+        **values,
     )
     stmt = stmt.on_conflict_do_update(
         index_elements=[Failure.stage, Failure.key],

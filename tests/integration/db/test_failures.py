@@ -34,3 +34,19 @@ def test_recording_keeps_working_once_the_server_plans_the_statement_generically
     with database.transaction() as session:
         attempts = session.execute(sa.select(Failure.attempts, Failure.state)).all()
     assert [tuple(a) for a in attempts] == [(2, "resolved")] * 20
+
+
+def test_a_failure_of_a_match_that_does_not_exist_is_recorded_without_the_link(
+    database: Database,
+) -> None:
+    # a job deferred by hand with a wrong match id: its failure broke the ledger's foreign key,
+    # so it went unrecorded and the job ran again for ever (FailureUnrecorded)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with database.transaction() as session:
+        failures.record(
+            session, stage="analysis", key="analysis:999999", now=now, match_id=999_999,
+            error=errors.NotFound("match 999999 does not exist"), terminal=True,
+        )  # fmt: skip
+    with database.transaction() as session:
+        rows = session.execute(sa.select(Failure.key, Failure.match_id, Failure.error_code)).all()
+    assert [tuple(r) for r in rows] == [("analysis:999999", None, "not_found")]
