@@ -44,6 +44,17 @@ def _context(state: State, *, migrate: bool = True) -> Context:
         raise
 
 
+def _started(start: Callable[[], Context]) -> Context | None:
+    """``start()``, or None when SIGINT or SIGTERM stopped it first (exit 0: a stop asked for,
+    whenever it comes, is no failure)."""
+    with signals.interrupt_on_sigterm():
+        try:
+            return start()
+        except KeyboardInterrupt:
+            logging.getLogger(__name__).info("stopped by a signal before starting")
+            return None
+
+
 def _url(state: State) -> URL:
     return engine.database_url_of(state.settings)
 
@@ -65,15 +76,14 @@ def worker_command(
 ) -> None:
     """Work queued jobs until stopped; run as many as you like, on any machines."""
     _logging()
-    with signals.interrupt_on_sigterm():
-        try:
-            context = worker.patiently(
-                lambda: _context(ctx.obj, migrate=False),
-                seconds=ctx.obj.settings.start_wait_seconds,
-            )
-        except KeyboardInterrupt:
-            logging.getLogger(__name__).info("stopped by a signal before starting")
-            return
+    context = _started(
+        lambda: worker.patiently(
+            lambda: _context(ctx.obj, migrate=False),
+            seconds=ctx.obj.settings.start_wait_seconds,
+        )
+    )
+    if context is None:
+        return
     try:
         asyncio.run(worker.run(context, concurrency=concurrency, schedule=False))
     finally:
@@ -88,7 +98,9 @@ def run(
     """Scheduler, worker and web server in one process (a small install): reconcile on start
     and every 10 s, work the jobs, and serve the API and pages."""
     _logging()
-    context = _context(ctx.obj)
+    context = _started(lambda: _context(ctx.obj))
+    if context is None:
+        return
 
     async def everything() -> None:
         work = asyncio.create_task(worker.run(context, concurrency=concurrency, schedule=True))
