@@ -138,13 +138,14 @@ class _Steps:
             self._tenth = int(progress.fraction * 10)
             print(f"  {self.label} {self._tenth * 10}% of the simulated time after"
                   f" {now - self.started:,.0f} s, {progress.enqueued:,} jobs,"
-                  f" database {self._database_mb():,.1f} MB",
+                  f" database {_database_mb(self.database):,.1f} MB",
                   file=sys.stderr, flush=True)  # fmt: skip
 
-    def _database_mb(self) -> float:
-        with self.database.engine.connect() as connection:
-            size = connection.execute(sa.text("SELECT pg_database_size(current_database())"))
-            return float(size.scalar_one()) / 2**20
+
+def _database_mb(database: Database) -> float:
+    with database.engine.connect() as connection:
+        size = connection.execute(sa.text("SELECT pg_database_size(current_database())"))
+        return float(size.scalar_one()) / 2**20
 
 
 def _step_costs(durations: list[tuple[int, float]]) -> dict[str, tuple[int, float, float]]:
@@ -167,9 +168,6 @@ def _database_figures(
             ).all()
         )
         predictions = connection.execute(sa.text("SELECT count(*) FROM predictions")).scalar_one()
-        size = connection.execute(
-            sa.text("SELECT pg_database_size(current_database())")
-        ).scalar_one()
         tables = connection.execute(
             sa.text(
                 "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c"
@@ -181,7 +179,7 @@ def _database_figures(
         sum(by_task.values()),
         {str(k): int(v) for k, v in by_task.items()},
         int(predictions),
-        size / 2**20,
+        _database_mb(database),
         [(str(name), total / 2**20) for name, total in tables],
     )
 
@@ -250,9 +248,7 @@ def run_one(args: argparse.Namespace, seasons: int) -> Run:
     server = engine.server_url_of(load_settings())
     url = engine.ensure_database(server, f"fc_bench_scale_{seasons}", drop_first=True)
     database = connect(url)
-    with database.engine.connect() as connection:
-        empty = connection.execute(sa.text("SELECT pg_database_size(current_database())"))
-        empty_mb = empty.scalar_one() / 2**20
+    empty_mb = _database_mb(database)
     env = _worker_env(settings, url)
     logs = Path(tempfile.mkdtemp(prefix=f"fc-scale-{seasons}-"))
     print(f"  [{seasons} season(s)] worker logs in {logs}", file=sys.stderr, flush=True)
