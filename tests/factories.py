@@ -47,13 +47,13 @@ class World:
                 now=self.clock.now(),
             )
 
-    def forecasters(self, *names: str) -> list[str]:
+    def forecasters(self, *names: str, kind: str = "naive") -> list[str]:
         with self.database.transaction() as session:
             for name in names:
                 forecaster_rows.upsert_forecaster(
                     session,
                     name=name,
-                    kind="naive",
+                    kind=kind,
                     active_from=self.clock.now() - timedelta(days=365),
                 )
         return list(names)

@@ -12,20 +12,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from footcast.db import Database
+from footcast.db import Database, owed
 
 __all__ = ["OWED_PAIRS", "recomputed_points", "season_problems", "snapshot_leaks"]
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T")
-# the (match m, forecaster f) pairs owed a prediction: the forecaster was active and not paused
-# at the match's deadline; a FROM ... WHERE fragment that callers extend with AND ...
-OWED_PAIRS = """
-FROM matches m CROSS JOIN forecasters f
-WHERE f.active_from <= m.prediction_deadline
-  AND (f.active_until IS NULL OR f.active_until > m.prediction_deadline)
-  AND NOT EXISTS (SELECT 1 FROM forecaster_pauses z WHERE z.forecaster_id = f.id
-                  AND z.since <= m.prediction_deadline
-                  AND (z.until IS NULL OR z.until > m.prediction_deadline))
+# the (match m, forecaster f) pairs owed a prediction, by footcast's one rule (the view of
+# db/owed.py); a FROM ... WHERE fragment that callers extend with AND ...
+OWED_PAIRS = f"""
+FROM {owed.OWED} o JOIN matches m ON m.id = o.match_id JOIN forecasters f ON f.id = o.forecaster_id
+WHERE true
 """
 
 

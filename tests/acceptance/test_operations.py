@@ -157,10 +157,13 @@ def test_gaps_lists_pairs_without_prediction_or_terminal_failure(
     database = connect(database_url)
     with database.transaction() as session:
         forecaster_rows.upsert_forecaster(
-            session, name="veteran", kind="human", active_from=datetime(2025, 1, 1, tzinfo=UTC)
+            session, name="veteran", kind="naive", active_from=datetime(2025, 1, 1, tzinfo=UTC)
         )
         forecaster_rows.upsert_forecaster(
-            session, name="newcomer", kind="human", active_from=datetime(2026, 1, 1, tzinfo=UTC)
+            session, name="newcomer", kind="naive", active_from=datetime(2026, 1, 1, tzinfo=UTC)
+        )
+        forecaster_rows.upsert_forecaster(
+            session, name="dora", kind="human", active_from=datetime(2025, 1, 1, tzinfo=UTC)
         )
     database.dispose()
 
@@ -170,4 +173,5 @@ def test_gaps_lists_pairs_without_prediction_or_terminal_failure(
     assert "2 gap(s) in 2 match(es)" in result.stdout
     assert "veteran" in result.stdout
     assert "newcomer" not in result.stdout  # not active at those matches' deadlines
+    assert "dora" not in result.stdout  # a human is never asked: no gap
     assert str(ids[0]) in result.stdout

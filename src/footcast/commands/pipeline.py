@@ -16,8 +16,8 @@ from sqlalchemy.engine import URL
 
 from footcast.commands.state import State, console
 from footcast.commands.web import server as web_server
-from footcast.db import audit, engine
-from footcast.db import reconcile as plan_sql
+from footcast.db import audit, engine, health
+from footcast.domain import gaps as gap_rules
 from footcast.pipeline import backfill as backfill_run
 from footcast.pipeline import queue, reconcile, signals, worker
 from footcast.pipeline.context import Context
@@ -215,26 +215,31 @@ def backfill(
 
 def gaps(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option(min=1, help="look back N days")] = 7,
+    days: Annotated[int, typer.Option(min=1, help="look back N days")] = gap_rules.LOOKBACK_DAYS,
+    hours: Annotated[int, typer.Option(min=1, help="look ahead N hours")] = gap_rules.AHEAD_HOURS,
 ) -> None:
     """(match, forecaster) pairs with neither a prediction nor a terminal failure, and the work
-    that is due now but missing."""
+    that is due now but missing (the same gaps as the admin's pipeline health)."""
     state: State = ctx.obj
     context = _context(state)
     now = context.clock.now()
+    since = now - timedelta(days=days)
     with state.database.transaction() as session:
-        found = plan_sql.gaps(session, since=now - timedelta(days=days), now=now)
-    due = reconcile.plan(context, now=now, since=now - timedelta(days=days))
-    table = Table("match", "kickoff", "status", "missing", "forecasters", title="Prediction gaps")
-    by_match: dict[int, list[plan_sql.Gap]] = {}
+        found = health.pipeline_gaps(
+            session, now=now, since=since, until=now + timedelta(hours=hours),
+            windows=context.windows,
+        )  # fmt: skip
+    due = reconcile.plan(context, now=now, since=since)
+    table = Table("match", "kickoff", "status", "severity", "missing", "forecasters", title="Gaps")
     for gap in found:
-        by_match.setdefault(gap.match_id, []).append(gap)
-    for match_id, rows in by_match.items():
-        names = ", ".join(g.forecaster for g in rows[:6]) + (" ..." if len(rows) > 6 else "")
+        names = ", ".join(gap.forecasters[:6]) + (" ..." if len(gap.forecasters) > 6 else "")
+        missing = ", ".join(gap.missing)
         table.add_row(
-            str(match_id), rows[0].kickoff.isoformat(), rows[0].status, str(len(rows)), names
-        )
+            str(gap.match_id), gap.kickoff.isoformat(), gap.status, gap.severity, missing,
+            f"{len(gap.forecasters)}: {names}" if gap.forecasters else "-",
+        )  # fmt: skip
     console.print(table)
-    console.print(f"{len(found)} gap(s) in {len(by_match)} match(es); fill them with"
+    pairs = sum(len(g.forecasters) for g in found)
+    console.print(f"{pairs} gap(s) in {len(found)} match(es); fill them with"
                   f" `footcast backfill --days {days} --retroactive`")  # fmt: skip
     console.print(_plan_table(due, "work due now and not queued"))

@@ -5,28 +5,27 @@ however many matches and jobs the database holds."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from footcast.db import pauses
+from footcast.db import _sql, owed
 from footcast.db.reconcile import Windows
+from footcast.domain import gaps, names
+from footcast.domain.gaps import Severity
+from footcast.domain.names import MatchStatus, Stage
 
 __all__ = ["Coverage", "Gap", "Queue", "coverage", "pipeline_gaps", "queue"]
 
-# (match, forecaster) pairs owed (the forecaster active and not paused at the deadline) of
-# matches whose deadline falls in (start, end], and the predictions stored for them
+# owed (match, forecaster) pairs of matches whose deadline falls in (start, end], and the
+# predictions stored for them
 _COVERAGE = sa.text(
     f"""
-    SELECT count(DISTINCT m.id) AS matches, count(*) AS owed, count(p.id) AS predicted
-    FROM matches m JOIN forecasters f
-      ON f.active_from <= m.prediction_deadline
-     AND (f.active_until IS NULL OR f.active_until > m.prediction_deadline)
-     AND NOT {pauses.PAUSED_AT.format(f="f", t="m.prediction_deadline")}
-    LEFT JOIN predictions p ON p.match_id = m.id AND p.forecaster_id = f.id
-    WHERE m.prediction_deadline > :start AND m.prediction_deadline <= :end
-      AND m.status NOT IN ('postponed', 'cancelled', 'abandoned')
+    SELECT count(DISTINCT o.match_id) AS matches, count(*) AS owed, count(p.id) AS predicted
+    FROM {owed.OWED} o
+    LEFT JOIN predictions p ON p.match_id = o.match_id AND p.forecaster_id = o.forecaster_id
+    WHERE o.deadline > :start AND o.deadline <= :end
     """
 )
 _QUEUE = sa.text(
@@ -41,18 +40,21 @@ _QUEUE = sa.text(
     WHERE status IN ('todo', 'doing')
     """
 )
-_GAPS = sa.text(
-    """
-    SELECT m.id, m.kickoff_at, h.name, a.name, c.code,
-           NOT EXISTS (SELECT 1 FROM analysis_snapshots s WHERE s.match_id = m.id
-                       AND s.as_of >= m.kickoff_at - :analysis_lead) AS no_analysis,
-           (SELECT count(*) FROM predictions p WHERE p.match_id = m.id) AS predictions,
+_MATCHES = sa.text(
+    f"""
+    SELECT m.id, m.kickoff_at, m.status, h.name, a.name, c.code,
+           m.status = '{MatchStatus.SCHEDULED}' AND m.kickoff_at > :now
+           AND :now >= m.kickoff_at - :analysis_lead
+           AND NOT EXISTS (SELECT 1 FROM analysis_snapshots s WHERE s.match_id = m.id
+                           AND s.as_of >= m.kickoff_at - :analysis_lead) AS no_analysis,
            EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE j.status IN ('todo', 'doing')
-                   AND j.queueing_lock IN ('analysis:' || m.id, 'lineups:' || m.id,
-                                           'predict:' || m.id)) AS queued
+                   AND j.queueing_lock IN ({_sql.unit_key(Stage.ANALYSIS, "m.id")},
+                                           {_sql.unit_key(Stage.LINEUPS, "m.id")},
+                                           {_sql.unit_key(Stage.PREDICTIONS, "m.id")})) AS queued
     FROM matches m JOIN teams h ON h.id = m.home_team_id JOIN teams a ON a.id = m.away_team_id
     JOIN competitions c ON c.id = m.competition_id
-    WHERE m.status = 'scheduled' AND m.kickoff_at > :now AND m.kickoff_at <= :until
+    WHERE m.kickoff_at >= :since AND m.kickoff_at <= :until
+      AND m.status NOT IN ({_sql.in_list(names.DEAD)})
     ORDER BY m.kickoff_at, m.id
     """
 )
@@ -78,15 +80,18 @@ class Queue:
 
 @dataclass(frozen=True, kw_only=True)
 class Gap:
-    """An upcoming match missing work that is due (or soon due), for MON-02."""
+    """A match missing work that is due: its analysis, or predictions of owing forecasters."""
 
     match_id: int
     kickoff: datetime
+    status: str
     home: str
     away: str
     competition: str
-    missing: tuple[str, ...]  # "analysis", "predictions"
+    missing: tuple[Stage, ...]
+    forecasters: tuple[str, ...]  # the owed forecasters with neither prediction nor failure
     queued: bool
+    severity: Severity
 
 
 def coverage(session: Session, *, start: datetime, end: datetime) -> Coverage:
@@ -105,30 +110,37 @@ def queue(session: Session, *, now: datetime) -> Queue:
 
 
 def pipeline_gaps(
-    session: Session, *, now: datetime, within: timedelta, windows: Windows
+    session: Session, *, now: datetime, since: datetime, until: datetime, windows: Windows
 ) -> list[Gap]:
-    """Scheduled matches kicking off within ``within`` that miss work already due or due before
-    kickoff: no analysis once its window is open, no predictions once theirs is."""
+    """Matches kicking off in [since, until] missing work that is due: no analysis once its
+    window is open, or owed predictions (the open pairs of ``db.owed.gaps``, the same pairs
+    ``footcast gaps`` lists) once theirs is."""
+    pairs: dict[int, list[str]] = {}
+    for pair in owed.gaps(
+        session, since=since, until=until, now=now, prediction_lead=windows.prediction_lead
+    ):
+        pairs.setdefault(pair.match_id, []).append(pair.forecaster)
+    params = {"now": now, "since": since, "until": until, "analysis_lead": windows.analysis_lead}
     found: list[Gap] = []
-    rows = session.execute(
-        _GAPS, {"now": now, "until": now + within, "analysis_lead": windows.analysis_lead}
-    )
-    for match_id, kickoff, home, away, code, no_analysis, predictions, queued in rows:
-        missing = []
-        if no_analysis and now >= kickoff - windows.analysis_lead:
-            missing.append("analysis")
-        if predictions == 0 and now >= kickoff - windows.prediction_lead:
-            missing.append("predictions")
+    for match_id, kickoff, status, home, away, code, no_analysis, queued in session.execute(
+        _MATCHES, params
+    ):
+        missing = ((Stage.ANALYSIS,) if no_analysis else ()) + (
+            (Stage.PREDICTIONS,) if match_id in pairs else ()
+        )
         if missing:
             found.append(
                 Gap(
                     match_id=match_id,
                     kickoff=kickoff,
+                    status=status,
                     home=home,
                     away=away,
                     competition=code,
-                    missing=tuple(missing),
+                    missing=missing,
+                    forecasters=tuple(pairs.get(match_id, ())),
                     queued=bool(queued),
+                    severity=gaps.severity(kickoff - now),
                 )
             )
     return found

@@ -6,19 +6,16 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from footcast.db import pauses
+from footcast.db import owed
 from footcast.db.models import (
     Competition,
     Forecaster,
-    ForecasterPause,
     Match,
     Season,
     Settlement,
     SettlementScore,
-    Timestamp,
 )
 
 __all__ = ["Row", "leaderboard"]
@@ -77,52 +74,17 @@ def _current(
     return stmt
 
 
-def _owed(settled: sa.Subquery) -> sa.Subquery:
-    """(forecaster_id, settled): the settled matches whose deadline falls in each forecaster's
-    active span and outside its pauses.
-
-    Every moment a forecaster starts or stops owing predictions (active_from, active_until, a
-    pause's since and until) is a bound; the settled deadlines are counted once per interval
-    between consecutive bounds (``width_bucket``, a binary search), and a forecaster owes an
-    interval when the interval's lower bound is in its span and not in a pause: whether a
-    deadline is in a span only changes at a bound, so this is the per-deadline test done once
-    per interval instead of once per (forecaster, settled match).
-    """
-    moments = sa.union_all(
-        sa.select(Forecaster.active_from.label("at")),
-        sa.select(Forecaster.active_until).where(Forecaster.active_until.is_not(None)),
-        sa.select(ForecasterPause.since),
-        sa.select(ForecasterPause.until).where(ForecasterPause.until.is_not(None)),
-    ).subquery("moments")
-    bounds = sa.select(
-        sa.func.array_agg(
-            aggregate_order_by(moments.c.at, moments.c.at), type_=ARRAY(Timestamp)
-        ).label("at")
-    ).cte("bounds")
-    bucket = sa.func.width_bucket(settled.c.prediction_deadline, bounds.c.at)
-    intervals = (
-        sa.select(bucket.label("n"), sa.func.count().label("settled"))
-        .select_from(settled)
-        .join(bounds, sa.true())
-        .group_by(bucket)
-        .subquery("intervals")
-    )
-    lower = bounds.c.at[intervals.c.n]  # 0: before every bound, owed by nobody
+def _counted(settled: sa.Subquery) -> sa.Subquery:
+    """(forecaster_id, settled): how many of the settled matches count for each forecaster (its
+    counted pairs, db/owed.py: active and not paused at the deadline; humans included, whose
+    missing predictions score 0)."""
+    pairs = owed.counted_pairs
     return (
-        sa.select(
-            Forecaster.id.label("forecaster_id"),
-            sa.cast(sa.func.sum(intervals.c.settled), sa.BigInteger).label("settled"),
-        )
-        .select_from(Forecaster)
-        .join(bounds, sa.true())
-        .join(intervals, intervals.c.n > 0)
-        .where(
-            lower >= Forecaster.active_from,
-            sa.or_(Forecaster.active_until.is_(None), lower < Forecaster.active_until),
-            ~pauses.paused_at(Forecaster, lower),
-        )
-        .group_by(Forecaster.id)
-        .subquery("owed")
+        sa.select(pairs.c.forecaster_id, sa.func.count().label("settled"))
+        .select_from(pairs)
+        .join(settled, settled.c.match_id == pairs.c.match_id)
+        .group_by(pairs.c.forecaster_id)
+        .subquery("counted")
     )
 
 
@@ -159,16 +121,16 @@ def leaderboard(
         scored = scored.where(score.retroactive.is_(False))
     scored_sq = scored.subquery("scored")
     settled = _current(
-        Match.prediction_deadline, competition=competition, season=season, with_match=True
+        Settlement.match_id, competition=competition, season=season, with_match=False
     ).subquery("settled")
     if include_retroactive:
         settled_count: sa.ColumnElement[int] = (
             sa.select(sa.func.count()).select_from(settled).scalar_subquery()
         )
-        owed = None
+        counted = None
     else:
-        owed = _owed(settled)
-        settled_count = sa.func.coalesce(owed.c.settled, 0)
+        counted = _counted(settled)
+        settled_count = sa.func.coalesce(counted.c.settled, 0)
     points = sa.func.coalesce(scored_sq.c.points, 0)
     stmt = (
         sa.select(
@@ -186,8 +148,8 @@ def leaderboard(
         .outerjoin(scored_sq, scored_sq.c.forecaster_id == Forecaster.id)
         .order_by(points.desc(), Forecaster.name)
     )
-    if owed is not None:
-        stmt = stmt.outerjoin(owed, owed.c.forecaster_id == Forecaster.id)
+    if counted is not None:
+        stmt = stmt.outerjoin(counted, counted.c.forecaster_id == Forecaster.id)
     return [
         Row(
             forecaster=r.name,

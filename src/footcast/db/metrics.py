@@ -8,6 +8,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from footcast.db import _sql, owed
+from footcast.domain.names import ForecasterKind, Stage
+
 __all__ = ["Provider", "jobs", "matches_without_predictions", "open_failures", "providers"]
 
 RECENT = timedelta(days=7)
@@ -19,25 +22,25 @@ _FAILURES = sa.text(
     WHERE state IN ('open', 'retrying') GROUP BY 1, 2
     """
 )
+# matches owed predictions (by the one rule, db/owed.py) that have none
 _UNPREDICTED = sa.text(
-    """
-    SELECT count(*) FROM matches m
-    WHERE m.prediction_deadline > :since AND m.prediction_deadline <= :now
-      AND m.status NOT IN ('postponed', 'cancelled', 'abandoned')
-      AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.match_id = m.id)
+    f"""
+    SELECT count(DISTINCT o.match_id) FROM {owed.OWED} o
+    WHERE o.deadline > :since AND o.deadline <= :now
+      AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.match_id = o.match_id)
     """
 )
 _PROVIDERS = sa.text(
-    """
+    f"""
     SELECT f.provider,
            (SELECT avg(p.latency_ms) FROM predictions p JOIN forecasters g ON g.id = p.forecaster_id
              WHERE g.provider = f.provider AND p.latency_ms IS NOT NULL),
            (SELECT count(*) FROM failures x JOIN forecasters g
-                ON x.key = 'predict:' || x.match_id || ':' || g.name
-             WHERE g.provider = f.provider AND x.stage = 'predictions'),
+                ON x.key = {_sql.pair_key("x.match_id", "g.name")}
+             WHERE g.provider = f.provider AND x.stage = '{Stage.PREDICTIONS}'),
            (SELECT coalesce(sum(p.cost_usd), 0) FROM predictions p
              JOIN forecasters g ON g.id = p.forecaster_id WHERE g.provider = f.provider)
-    FROM forecasters f WHERE f.kind = 'llm' AND f.provider IS NOT NULL
+    FROM forecasters f WHERE f.kind = '{ForecasterKind.LLM}' AND f.provider IS NOT NULL
     GROUP BY f.provider ORDER BY f.provider
     """
 )

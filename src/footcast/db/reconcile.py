@@ -13,16 +13,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from footcast.db import pauses
+from footcast.db import _sql, owed
+from footcast.domain import names
+from footcast.domain.names import MatchStatus, Stage
 
 __all__ = [
-    "KEY_PREFIX",
-    "Gap",
-    "MissingForecaster",
     "Unit",
     "Windows",
-    "gaps",
-    "missing_forecasters",
     "missing_work",
     "next_due",
     "running",
@@ -39,51 +36,33 @@ class Windows:
     live_every: timedelta
 
 
-# stage (task name, failure ledger stage) -> prefix of its unit keys (queueing locks, ledger keys)
-KEY_PREFIX = {
-    "fixtures": "fixtures",
-    "analysis": "analysis",
-    "lineups": "lineups",
-    "predictions": "predict",
-    "live": "live",
-    "settlement": "settle",
-}
-
-
 @dataclass(frozen=True, kw_only=True)
 class Unit:
     """One missing unit of work: a stage for a match."""
 
-    stage: str
+    stage: Stage
     match_id: int
     retroactive: bool
     kickoff: datetime
 
     @property
     def key(self) -> str:
-        return f"{KEY_PREFIX[self.stage]}:{self.match_id}"
+        return names.unit_key(self.stage, self.match_id)
 
 
 # a valid snapshot for match m: built in the analysis window and never after kickoff
 _ANALYSED = """EXISTS (SELECT 1 FROM analysis_snapshots s WHERE s.match_id = m.id
     AND s.as_of >= m.kickoff_at - :analysis_lead AND s.as_of <= m.kickoff_at)"""
 
-# forecasters active at m's deadline with neither a prediction nor a terminal failure
-_GAP_FORECASTERS = f"""FROM forecasters f
-    WHERE f.active_from <= m.prediction_deadline
-      AND (f.active_until IS NULL OR f.active_until > m.prediction_deadline)
-      AND NOT {pauses.PAUSED_AT.format(f="f", t="m.prediction_deadline")}
-      AND NOT EXISTS (SELECT 1 FROM predictions p
-                      WHERE p.match_id = m.id AND p.forecaster_id = f.id)
-      AND NOT EXISTS (SELECT 1 FROM failures x WHERE x.stage = 'predictions'
-                      AND x.key = 'predict:' || m.id || ':' || f.name
-                      AND x.state = 'open' AND x.terminal)"""
+_HAS_GAP = f"EXISTS (SELECT 1 FROM {owed.OPEN} o WHERE o.match_id = m.id)"
+_PLAYED = _sql.in_list(names.PLAYED)
+_PREDICT_KEY = _sql.unit_key(Stage.PREDICTIONS, "m.id")
 
-_HAS_GAP = f"EXISTS (SELECT 1 {_GAP_FORECASTERS})"
-# statuses of a match that was (or is being) played
-_PLAYED = "'scheduled', 'live', 'interrupted', 'finished', 'awarded'"
+_SETTLEMENT = f"'{Stage.SETTLEMENT}'"
+_SCHEDULED = f"'{MatchStatus.SCHEDULED}'"
+_IN_PLAY = _sql.in_list(names.IN_PLAY)
 
-_UNSETTLED = """(
+_UNSETTLED = f"""(
     EXISTS (SELECT 1 FROM predictions p WHERE p.match_id = m.id) AND (
         NOT EXISTS (SELECT 1 FROM settlements c WHERE c.match_id = m.id AND c.superseded_at IS NULL)
         OR EXISTS (SELECT 1 FROM settlements c WHERE c.match_id = m.id AND c.superseded_at IS NULL
@@ -95,54 +74,55 @@ _UNSETTLED = """(
                      AND ss.prediction_id = p.id)))
     OR (NOT EXISTS (SELECT 1 FROM predictions p WHERE p.match_id = m.id)
         AND NOT EXISTS (SELECT 1 FROM stage_skips k
-                        WHERE k.stage = 'settlement' AND k.match_id = m.id))
+                        WHERE k.stage = {_SETTLEMENT} AND k.match_id = m.id))
 )"""
+
+
+def _unit(stage: Stage, *, retro: str = "false") -> str:
+    """The select list of a candidate unit of ``stage`` for match m."""
+    key = _sql.unit_key(stage, "m.id")
+    return f"SELECT '{stage}' AS stage, m.id, {retro} AS retro, m.kickoff_at, {key} AS key FROM m"
+
 
 _MISSING_WORK = sa.text(
     f"""
     WITH m AS MATERIALIZED (
         SELECT * FROM matches WHERE kickoff_at >= :since AND kickoff_at < :now + :analysis_lead
     ), candidates AS (
-        SELECT 'analysis' AS stage, m.id, false AS retro, m.kickoff_at FROM m
-        WHERE m.status = 'scheduled' AND :now >= m.kickoff_at - :analysis_lead
+        {_unit(Stage.ANALYSIS)}
+        WHERE m.status = {_SCHEDULED} AND :now >= m.kickoff_at - :analysis_lead
           AND :now < m.kickoff_at AND NOT {_ANALYSED}
       UNION ALL
-        SELECT 'analysis', m.id, true, m.kickoff_at FROM m
+        {_unit(Stage.ANALYSIS, retro="true")}
         WHERE :retroactive AND m.status IN ({_PLAYED})
           AND :now >= m.prediction_deadline AND NOT {_ANALYSED} AND {_HAS_GAP}
       UNION ALL
-        SELECT 'lineups', m.id, false, m.kickoff_at FROM m
-        WHERE m.status = 'scheduled' AND :now >= m.kickoff_at - :lineups_lead
+        {_unit(Stage.LINEUPS)}
+        WHERE m.status = {_SCHEDULED} AND :now >= m.kickoff_at - :lineups_lead
           AND :now < m.kickoff_at AND {_ANALYSED}
           AND NOT EXISTS (SELECT 1 FROM lineups l WHERE l.match_id = m.id)
       UNION ALL
-        SELECT 'predictions', m.id, false, m.kickoff_at FROM m
-        WHERE m.status = 'scheduled' AND :now >= m.kickoff_at - :prediction_lead
+        {_unit(Stage.PREDICTIONS)}
+        WHERE m.status = {_SCHEDULED} AND :now >= m.kickoff_at - :prediction_lead
           AND :now < m.prediction_deadline AND {_ANALYSED} AND {_HAS_GAP}
       UNION ALL
-        SELECT 'predictions', m.id, true, m.kickoff_at FROM m
+        {_unit(Stage.PREDICTIONS, retro="true")}
         WHERE :retroactive AND m.status IN ({_PLAYED})
           AND :now >= m.prediction_deadline AND {_ANALYSED} AND {_HAS_GAP}
       UNION ALL
-        SELECT 'live', m.id, false, m.kickoff_at FROM m
-        WHERE (m.status IN ('live', 'interrupted')
-               OR (m.status = 'scheduled' AND :now >= m.kickoff_at))
+        {_unit(Stage.LIVE)}
+        WHERE (m.status IN ({_IN_PLAY})
+               OR (m.status = {_SCHEDULED} AND :now >= m.kickoff_at))
           AND (m.live_polled_at IS NULL OR m.live_polled_at <= :now - :live_every)
       UNION ALL
-        SELECT 'settlement', m.id, false, m.kickoff_at FROM m
-        WHERE m.status = 'finished' AND m.home_goals IS NOT NULL AND {_UNSETTLED}
+        {_unit(Stage.SETTLEMENT)}
+        WHERE m.status = '{MatchStatus.FINISHED}' AND m.home_goals IS NOT NULL AND {_UNSETTLED}
           -- predictions being made for it are waited for: settle once, not twice
           AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
-                          WHERE (j.queueing_lock = 'predict:' || m.id AND j.status = 'todo')
-                             OR (j.lock = 'predict:' || m.id AND j.status = 'doing'))
+                          WHERE (j.queueing_lock = {_PREDICT_KEY} AND j.status = 'todo')
+                             OR (j.lock = {_PREDICT_KEY} AND j.status = 'doing'))
     )
-    , keyed AS (
-        SELECT c.*, k.prefix || ':' || c.id AS key FROM candidates c
-        JOIN (VALUES ('analysis', 'analysis'), ('lineups', 'lineups'), ('predictions', 'predict'),
-                     ('live', 'live'), ('settlement', 'settle')) AS k (stage, prefix)
-          ON k.stage = c.stage
-    )
-    SELECT c.stage, c.id, c.retro, c.kickoff_at FROM keyed c
+    SELECT c.stage, c.id, c.retro, c.kickoff_at FROM candidates c
     WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
                       WHERE j.queueing_lock = c.key AND j.status = 'todo')
       AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
@@ -177,72 +157,17 @@ def missing_work(
         {"now": now, "since": since, "retroactive": retroactive, **_window_params(windows)},
     )
     return [
-        Unit(stage=stage, match_id=match_id, retroactive=retro, kickoff=kickoff)
+        Unit(stage=Stage(stage), match_id=match_id, retroactive=retro, kickoff=kickoff)
         for stage, match_id, retro, kickoff in rows
     ]
 
 
-@dataclass(frozen=True, kw_only=True)
-class MissingForecaster:
-    id: int
-    name: str
-    kind: str
-    provider: str | None
-    model_id: str | None
-
-
-_MISSING_FORECASTERS = sa.text(
-    f"""
-    SELECT f.id, f.name, f.kind, f.provider, f.model_id
-    {_GAP_FORECASTERS.replace("FROM forecasters f", "FROM matches m, forecasters f")}
-      AND m.id = :match_id
-    ORDER BY f.id
-    """
-)
-
-
-def missing_forecasters(session: Session, match_id: int) -> list[MissingForecaster]:
-    """Forecasters still owing match ``match_id`` a prediction (see ``_GAP_FORECASTERS``)."""
-    return [
-        MissingForecaster(id=i, name=n, kind=k, provider=p, model_id=mid)
-        for i, n, k, p, mid in session.execute(_MISSING_FORECASTERS, {"match_id": match_id})
-    ]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Gap:
-    match_id: int
-    kickoff: datetime
-    status: str
-    forecaster: str
-
-
-_GAPS = sa.text(
-    f"""
-    SELECT m.id, m.kickoff_at, m.status, f.name
-    {_GAP_FORECASTERS.replace("FROM forecasters f", "FROM matches m, forecasters f")}
-      AND m.kickoff_at >= :since AND m.prediction_deadline <= :now
-      AND m.status NOT IN ('postponed', 'cancelled', 'abandoned')
-    ORDER BY m.kickoff_at, m.id, f.name
-    """
-)
-
-
-def gaps(session: Session, *, since: datetime, now: datetime) -> list[Gap]:
-    """(match, forecaster) pairs past the deadline with neither a prediction nor a terminal
-    failure (PIPELINE.md RETRO-01)."""
-    return [
-        Gap(match_id=i, kickoff=k, status=s, forecaster=f)
-        for i, k, s, f in session.execute(_GAPS, {"since": since, "now": now})
-    ]
-
-
 _NEXT_DUE = sa.text(
-    """
+    f"""
     SELECT min(t) FROM (
         SELECT kickoff_at - lead AS t
         FROM matches CROSS JOIN unnest(CAST(:leads AS interval[])) AS lead
-        WHERE status = 'scheduled' AND kickoff_at > :now
+        WHERE status = '{MatchStatus.SCHEDULED}' AND kickoff_at > :now
     ) due WHERE t > :now
     """
 )
@@ -260,8 +185,8 @@ def running(session: Session, *, now: datetime) -> int:
     return int(
         session.execute(
             sa.text(
-                "SELECT count(*) FROM matches WHERE status IN ('live', 'interrupted')"
-                " OR (status = 'scheduled' AND kickoff_at <= :now)"
+                f"SELECT count(*) FROM matches WHERE status IN ({_IN_PLAY})"
+                f" OR (status = {_SCHEDULED} AND kickoff_at <= :now)"
             ),
             {"now": now},
         ).scalar_one()

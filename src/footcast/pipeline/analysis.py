@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 from footcast import errors
 from footcast.db import matches, snapshots
 from footcast.db.models import Competition, Match, Season, Team
+from footcast.domain import names
 from footcast.domain.analysis import Snapshot
-from footcast.pipeline.context import DEAD_STATUSES, Context
+from footcast.pipeline.context import Context
 
 __all__ = ["assemble", "build"]
 
@@ -21,7 +22,7 @@ def build(ctx: Context, match_id: int, *, retroactive: bool = False) -> str:
     now = ctx.clock.now()
     with ctx.database.transaction() as session:
         match = matches.get_match(session, match_id)
-        if match.status in DEAD_STATUSES:
+        if match.status in names.DEAD:
             return f"skipped: match is {match.status}"
         if snapshots.latest_valid(session, match, lead=ctx.settings.analysis_lead) is not None:
             return "unchanged: a snapshot exists"

@@ -17,8 +17,6 @@ from footcast.sources.base import Source
 
 __all__ = ["Context", "Forecasters"]
 
-DEAD_STATUSES = ("postponed", "cancelled", "abandoned")
-
 
 class Forecasters:
     """Turns a forecaster row (provider, model id) into the code that predicts; one instance per

@@ -5,7 +5,8 @@ odds published after the analysis was built."""
 from __future__ import annotations
 
 from footcast.db import matches, odds, snapshots
-from footcast.pipeline.context import DEAD_STATUSES, Context
+from footcast.domain import names
+from footcast.pipeline.context import Context
 
 __all__ = ["fetch"]
 
@@ -14,7 +15,7 @@ def fetch(ctx: Context, match_id: int) -> str:
     now = ctx.clock.now()
     with ctx.database.transaction() as session:
         match = matches.get_match(session, match_id)
-        if match.status in DEAD_STATUSES:
+        if match.status in names.DEAD:
             return f"skipped: match is {match.status}"
         lineups = ctx.source.lineups(match.external_id, now=now)
         quote = ctx.source.odds(match.external_id, now=now)

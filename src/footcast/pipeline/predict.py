@@ -14,11 +14,12 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from footcast import errors
-from footcast.db import engine, failures, matches, pauses, predictions, reconcile, snapshots
+from footcast.db import engine, failures, matches, owed, pauses, predictions, snapshots
+from footcast.domain import names
 from footcast.domain.analysis import Snapshot
 from footcast.domain.forecast import Forecast
 from footcast.forecasters.roster import PROVIDER_KIND
-from footcast.pipeline.context import DEAD_STATUSES, Context
+from footcast.pipeline.context import Context
 from footcast.pipeline.retry import Attempt, is_retryable
 
 __all__ = ["predict"]
@@ -41,7 +42,7 @@ def predict(
     now = ctx.clock.now()
     with ctx.database.transaction() as session:
         match = matches.get_match(session, match_id)
-        if match.status in DEAD_STATUSES:
+        if match.status in names.DEAD:
             return f"skipped: match is {match.status}"
         if now >= match.prediction_deadline and not retroactive:
             return "skipped: the deadline has passed; the gaps wait for a retroactive backfill"
@@ -58,10 +59,10 @@ def predict(
             if newer:
                 snapshot = dataclasses.replace(snapshot, **newer, as_of=now)
                 snapshot_id = snapshots.save_snapshot(session, snapshot, now=now)
-        owing = reconcile.missing_forecasters(session, match_id)
+        owing = owed.missing_forecasters(session, match_id)
 
     made: dict[int, Forecast] = {}
-    failed: list[tuple[reconcile.MissingForecaster, Exception]] = []
+    failed: list[tuple[owed.MissingForecaster, Exception]] = []
     with ThreadPoolExecutor(max_workers=min(ctx.settings.predict_fanout, len(owing) or 1)) as pool:
         asked = {who.id: pool.submit(_ask, ctx, who, snapshot) for who in owing}
     for who in owing:
@@ -95,7 +96,7 @@ def predict(
             analysis_snapshot_id=snapshot_id,
         )
         done = [
-            f"predict:{match_id}:{who.name}" for who in owing if who.id in made.keys() | already
+            names.pair_key(match_id, who.name) for who in owing if who.id in made.keys() | already
         ]
         failures.resolve(session, stage="predictions", keys=done, now=now)
         _health(ctx, session, owing, made, failed, now=now)
@@ -103,7 +104,7 @@ def predict(
             failures.record(
                 session,
                 stage="predictions",
-                key=f"predict:{match_id}:{who.name}",
+                key=names.pair_key(match_id, who.name),
                 error=problem,
                 now=now,
                 match_id=match_id,
@@ -135,7 +136,7 @@ def _rest_end(error: errors.CircuitOpen) -> datetime:
     return until
 
 
-def _ask(ctx: Context, who: reconcile.MissingForecaster, snapshot: Snapshot) -> Forecast:
+def _ask(ctx: Context, who: owed.MissingForecaster, snapshot: Snapshot) -> Forecast:
     model = ctx.forecasters.get(name=who.name, provider=who.provider, model_id=who.model_id)
     return model.predict(snapshot)
 
@@ -143,9 +144,9 @@ def _ask(ctx: Context, who: reconcile.MissingForecaster, snapshot: Snapshot) -> 
 def _health(
     ctx: Context,
     session: Session,
-    owing: list[reconcile.MissingForecaster],
+    owing: list[owed.MissingForecaster],
     made: dict[int, Forecast],
-    failed: list[tuple[reconcile.MissingForecaster, Exception]],
+    failed: list[tuple[owed.MissingForecaster, Exception]],
     *,
     now: datetime,
 ) -> None:

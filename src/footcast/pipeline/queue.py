@@ -22,7 +22,8 @@ from sqlalchemy.engine import URL
 from footcast import errors
 from footcast.config import Settings
 from footcast.db import failures, jobs
-from footcast.db.reconcile import KEY_PREFIX
+from footcast.domain import names
+from footcast.domain.names import Stage
 from footcast.pipeline import (
     analysis,
     fixtures,
@@ -70,7 +71,7 @@ def _context(job_context: JobContext) -> Context:
 
 def _run(
     job_context: JobContext,
-    stage: str,
+    stage: Stage,
     match_id: int | None,
     work: Callable[[Context, Attempt], str],
     *,
@@ -88,9 +89,9 @@ def _run(
     )
     if key is None:
         key = (
-            f"{KEY_PREFIX[stage]}:{match_id}"
+            names.unit_key(stage, match_id)
             if match_id is not None
-            else f"{stage}:{ctx.source.name}"
+            else names.unit_key(stage, ctx.source.name)
         )
     try:
         outcome = work(ctx, attempt)
@@ -141,26 +142,28 @@ def _run(
 
 
 def _fixtures(context: JobContext, source: str) -> str:
-    return _run(context, "fixtures", None, lambda ctx, attempt: f"{fixtures.sync(ctx)} fixtures")
+    return _run(
+        context, Stage.FIXTURES, None, lambda ctx, attempt: f"{fixtures.sync(ctx)} fixtures"
+    )
 
 
 def _analysis(context: JobContext, match_id: int, retroactive: bool = False) -> str:
     return _run(
         context,
-        "analysis",
+        Stage.ANALYSIS,
         match_id,
         lambda ctx, attempt: analysis.build(ctx, match_id, retroactive=retroactive),
     )
 
 
 def _lineups(context: JobContext, match_id: int, retroactive: bool = False) -> str:
-    return _run(context, "lineups", match_id, lambda ctx, attempt: lineups.fetch(ctx, match_id))
+    return _run(context, Stage.LINEUPS, match_id, lambda ctx, attempt: lineups.fetch(ctx, match_id))
 
 
 def _predictions(context: JobContext, match_id: int, retroactive: bool = False) -> str:
     return _run(
         context,
-        "predictions",
+        Stage.PREDICTIONS,
         match_id,
         lambda ctx, attempt: predict.predict(
             ctx, match_id, retroactive=retroactive, attempt=attempt
@@ -169,13 +172,13 @@ def _predictions(context: JobContext, match_id: int, retroactive: bool = False) 
 
 
 def _live(context: JobContext, match_id: int, retroactive: bool = False) -> str:
-    return _run(context, "live", match_id, lambda ctx, attempt: live.poll(ctx, match_id))
+    return _run(context, Stage.LIVE, match_id, lambda ctx, attempt: live.poll(ctx, match_id))
 
 
 def _settlement(context: JobContext, match_id: int, retroactive: bool = False) -> str:
     return _run(
         context,
-        "settlement",
+        Stage.SETTLEMENT,
         match_id,
         lambda ctx, attempt: settlement.settle(ctx, match_id, last_attempt=attempt.last),
     )
@@ -183,8 +186,8 @@ def _settlement(context: JobContext, match_id: int, retroactive: bool = False) -
 
 def _probe(context: JobContext, forecaster: str) -> str:
     return _run(
-        context, "probe", None, lambda ctx, attempt: health.probe(ctx, forecaster),
-        key=f"probe:{forecaster}",
+        context, Stage.PROBE, None, lambda ctx, attempt: health.probe(ctx, forecaster),
+        key=names.unit_key(Stage.PROBE, forecaster),
     )  # fmt: skip
 
 
@@ -194,14 +197,14 @@ async def _tick(context: JobContext, timestamp: int) -> str:
     return plan.summary()
 
 
-_STAGE_TASKS: dict[str, Callable[..., str]] = {
-    "fixtures": _fixtures,
-    "analysis": _analysis,
-    "lineups": _lineups,
-    "predictions": _predictions,
-    "live": _live,
-    "settlement": _settlement,
-    "probe": _probe,
+_STAGE_TASKS: dict[Stage, Callable[..., str]] = {
+    Stage.FIXTURES: _fixtures,
+    Stage.ANALYSIS: _analysis,
+    Stage.LINEUPS: _lineups,
+    Stage.PREDICTIONS: _predictions,
+    Stage.LIVE: _live,
+    Stage.SETTLEMENT: _settlement,
+    Stage.PROBE: _probe,
 }
 
 

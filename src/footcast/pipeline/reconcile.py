@@ -24,6 +24,8 @@ from footcast import errors
 from footcast.db import Database, jobs, matches, pauses, stages
 from footcast.db import reconcile as plan_sql
 from footcast.db.models import Failure
+from footcast.domain import names
+from footcast.domain.names import Stage
 from footcast.pipeline.context import Context
 
 __all__ = [
@@ -72,11 +74,17 @@ class Plan:
         )
 
 
+# stages of a match that are due before its kickoff (their delay is a critical gap)
+_BEFORE_KICKOFF = (Stage.ANALYSIS, Stage.LINEUPS, Stage.PREDICTIONS)
+# stages whose unit is a match (fixtures' is a source, probe's a forecaster)
+MATCH_STAGES = frozenset(Stage) - {Stage.FIXTURES, Stage.PROBE}
+
+
 def _due_time(unit: plan_sql.Unit, ctx: Context) -> datetime:
     leads = {
-        "analysis": ctx.settings.analysis_lead,
-        "lineups": ctx.settings.lineups_lead,
-        "predictions": ctx.settings.prediction_lead,
+        Stage.ANALYSIS: ctx.settings.analysis_lead,
+        Stage.LINEUPS: ctx.settings.lineups_lead,
+        Stage.PREDICTIONS: ctx.settings.prediction_lead,
     }
     return unit.kickoff - leads.get(unit.stage, timedelta(0))
 
@@ -92,7 +100,7 @@ def plan(
         )
         last_sync = stages.last_sync(session, ctx.source.name)
         dead = jobs.dead_match_jobs(session)
-        syncing = jobs.busy(session, f"fixtures:{ctx.source.name}")
+        syncing = jobs.busy(session, names.unit_key(Stage.FIXTURES, ctx.source.name))
         probes = [name for _, name, _ in pauses.due_probes(session, now=now)]
     fixtures_due = not syncing and (
         last_sync is None or now - last_sync >= ctx.settings.fixtures_every
@@ -100,7 +108,7 @@ def plan(
     critical = [
         u
         for u in units
-        if u.stage in ("analysis", "lineups", "predictions")
+        if u.stage in _BEFORE_KICKOFF
         and not u.retroactive
         and now - _due_time(u, ctx) > OVERDUE_AFTER
         and u.kickoff - now < CRITICAL_WITHIN
@@ -183,8 +191,12 @@ async def reconcile(
         for u in result.units
     ]
     if result.fixtures_due and sync_fixtures:
-        work.insert(0, ("fixtures", f"fixtures:{ctx.source.name}", {"source": ctx.source.name}))
-    work += [("probe", f"probe:{name}", {"forecaster": name}) for name in result.probes]
+        source = ctx.source.name
+        work.insert(0, (Stage.FIXTURES, names.unit_key(Stage.FIXTURES, source), {"source": source}))
+    work += [
+        (Stage.PROBE, names.unit_key(Stage.PROBE, name), {"forecaster": name})
+        for name in result.probes
+    ]
     result.enqueued = await enqueue(app, work)
     if result.enqueued >= ANALYZE_AFTER:
         await asyncio.to_thread(analyze_tables, ctx)
@@ -236,11 +248,11 @@ async def requeue(
         deadlines = matches.deadlines(session, match_ids)
     work: dict[str, tuple[str, str, dict[str, object]]] = {}
     for failure in failed:
-        if failure.stage == "fixtures":
-            key = f"fixtures:{source}"
-            work[key] = ("fixtures", key, {"source": source})
-        elif failure.match_id is not None and failure.stage in plan_sql.KEY_PREFIX:
-            key = f"{plan_sql.KEY_PREFIX[failure.stage]}:{failure.match_id}"
+        if failure.stage == Stage.FIXTURES:
+            key = names.unit_key(Stage.FIXTURES, source)
+            work[key] = (Stage.FIXTURES, key, {"source": source})
+        elif failure.match_id is not None and failure.stage in MATCH_STAGES:
+            key = names.unit_key(failure.stage, failure.match_id)
             late = now >= deadlines.get(failure.match_id, now)
             kwargs: dict[str, object] = {"match_id": failure.match_id, "retroactive": late}
             work[key] = (failure.stage, key, kwargs)

@@ -17,15 +17,15 @@ from footcast.db import failures as ledger
 from footcast.db import forecasters as forecaster_rows
 from footcast.db import health as facts
 from footcast.db.reconcile import Windows
+from footcast.domain import gaps
+from footcast.domain.gaps import Severity
 from footcast.ops import failures as ops
 from footcast.pipeline import queue, reconcile, worker
 from footcast.web.auth import admin
 from footcast.web.deps import TEXT, Web, web
 
 __all__ = [
-    "CRITICAL",
     "TRUNCATE",
-    "WARNING",
     "BackfillIn",
     "BackfillOut",
     "ClearOut",
@@ -48,7 +48,6 @@ __all__ = [
 router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(admin)])
 
 TRUNCATE = 300
-CRITICAL, WARNING = timedelta(hours=2), timedelta(hours=6)
 Admin = Annotated[str, Depends(admin)]
 FailureId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Name = Annotated[str, Path(min_length=1, max_length=100, pattern=TEXT)]
@@ -67,9 +66,12 @@ class GapOut(BaseModel):
     home: str
     away: str
     kickoff: datetime
+    status: str
     missing: list[str]
+    missing_forecasters: int
+    forecasters: list[str]
     queued: bool
-    severity: Literal["critical", "warning", "info"]
+    severity: Severity
 
 
 class PipelineHealth(BaseModel):
@@ -118,11 +120,6 @@ class ForecasterState(BaseModel):
     changed: bool
 
 
-def _severity(kickoff: datetime, now: datetime) -> Literal["critical", "warning", "info"]:
-    left = kickoff - now
-    return "critical" if left < CRITICAL else "warning" if left < WARNING else "info"
-
-
 def _windows(state: Web) -> Windows:
     s = state.settings
     return Windows(
@@ -135,33 +132,41 @@ def _windows(state: Web) -> Windows:
 
 @router.get("/pipeline-health", response_model=PipelineHealth)
 def pipeline_health(
-    request: Request, hours: Annotated[int, Query(ge=1, le=168)] = 48
+    request: Request,
+    hours: Annotated[int, Query(ge=1, le=168)] = gaps.AHEAD_HOURS,
+    days: Annotated[int, Query(ge=1, le=365)] = gaps.LOOKBACK_DAYS,
 ) -> PipelineHealth:
-    """Upcoming matches missing work that is due, by severity (critical < 2 h to kickoff,
-    warning < 6 h, info beyond)."""
+    """Matches kicking off from ``days`` ago to ``hours`` ahead missing work that is due (the
+    pairs ``footcast gaps`` lists), by severity (critical < 2 h to kickoff or past it, warning
+    < 6 h, info beyond)."""
     state = web(request)
     now = state.clock.now()
     with state.database.transaction() as session:
         found = facts.pipeline_gaps(
-            session, now=now, within=timedelta(hours=hours), windows=_windows(state)
+            session,
+            now=now,
+            since=now - timedelta(days=days),
+            until=now + timedelta(hours=hours),
+            windows=_windows(state),
         )
-    gaps = [
+    found_gaps = [
         GapOut(
             match_id=g.match_id,
             competition=g.competition,
             home=g.home,
             away=g.away,
             kickoff=g.kickoff,
+            status=g.status,
             missing=list(g.missing),
+            missing_forecasters=len(g.forecasters),
+            forecasters=list(g.forecasters),
             queued=g.queued,
-            severity=_severity(g.kickoff, now),
+            severity=g.severity,
         )
         for g in found
     ]
-    counts = {
-        level: sum(g.severity == level for g in gaps) for level in ("critical", "warning", "info")
-    }
-    return PipelineHealth(checked_at=now, window_hours=hours, gaps=gaps, counts=counts)
+    counts = {level.value: sum(g.severity == level for g in found_gaps) for level in Severity}
+    return PipelineHealth(checked_at=now, window_hours=hours, gaps=found_gaps, counts=counts)
 
 
 @router.get("/failures", response_model=list[FailureOut])

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from factories import World
-from footcast.db import forecasters, pauses, reconcile
+from footcast.db import forecasters, owed, pauses
 
 
 def _owing(world: World, match_id: int) -> list[str]:
     with world.database.transaction() as session:
-        return [f.name for f in reconcile.missing_forecasters(session, match_id)]
+        return [f.name for f in owed.missing_forecasters(session, match_id)]
 
 
 def _id(world: World, name: str) -> int:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from factories import World
 from footcast import errors
 from footcast.config import load_settings
-from footcast.db import failures, pauses, predictions, reconcile, snapshots
+from footcast.db import failures, owed, pauses, predictions, snapshots
 from footcast.db import forecasters as forecaster_rows
 from footcast.db.models import Match, Prediction
 from footcast.domain.analysis import Snapshot
@@ -78,7 +78,7 @@ def test_repeated_bad_answers_pause_the_model_and_a_good_probe_resumes_it(
         assert predict.predict(ctx, match_id) == "1 written, 1 failed of 2 owing"
     with world.database.transaction() as session:
         flaky = pauses.spans(session, forecaster="flaky")
-        owing = [f.name for f in reconcile.missing_forecasters(session, matches[3])]
+        owing = [f.name for f in owed.missing_forecasters(session, matches[3])]
         ledger = failures.listing(session, stage="predictions")
         stored = session.execute(sa.select(sa.func.count()).select_from(Prediction)).scalar_one()
     assert [(p.actor, p.until is None) for p in flaky] == [(pauses.HEALTH, True)]

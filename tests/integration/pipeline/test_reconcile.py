@@ -14,9 +14,8 @@ from procrastinate import App
 from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.config import Settings
-from footcast.db import Database, failures, matches
+from footcast.db import Database, failures, matches, owed
 from footcast.db import forecasters as forecaster_rows
-from footcast.db import reconcile as plan_sql
 from footcast.demo import register_forecasters
 from footcast.domain.analysis import Injury, Lineups, Odds
 from footcast.pipeline import analysis, fixtures, live, queue, settlement, worker
@@ -167,9 +166,15 @@ def test_a_forecaster_added_later_owes_only_matches_whose_deadline_is_ahead(
             session, name="newcomer", kind="naive", active_from=clock.now(),
             provider="builtin", model_id="naive-draw-1-1",
         )  # fmt: skip
-        owing_late = {f.name for f in plan_sql.missing_forecasters(session, late)}
-        owing_early = {f.name for f in plan_sql.missing_forecasters(session, early)}
-        past_gaps = plan_sql.gaps(session, since=early_kickoff - timedelta(days=1), now=clock.now())
+        owing_late = {f.name for f in owed.missing_forecasters(session, late)}
+        owing_early = {f.name for f in owed.missing_forecasters(session, early)}
+        past_gaps = owed.gaps(
+            session,
+            since=early_kickoff - timedelta(days=1),
+            until=clock.now(),
+            now=clock.now(),
+            prediction_lead=ctx.settings.prediction_lead,
+        )
     assert "newcomer" in owing_late
     assert "newcomer" not in owing_early
     assert all(g.forecaster != "newcomer" for g in past_gaps)

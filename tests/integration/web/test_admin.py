@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from factories import World
 from footcast.clock import SimulatedClock
 from footcast.config import load_settings
-from footcast.db import Database, failures
+from footcast.db import Database, failures, owed
 from footcast.db.models import AuditEntry
 from footcast.web.app import create_app
 from footcast.web.serving import serve
@@ -110,6 +110,7 @@ def test_forecasters_are_disabled_and_enabled(served: Served, world: World) -> N
 
 
 def test_pipeline_health_reports_gaps_by_severity(served: Served, world: World) -> None:
+    world.forecasters("alice")
     now = world.clock.now()
     soon = world.match(kickoff=now + timedelta(minutes=20))  # predictions due, none made
     later = world.match(kickoff=now + timedelta(hours=5))  # analysis due, none built
@@ -121,6 +122,37 @@ def test_pipeline_health_reports_gaps_by_severity(served: Served, world: World) 
         later: ("warning", ["analysis"]),
     }
     assert body["counts"] == {"critical": 1, "warning": 1, "info": 0}
+
+
+def test_pipeline_health_reports_a_match_missing_one_of_its_forecasters(
+    served: Served, world: World
+) -> None:
+    # issue 14, bug 1: a match predicted by all but one owed forecaster was shown as healthy
+    world.forecasters("alice", "bob", "carol")
+    world.forecasters("dora", kind="human")  # not asked by the pipeline: never a gap
+    now = world.clock.now() + timedelta(hours=2)
+    upcoming = world.match(kickoff=now + timedelta(minutes=20))
+    started = world.match(kickoff=now - timedelta(hours=1))
+    for match_id in (upcoming, started):  # both predicted before their deadlines
+        world.predict(match_id, "alice", "1:0")
+        world.predict(match_id, "bob", "2:1")
+    world.clock.set(now)
+    body = served.client.get("/api/admin/pipeline-health", headers=served.admin()).json()
+    assert {g["match_id"]: (g["missing"], g["severity"]) for g in body["gaps"]} == {
+        upcoming: (["analysis", "predictions"], "critical"),
+        started: (["predictions"], "critical"),
+    }
+    gaps = {g["match_id"]: (g["missing_forecasters"], g["forecasters"]) for g in body["gaps"]}
+    assert gaps == {upcoming: (1, ["carol"]), started: (1, ["carol"])}
+    # the same pairs as `footcast gaps` (both read db.owed.gaps over the same window)
+    with world.database.transaction() as session:
+        pairs = owed.gaps(
+            session, since=now - timedelta(days=7), until=now + timedelta(hours=48), now=now,
+            prediction_lead=load_settings({}).prediction_lead,
+        )  # fmt: skip
+    assert sorted((p.match_id, p.forecaster) for p in pairs) == sorted(
+        (match_id, name) for match_id, (_, names) in gaps.items() for name in names
+    )
 
 
 def test_a_backfill_queues_the_missing_units_and_is_audited(served: Served, world: World) -> None:
