@@ -27,10 +27,11 @@ from footcast.db import connect, engine, matches
 from footcast.db.models import Match
 from footcast.demo import register_forecasters
 from footcast.domain.analysis import Injury, Lineups, Odds
+from footcast.domain.fixture import Fixture
+from footcast.domain.names import MatchStatus
 from footcast.pipeline import analysis, queue
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import analyze_tables, reconcile
-from footcast.sources.base import Fixture
 
 START = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 
@@ -47,7 +48,7 @@ def fixtures(count: int) -> list[Fixture]:
             home=teams[(2 * n) % 200],
             away=teams[(2 * n + 1) % 200],
             kickoff=START + timedelta(hours=1) + timedelta(minutes=(n * 96 * 60) // count),
-            status="scheduled",
+            status=MatchStatus.SCHEDULED,
         )
         for n in range(count)
     ]

@@ -32,11 +32,12 @@ from footcast.config import load_settings
 from footcast.db import Database, connect, engine, matches, snapshots
 from footcast.db.models import Prediction
 from footcast.domain.analysis import Odds, Snapshot
+from footcast.domain.fixture import Fixture
+from footcast.domain.names import MatchStatus
 from footcast.fakes.openai import FakeOpenAI, Limits
 from footcast.forecasters import roster
 from footcast.pipeline import llms, queue
 from footcast.pipeline.reconcile import enqueue
-from footcast.sources.base import Fixture
 
 LIMIT = 8
 
@@ -82,7 +83,7 @@ def prepare(database: Database, count: int, models: roster.Roster) -> list[int]:
             home=f"Home {n}",
             away=f"Away {n}",
             kickoff=kickoff,
-            status="scheduled",
+            status=MatchStatus.SCHEDULED,
         )
         for n in range(count)
     ]

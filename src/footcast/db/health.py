@@ -29,15 +29,15 @@ _COVERAGE = sa.text(
     """
 )
 _QUEUE = sa.text(
-    """
-    SELECT count(*) FILTER (WHERE status = 'todo' AND coalesce(scheduled_at, e.at) <= :now),
-           count(*) FILTER (WHERE status = 'doing'),
+    f"""
+    SELECT count(*) FILTER (WHERE status = {_sql.TODO} AND coalesce(scheduled_at, e.at) <= :now),
+           count(*) FILTER (WHERE status = {_sql.DOING}),
            extract(epoch FROM :now - min(coalesce(scheduled_at, e.at))
-                   FILTER (WHERE status = 'todo' AND coalesce(scheduled_at, e.at) <= :now))
+                   FILTER (WHERE status = {_sql.TODO} AND coalesce(scheduled_at, e.at) <= :now))
     FROM procrastinate_jobs j
     LEFT JOIN LATERAL (SELECT min(at) AS at FROM procrastinate_events
                        WHERE job_id = j.id AND type = 'deferred') e ON true
-    WHERE status IN ('todo', 'doing')
+    WHERE status IN ({_sql.TODO}, {_sql.DOING})
     """
 )
 _MATCHES = sa.text(
@@ -47,10 +47,10 @@ _MATCHES = sa.text(
            AND :now >= m.kickoff_at - :analysis_lead
            AND NOT EXISTS (SELECT 1 FROM analysis_snapshots s WHERE s.match_id = m.id
                            AND s.as_of >= m.kickoff_at - :analysis_lead) AS no_analysis,
-           EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE j.status IN ('todo', 'doing')
-                   AND j.queueing_lock IN ({_sql.unit_key(Stage.ANALYSIS, "m.id")},
-                                           {_sql.unit_key(Stage.LINEUPS, "m.id")},
-                                           {_sql.unit_key(Stage.PREDICTIONS, "m.id")})) AS queued
+           EXISTS (SELECT 1 FROM procrastinate_jobs j
+                   WHERE {_sql.busy(_sql.unit_key(Stage.ANALYSIS, "m.id"))}
+                      OR {_sql.busy(_sql.unit_key(Stage.LINEUPS, "m.id"))}
+                      OR {_sql.busy(_sql.unit_key(Stage.PREDICTIONS, "m.id"))}) AS queued
     FROM matches m JOIN teams h ON h.id = m.home_team_id JOIN teams a ON a.id = m.away_team_id
     JOIN competitions c ON c.id = m.competition_id
     WHERE m.kickoff_at >= :since AND m.kickoff_at <= :until

@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from procrastinate.jobs import Status
 from sqlalchemy.orm import Session
+
+from footcast.db import _sql
+from footcast.domain import names
 
 __all__ = [
     "QueueState",
@@ -19,9 +23,9 @@ __all__ = [
 ]
 
 _QUEUE_STATE = sa.text(
-    """
+    f"""
     SELECT task_name, status::text AS status, count(*) AS n,
-           extract(epoch FROM now() - min(scheduled_at) FILTER (WHERE status = 'todo'))
+           extract(epoch FROM now() - min(scheduled_at) FILTER (WHERE status = {_sql.TODO}))
     FROM procrastinate_jobs GROUP BY task_name, status
     """
 )
@@ -52,14 +56,17 @@ def succeeded(session: Session, job_id: int) -> bool:
     status = session.execute(
         sa.text("SELECT status::text FROM procrastinate_jobs WHERE id = :id"), {"id": job_id}
     ).scalar_one_or_none()
-    return status == "succeeded"
+    return status == Status.SUCCEEDED.value
 
 
 def unfinished(session: Session) -> int:
     """Jobs still to run or running (including retries scheduled for later)."""
     return int(
         session.execute(
-            sa.text("SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')")
+            sa.text(
+                "SELECT count(*) FROM procrastinate_jobs"
+                f" WHERE status IN ({_sql.TODO}, {_sql.DOING})"
+            )
         ).scalar_one()
     )
 
@@ -69,11 +76,11 @@ def dead_match_jobs(session: Session) -> list[int]:
     return list(
         session.execute(
             sa.text(
-                """
+                f"""
                 SELECT j.id FROM procrastinate_jobs j
                 JOIN matches m ON m.id = (j.args ->> 'match_id')::int
-                WHERE j.status = 'todo' AND j.args ? 'match_id'
-                  AND m.status IN ('postponed', 'cancelled', 'abandoned')
+                WHERE j.status = {_sql.TODO} AND j.args ? 'match_id'
+                  AND m.status IN ({_sql.in_list(names.DEAD)})
                 """
             )
         ).scalars()
@@ -85,8 +92,7 @@ def busy(session: Session, key: str) -> bool:
     return bool(
         session.execute(
             sa.text(
-                "SELECT EXISTS (SELECT 1 FROM procrastinate_jobs WHERE (queueing_lock = :key"
-                " AND status = 'todo') OR (lock = :key AND status = 'doing'))"
+                f"SELECT EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE {_sql.busy(':key')})"
             ),
             {"key": key},
         ).scalar_one()
@@ -103,8 +109,9 @@ def progress_since(session: Session, after_id: int) -> dict[str, tuple[int, int]
     """Per task: (finished, all) jobs with an id above ``after_id``."""
     rows = session.execute(
         sa.text(
-            """
-            SELECT task_name, count(*) FILTER (WHERE status NOT IN ('todo', 'doing')), count(*)
+            f"""
+            SELECT task_name,
+                   count(*) FILTER (WHERE status NOT IN ({_sql.TODO}, {_sql.DOING})), count(*)
             FROM procrastinate_jobs WHERE id > :after GROUP BY task_name
             """
         ),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from footcast import errors
 from footcast.db.models import Competition, Match, Season, Team
-from footcast.sources.base import Fixture
+from footcast.domain.fixture import Fixture
 
 __all__ = [
     "apply_live_state",

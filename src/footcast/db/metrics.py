@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from footcast.db import _sql, owed
+from footcast.domain import names
 from footcast.domain.names import ForecasterKind, Stage
 
 __all__ = ["Provider", "jobs", "matches_without_predictions", "open_failures", "providers"]
@@ -17,9 +18,9 @@ RECENT = timedelta(days=7)
 
 _JOBS = sa.text("SELECT task_name, status::text, count(*) FROM procrastinate_jobs GROUP BY 1, 2")
 _FAILURES = sa.text(
-    """
+    f"""
     SELECT stage, error_code, count(*) FROM failures
-    WHERE state IN ('open', 'retrying') GROUP BY 1, 2
+    WHERE state IN ({_sql.in_list(names.ACTIVE_FAILURE)}) GROUP BY 1, 2
     """
 )
 # matches owed predictions (by the one rule, db/owed.py) that have none

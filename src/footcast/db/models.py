@@ -25,6 +25,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from footcast.db import _sql
+from footcast.domain import names
+from footcast.domain.names import FailureState, ForecasterKind, MatchStatus
+
 __all__ = [
     "AnalysisSnapshot",
     "AuditEntry",
@@ -137,7 +141,7 @@ class Match(Base):
     round: Mapped[str | None] = mapped_column(String(64))
     kickoff_at: Mapped[datetime]
     prediction_deadline: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), server_default="scheduled")
+    status: Mapped[str] = mapped_column(String(16), server_default=MatchStatus.SCHEDULED.value)
     home_goals: Mapped[int | None]
     away_goals: Mapped[int | None]
     home_goals_ht: Mapped[int | None]
@@ -152,11 +156,7 @@ class Match(Base):
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
-        CheckConstraint(
-            "status IN ('scheduled', 'live', 'interrupted', 'finished', 'postponed',"
-            " 'cancelled', 'abandoned', 'awarded')",
-            name="status",
-        ),
+        CheckConstraint(f"status IN ({_sql.in_list(MatchStatus)})", name="status"),
         CheckConstraint("home_team_id <> away_team_id", name="distinct_teams"),
         CheckConstraint("(home_goals IS NULL) = (away_goals IS NULL)", name="score_pair"),
         CheckConstraint("home_goals >= 0 AND away_goals >= 0", name="score_non_negative"),
@@ -200,7 +200,7 @@ class Forecaster(Base):
     active_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     __table_args__ = (
-        CheckConstraint("kind IN ('llm', 'statistical', 'market', 'naive', 'human')", name="kind"),
+        CheckConstraint(f"kind IN ({_sql.in_list(ForecasterKind)})", name="kind"),
         CheckConstraint("active_until IS NULL OR active_until > active_from", name="active_span"),
     )
 
@@ -375,10 +375,10 @@ class Failure(Base):
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     first_seen_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
-    state: Mapped[str] = mapped_column(String(16), server_default="open")
+    state: Mapped[str] = mapped_column(String(16), server_default=FailureState.OPEN.value)
     terminal: Mapped[bool] = mapped_column(server_default=text("false"))
     __table_args__ = (
-        CheckConstraint("state IN ('open', 'retrying', 'resolved', 'cleared')", name="state"),
+        CheckConstraint(f"state IN ({_sql.in_list(FailureState)})", name="state"),
         CheckConstraint("attempts >= 1", name="attempts"),
         Index("ix_failures_match_id", "match_id"),
         Index(
@@ -386,7 +386,7 @@ class Failure(Base):
             "stage",
             "key",
             unique=True,
-            postgresql_where=text("state IN ('open', 'retrying')"),
+            postgresql_where=text(f"state IN ({_sql.in_list(names.ACTIVE_FAILURE)})"),
         ),
     )
 

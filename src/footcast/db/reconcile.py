@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from footcast.db import _sql, owed
 from footcast.domain import names
-from footcast.domain.names import MatchStatus, Stage
+from footcast.domain.names import FailureState, MatchStatus, Stage
 
 __all__ = [
     "Unit",
@@ -118,17 +118,15 @@ _MISSING_WORK = sa.text(
         {_unit(Stage.SETTLEMENT)}
         WHERE m.status = '{MatchStatus.FINISHED}' AND m.home_goals IS NOT NULL AND {_UNSETTLED}
           -- predictions being made for it are waited for: settle once, not twice
-          AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
-                          WHERE (j.queueing_lock = {_PREDICT_KEY} AND j.status = 'todo')
-                             OR (j.lock = {_PREDICT_KEY} AND j.status = 'doing'))
+          AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j WHERE {_sql.busy(_PREDICT_KEY)})
     )
     SELECT c.stage, c.id, c.retro, c.kickoff_at FROM candidates c
     WHERE NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
-                      WHERE j.queueing_lock = c.key AND j.status = 'todo')
+                      WHERE j.queueing_lock = c.key AND j.status = {_sql.TODO})
       AND NOT EXISTS (SELECT 1 FROM procrastinate_jobs j
-                      WHERE j.lock = c.key AND j.status = 'doing')
+                      WHERE j.lock = c.key AND j.status = {_sql.DOING})
       AND NOT EXISTS (SELECT 1 FROM failures x WHERE x.stage = c.stage
-                      AND x.key = c.key AND x.state = 'open' AND x.terminal)
+                      AND x.key = c.key AND x.state = '{FailureState.OPEN}' AND x.terminal)
     ORDER BY c.kickoff_at, c.id, c.stage
     """
 )

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from footcast.db import odds
 from footcast.db.models import AnalysisSnapshot, Lineup, Match
 from footcast.domain.analysis import Lineups, PastMatch, Snapshot
+from footcast.domain.names import MatchStatus
 
 __all__ = [
     "StoredSnapshot",
@@ -25,11 +26,11 @@ __all__ = [
 ]
 
 _HISTORY = sa.text(
-    """
+    f"""
     SELECT m.kickoff_at, h.name, a.name, m.home_goals, m.away_goals, s.label
     FROM matches m JOIN teams h ON h.id = m.home_team_id JOIN teams a ON a.id = m.away_team_id
     LEFT JOIN seasons s ON s.id = m.season_id
-    WHERE m.competition_id = :competition_id AND m.status = 'finished'
+    WHERE m.competition_id = :competition_id AND m.status = '{MatchStatus.FINISHED}'
       AND m.home_goals IS NOT NULL AND m.kickoff_at + :known_after <= :as_of
       AND m.kickoff_at >= :since
     ORDER BY m.kickoff_at, m.id

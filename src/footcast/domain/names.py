@@ -10,10 +10,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "ACTIVE_FAILURE",
     "AUTOMATED",
     "DEAD",
     "IN_PLAY",
     "PLAYED",
+    "FailureState",
     "ForecasterKind",
     "MatchStatus",
     "Stage",
@@ -72,6 +74,19 @@ class ForecasterKind(StrEnum):
 
 # kinds the pipeline asks for predictions; a human predicts on their own (or not: 0 points)
 AUTOMATED = frozenset(ForecasterKind) - {ForecasterKind.HUMAN}
+
+
+class FailureState(StrEnum):
+    """Where a failure ledger entry stands."""
+
+    OPEN = "open"  # failed; retried by the queue unless terminal
+    RETRYING = "retrying"  # an operator re-enqueued it
+    RESOLVED = "resolved"  # its unit later succeeded
+    CLEARED = "cleared"  # an operator dismissed it
+
+
+# failures still standing: listed, counted, and (when terminal) never re-planned
+ACTIVE_FAILURE = frozenset({FailureState.OPEN, FailureState.RETRYING})
 
 
 def key_prefix(stage: str) -> str:

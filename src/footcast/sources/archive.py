@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 
 from footcast import errors
 from footcast.domain.analysis import Injury, Lineups, Odds, preferred_odds
-from footcast.sources import base
+from footcast.domain.fixture import Fixture
+from footcast.domain.names import MatchStatus
 from footcast.sources.football_data import SOURCE, Row
 
 __all__ = ["ArchiveSource"]
@@ -45,10 +46,10 @@ class ArchiveSource:
     def last_kickoff(self) -> datetime:
         return self._rows[-1].kickoff
 
-    def fixtures(self, start: datetime, end: datetime, *, now: datetime) -> list[base.Fixture]:
+    def fixtures(self, start: datetime, end: datetime, *, now: datetime) -> list[Fixture]:
         return [self._as_of(r, now) for r in self._rows if start <= r.kickoff < end]
 
-    def fixture(self, external_id: str, *, now: datetime) -> base.Fixture:
+    def fixture(self, external_id: str, *, now: datetime) -> Fixture:
         return self._as_of(self._get(external_id), now)
 
     def odds(self, external_id: str, *, now: datetime) -> Odds | None:
@@ -77,13 +78,13 @@ class ArchiveSource:
             raise errors.NotFound(f"no match {external_id!r} in the replayed files") from None
 
     @staticmethod
-    def _as_of(row: Row, now: datetime) -> base.Fixture:
+    def _as_of(row: Row, now: datetime) -> Fixture:
         played = now - row.kickoff
         if played < timedelta(0):
-            return row.fixture(status="scheduled")
+            return row.fixture(status=MatchStatus.SCHEDULED)
         if played >= FULL_TIME:
             return row.fixture()
-        fixture = row.fixture(status="live")
+        fixture = row.fixture(status=MatchStatus.LIVE)
         if played < HALF_TIME:
             return dataclasses.replace(fixture, minute=int(played.total_seconds() // 60) + 1)
         break_ = SECOND_HALF - HALF_TIME

@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from footcast.domain.analysis import Injury, Lineups, Odds
+from footcast.domain.fixture import Fixture
 
-__all__ = ["Fixture", "Source"]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Fixture:
-    """One match as the source knows it at the time asked.
-
-    ``status`` is one of footcast's statuses: scheduled, live, interrupted, finished, postponed,
-    cancelled, abandoned, awarded. Goals are the 90-minute score (the current score while live),
-    ``None`` before kickoff.
-    """
-
-    external_id: str
-    competition: str
-    competition_name: str
-    season: str
-    round: str | None
-    home: str
-    away: str
-    kickoff: datetime
-    status: str
-    home_goals: int | None = None
-    away_goals: int | None = None
-    home_goals_ht: int | None = None
-    away_goals_ht: int | None = None
-    minute: int | None = None
+__all__ = ["Source"]
 
 
 class Source(Protocol):

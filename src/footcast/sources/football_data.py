@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 
 from footcast import errors
 from footcast.domain.analysis import Odds
-from footcast.sources.base import Fixture
+from footcast.domain.fixture import Fixture
+from footcast.domain.names import MatchStatus
 
 __all__ = ["BadRow", "ParsedFile", "Row", "read"]
 
@@ -93,8 +94,8 @@ class Row:
         collected = datetime.combine(local.date() - timedelta(days=back), COLLECTED_AT, UK)
         return min(collected.astimezone(UTC), self.kickoff - timedelta(hours=1))
 
-    def fixture(self, *, status: str = "finished") -> Fixture:
-        finished = status == "finished"
+    def fixture(self, *, status: MatchStatus = MatchStatus.FINISHED) -> Fixture:
+        finished = status == MatchStatus.FINISHED
         return Fixture(
             external_id=self.external_id,
             competition=self.division,

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from footcast import errors
 from footcast.domain import analysis
-from footcast.sources import base
+from footcast.domain.fixture import Fixture
 from footcast.sources.simulated import SimulatedLeague
 
 __all__ = [
@@ -74,7 +74,7 @@ class SimulatedLeagues:
     def last_kickoff(self) -> datetime:
         return max(league.last_kickoff for league in self._leagues)
 
-    def fixtures(self, start: datetime, end: datetime, *, now: datetime) -> list[base.Fixture]:
+    def fixtures(self, start: datetime, end: datetime, *, now: datetime) -> list[Fixture]:
         """Fixtures of every league whose kickoff as known at ``now`` lies in [start, end)."""
         found = [
             fixture
@@ -84,7 +84,7 @@ class SimulatedLeagues:
         ]
         return sorted(found, key=lambda f: (f.kickoff, f.external_id))
 
-    def fixture(self, external_id: str, *, now: datetime) -> base.Fixture:
+    def fixture(self, external_id: str, *, now: datetime) -> Fixture:
         """One fixture as known at ``now``.
 
         Raises:

@@ -16,7 +16,8 @@ from datetime import UTC, datetime, time, timedelta
 
 from footcast import errors
 from footcast.domain import analysis
-from footcast.sources import base
+from footcast.domain.fixture import Fixture
+from footcast.domain.names import MatchStatus
 
 __all__ = ["TEAM_NAMES", "SimulatedLeague"]
 
@@ -143,7 +144,7 @@ class SimulatedLeague:
     def last_kickoff(self) -> datetime:
         return self._kickoffs[-1]
 
-    def fixtures(self, start: datetime, end: datetime, *, now: datetime) -> list[base.Fixture]:
+    def fixtures(self, start: datetime, end: datetime, *, now: datetime) -> list[Fixture]:
         """Fixtures whose kickoff as known at ``now`` lies in [start, end)."""
         lo, hi = bisect.bisect_left(self._kickoffs, start), bisect.bisect_left(self._kickoffs, end)
         found = [self._fixture(m, now) for m in self._ordered[lo:hi]]
@@ -151,7 +152,7 @@ class SimulatedLeague:
         found = [f for f in found if start <= f.kickoff < end]
         return sorted(found, key=lambda f: (f.kickoff, f.external_id))
 
-    def fixture(self, external_id: str, *, now: datetime) -> base.Fixture:
+    def fixture(self, external_id: str, *, now: datetime) -> Fixture:
         """One fixture as known at ``now``.
 
         Raises:
@@ -204,27 +205,27 @@ class SimulatedLeague:
                 f"the simulated league has no match {external_id!r}", external_id=external_id
             ) from None
 
-    def _fixture(self, m: _Match, now: datetime) -> base.Fixture:
-        kickoff, status = m.kickoff, "scheduled"
+    def _fixture(self, m: _Match, now: datetime) -> Fixture:
+        kickoff, status = m.kickoff, MatchStatus.SCHEDULED
         if m.postponed_at is not None and m.rescheduled_at is not None and now < m.rescheduled_at:
             kickoff = m.original
-            status = "postponed" if now >= m.postponed_at else "scheduled"
+            status = MatchStatus.POSTPONED if now >= m.postponed_at else MatchStatus.SCHEDULED
         elif m.moved_at is not None and now < m.moved_at:
             kickoff = m.original
         score = half = None
         minute = None
-        if status == "scheduled" and now >= kickoff:
+        if status == MatchStatus.SCHEDULED and now >= kickoff:
             elapsed = (now - kickoff).total_seconds() / 60
             fixed = m.corrected_at is not None and now >= m.corrected_at
             goals = m.corrected if fixed else m.goals
             if elapsed < m.whistle:
-                status, minute = "live", _minute(m.half_time, elapsed)
+                status, minute = MatchStatus.LIVE, _minute(m.half_time, elapsed)
                 score = _score(g for g in goals if g.offset <= elapsed)
             else:
-                status, score = "finished", _score(goals)
+                status, score = MatchStatus.FINISHED, _score(goals)
             if elapsed >= m.half_time:
                 half = _score(g for g in goals if g.offset < m.half_time)
-        return base.Fixture(
+        return Fixture(
             external_id=m.external_id,
             competition=self._competition,
             competition_name=self._competition_name,

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from footcast import errors
 from footcast.db import Database, matches
 from footcast.db.models import Match, Team
-from footcast.sources.base import Fixture
+from footcast.domain.fixture import Fixture
+from footcast.domain.names import MatchStatus
 
 NOW = datetime(2025, 8, 1, tzinfo=UTC)
 FIXTURES = [
@@ -24,7 +25,7 @@ FIXTURES = [
         home=home,
         away=away,
         kickoff=NOW + timedelta(days=n),
-        status="scheduled",
+        status=MatchStatus.SCHEDULED,
     )
     for n, (home, away) in enumerate([("Arsenal", "Chelsea"), ("Everton", "Fulham")], start=1)
 ]

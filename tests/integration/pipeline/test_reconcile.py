@@ -18,10 +18,11 @@ from footcast.db import Database, failures, matches, owed
 from footcast.db import forecasters as forecaster_rows
 from footcast.demo import register_forecasters
 from footcast.domain.analysis import Injury, Lineups, Odds
+from footcast.domain.fixture import Fixture
+from footcast.domain.names import MatchStatus
 from footcast.pipeline import analysis, fixtures, live, queue, settlement, worker
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import Plan, plan, reconcile
-from footcast.sources.base import Fixture
 from footcast.sources.simulated import SimulatedLeague
 
 
@@ -115,7 +116,10 @@ def test_a_postponed_match_gets_nothing_and_its_queued_jobs_are_cancelled(ctx: C
         match = matches.get_match(session, match_id)
         fixture = ctx.source.fixture(match.external_id, now=clock.now())
         matches.apply_live_state(
-            session, match_id, dataclasses.replace(fixture, status="postponed"), now=clock.now()
+            session,
+            match_id,
+            dataclasses.replace(fixture, status=MatchStatus.POSTPONED),
+            now=clock.now(),
         )
 
     result = _with_app(ctx, lambda app: reconcile(ctx, app))
@@ -243,7 +247,7 @@ class _FrozenSource:
 
     def fixture(self, external_id: str, *, now: datetime) -> Fixture:
         fixture = self._league.fixture(external_id, now=now)
-        return dataclasses.replace(fixture, status="live", home_goals=0, away_goals=0)
+        return dataclasses.replace(fixture, status=MatchStatus.LIVE, home_goals=0, away_goals=0)
 
     def odds(self, external_id: str, *, now: datetime) -> Odds | None:
         return None

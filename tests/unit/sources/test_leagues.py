@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from footcast import errors
-from footcast.sources import base
+from footcast.domain.fixture import Fixture
 from footcast.sources.leagues import (
     SEASON_EVERY,
     SimulatedLeagues,
@@ -25,7 +25,7 @@ def leagues() -> SimulatedLeagues:
     return simulated_leagues(5, teams=6, leagues=3, seasons=2)
 
 
-def _everything(source: SimulatedLeagues | SimulatedLeague, *, now: datetime) -> list[base.Fixture]:
+def _everything(source: SimulatedLeagues | SimulatedLeague, *, now: datetime) -> list[Fixture]:
     return source.fixtures(source.first_kickoff - 30 * DAY, source.last_kickoff + 30 * DAY, now=now)
 
 
@@ -35,7 +35,7 @@ def _end(leagues: SimulatedLeagues) -> datetime:
 
 def _union(
     leagues: SimulatedLeagues, start: datetime, end: datetime, *, now: datetime
-) -> list[base.Fixture]:
+) -> list[Fixture]:
     found = [f for league in leagues.leagues for f in league.fixtures(start, end, now=now)]
     return sorted(found, key=lambda f: (f.kickoff, f.external_id))
 

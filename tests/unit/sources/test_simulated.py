@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from footcast import errors
-from footcast.sources import base
+from footcast.domain.fixture import Fixture
 from footcast.sources.simulated import SimulatedLeague
 
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
@@ -28,16 +28,16 @@ def _after(league: SimulatedLeague) -> datetime:
     return league.last_kickoff + 30 * DAY
 
 
-def _season(league: SimulatedLeague, *, now: datetime) -> list[base.Fixture]:
+def _season(league: SimulatedLeague, *, now: datetime) -> list[Fixture]:
     return league.fixtures(_before(league), _after(league), now=now)
 
 
-def _published(league: SimulatedLeague) -> dict[str, base.Fixture]:
+def _published(league: SimulatedLeague) -> dict[str, Fixture]:
     """Every fixture as first published, well before any announcement."""
     return {f.external_id: f for f in _season(league, now=_before(league))}
 
 
-def _final(league: SimulatedLeague) -> dict[str, base.Fixture]:
+def _final(league: SimulatedLeague) -> dict[str, Fixture]:
     return {f.external_id: f for f in _season(league, now=_after(league))}
 
 
@@ -67,7 +67,7 @@ def _corrected(league: SimulatedLeague) -> list[str]:
     ]
 
 
-def _score(f: base.Fixture) -> tuple[int | None, int | None]:
+def _score(f: Fixture) -> tuple[int | None, int | None]:
     return f.home_goals, f.away_goals
 
 

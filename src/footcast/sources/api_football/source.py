@@ -18,8 +18,9 @@ from anyio.from_thread import start_blocking_portal
 
 from footcast import errors
 from footcast.config import Settings
-from footcast.domain import analysis
-from footcast.sources import base
+from footcast.domain import analysis, names
+from footcast.domain.fixture import Fixture
+from footcast.domain.names import MatchStatus
 from footcast.sources.api_football import models
 from footcast.sources.api_football.client import ApiFootballClient, Retry
 from footcast.sources.api_football.limiter import Limiter
@@ -91,10 +92,10 @@ class ApiFootballSource:
     ) -> None:
         self.close()
 
-    def fixtures(self, start: datetime, end: datetime, *, now: datetime) -> list[base.Fixture]:
+    def fixtures(self, start: datetime, end: datetime, *, now: datetime) -> list[Fixture]:
         """Fixtures of every configured league whose kickoff lies in [start, end)."""
         first, last = start.astimezone(UTC).date(), (end - _TICK).astimezone(UTC).date()
-        found: list[base.Fixture] = []
+        found: list[Fixture] = []
         for league in self._leagues:
             items = self._call(
                 partial(self._client.fixtures, league, self._season, start=first, end=last)
@@ -103,7 +104,7 @@ class ApiFootballSource:
         kept = [f for f in found if start <= f.kickoff < end]
         return sorted(kept, key=lambda f: (f.kickoff, f.external_id))
 
-    def fixture(self, external_id: str, *, now: datetime) -> base.Fixture:
+    def fixture(self, external_id: str, *, now: datetime) -> Fixture:
         """One fixture's current state.
 
         Raises:
@@ -149,7 +150,7 @@ class ApiFootballSource:
 _TICK = timedelta(microseconds=1)
 
 
-def to_fixture(item: models.FixtureItem) -> base.Fixture:
+def to_fixture(item: models.FixtureItem) -> Fixture:
     """footcast's view of a fixture: goals are the 90-minute score once finished (extra time and
     shoot-out left out), the current score while in play, and None before kickoff.
 
@@ -158,13 +159,13 @@ def to_fixture(item: models.FixtureItem) -> base.Fixture:
     """
     fixture_id = item.fixture.id
     status = footcast_status(item.fixture.status.short, fixture_id=fixture_id)
-    if status in ("finished", "awarded"):
+    if status in (MatchStatus.FINISHED, MatchStatus.AWARDED):
         goals = item.score.fulltime if item.score.fulltime.home is not None else item.goals
-    elif status in ("live", "interrupted", "abandoned"):
+    elif status in names.IN_PLAY | {MatchStatus.ABANDONED}:
         goals = item.goals
     else:
         goals = models.Goals(home=None, away=None)
-    return base.Fixture(
+    return Fixture(
         external_id=str(fixture_id),
         competition=f"AF{item.league.id}",
         competition_name=item.league.name,

@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 from footcast import errors
+from footcast.domain.names import MatchStatus
 
 __all__ = ["STATUSES", "footcast_status"]
 
-STATUSES: dict[str, str] = {
-    "TBD": "scheduled",  # time to be defined
-    "NS": "scheduled",
-    "1H": "live",
-    "HT": "live",
-    "2H": "live",
-    "ET": "live",  # extra time
-    "BT": "live",  # break before extra time
-    "P": "live",  # penalty shoot-out in progress
-    "LIVE": "live",  # in play, period unknown
-    "INT": "interrupted",
-    "SUSP": "interrupted",
-    "FT": "finished",
-    "AET": "finished",
-    "PEN": "finished",
-    "PST": "postponed",
-    "CANC": "cancelled",
-    "ABD": "abandoned",
-    "AWD": "awarded",  # technical loss
-    "WO": "awarded",  # walkover
+STATUSES: dict[str, MatchStatus] = {
+    "TBD": MatchStatus.SCHEDULED,  # time to be defined
+    "NS": MatchStatus.SCHEDULED,
+    "1H": MatchStatus.LIVE,
+    "HT": MatchStatus.LIVE,
+    "2H": MatchStatus.LIVE,
+    "ET": MatchStatus.LIVE,  # extra time
+    "BT": MatchStatus.LIVE,  # break before extra time
+    "P": MatchStatus.LIVE,  # penalty shoot-out in progress
+    "LIVE": MatchStatus.LIVE,  # in play, period unknown
+    "INT": MatchStatus.INTERRUPTED,
+    "SUSP": MatchStatus.INTERRUPTED,
+    "FT": MatchStatus.FINISHED,
+    "AET": MatchStatus.FINISHED,
+    "PEN": MatchStatus.FINISHED,
+    "PST": MatchStatus.POSTPONED,
+    "CANC": MatchStatus.CANCELLED,
+    "ABD": MatchStatus.ABANDONED,
+    "AWD": MatchStatus.AWARDED,  # technical loss
+    "WO": MatchStatus.AWARDED,  # walkover
 }
 
 
-def footcast_status(short: str, *, fixture_id: int) -> str:
+def footcast_status(short: str, *, fixture_id: int) -> MatchStatus:
     """footcast's status for a provider status code.
 
     Raises:
