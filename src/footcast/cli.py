@@ -11,7 +11,17 @@ from rich.table import Table
 
 from footcast import errors
 from footcast.clock import SystemClock
-from footcast.commands import data, db, failures, forecasters, models, pipeline, seasons, web
+from footcast.commands import (
+    competitions,
+    data,
+    db,
+    failures,
+    forecasters,
+    models,
+    pipeline,
+    seasons,
+    web,
+)
 from footcast.commands.state import State, console
 from footcast.config import load_settings
 from footcast.db import audit
@@ -27,6 +37,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(competitions.app, name="competitions")
 app.add_typer(forecasters.app, name="forecasters")
 app.add_typer(failures.app, name="failures")
 app.add_typer(models.app, name="models")
