@@ -10,7 +10,6 @@ import typer
 from rich.table import Table
 
 from footcast import errors
-from footcast.clock import SystemClock
 from footcast.commands import (
     competitions,
     data,
@@ -54,7 +53,7 @@ app.command("web")(web.web_command)
 
 @app.callback()
 def _root(ctx: typer.Context) -> None:
-    state = State(settings=load_settings(), clock=SystemClock())
+    state = State(settings=load_settings())
     ctx.obj = state
     ctx.call_on_close(state.close)
 
