@@ -10,8 +10,17 @@ import typer
 from rich.table import Table
 
 from footcast import errors
-from footcast.clock import SystemClock
-from footcast.commands import data, db, failures, forecasters, models, pipeline, seasons, web
+from footcast.commands import (
+    competitions,
+    data,
+    db,
+    failures,
+    forecasters,
+    models,
+    pipeline,
+    seasons,
+    web,
+)
 from footcast.commands.state import State, console
 from footcast.config import load_settings
 from footcast.db import audit
@@ -27,6 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(competitions.app, name="competitions")
 app.add_typer(forecasters.app, name="forecasters")
 app.add_typer(failures.app, name="failures")
 app.add_typer(models.app, name="models")
@@ -43,7 +53,7 @@ app.command("web")(web.web_command)
 
 @app.callback()
 def _root(ctx: typer.Context) -> None:
-    state = State(settings=load_settings(), clock=SystemClock())
+    state = State(settings=load_settings())
     ctx.obj = state
     ctx.call_on_close(state.close)
 

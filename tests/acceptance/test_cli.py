@@ -46,7 +46,7 @@ def test_cli_help_lists_the_commands() -> None:
     result = run("--help")
     assert result.returncode == 0
     for command in ("demo", "settle", "predict", "result", "leaderboard", "db", "forecasters",
-                    "run", "worker", "backfill", "gaps", "failures"):  # fmt: skip
+                    "run", "worker", "backfill", "gaps", "failures", "competitions"):  # fmt: skip
         assert command in result.stdout
 
 
@@ -188,3 +188,49 @@ def test_cli_demo_with_the_fake_llm_provider_runs_the_42_reference_models(
     assert board.count("30/30") == 42 + 7
     for model in ("deepseek-v3.1", "qwen3-coder-480b-syn", "gemma-3n-e4b", "market *"):
         assert model in board
+
+
+def test_cli_competitions_list_and_set_rule(env: dict[str, str], database_url: URL) -> None:
+    match_id = _seed_match(database_url, kickoff="2020-01-01 15:00+00")
+    assert run("forecasters", "add", "alice", env=env).returncode == 0
+    assert run("predict", str(match_id), "alice", "2:0", env=env).returncode == 0
+    assert run("result", str(match_id), "1:0", env=env).returncode == 0
+    assert run("settle", "--pending", env=env).returncode == 0
+    before = run("competitions", "list", env=env)
+    assert before.returncode == 0, before.stderr
+    (row,) = [line.split() for line in before.stdout.splitlines() if " T " in line]
+    assert [cell for cell in row if cell not in "│┃|"] == ["T", "Test", "quota-v1", "1", "1"]
+
+    changed = run("competitions", "set-rule", "T", "standard-v1", env=env)
+
+    assert changed.returncode == 0, changed.stderr
+    assert "T: rule quota-v1 → standard-v1; 1 settled match(es) re-settled" in changed.stdout
+    assert "standard-v1" in run("competitions", "list", env=env).stdout
+    again = run("competitions", "set-rule", "T", "standard-v1", env=env)
+    assert "T already uses standard-v1: nothing changed" in again.stdout
+    unknown = run("competitions", "set-rule", "T", "kicktipp", env=env)
+    assert unknown.returncode == 1
+    assert (
+        "Error [not_found]: scoring rule 'kicktipp' does not exist;"
+        " known rules: quota-v1, standard-v1"
+    ) in unknown.stderr
+    nowhere = run("competitions", "set-rule", "X", "standard-v1", env=env)
+    assert "Error [not_found]: competition 'X' does not exist" in nowhere.stderr
+
+    database = connect(database_url)
+    with database.engine.connect() as connection:
+        revisions = connection.execute(
+            sa.text(
+                "SELECT s.revision, s.superseded_at IS NOT NULL, s.reason, q.rule_name, p.points"
+                " FROM settlements s JOIN quota_snapshots q ON q.id = s.snapshot_id"
+                " JOIN settlement_scores p ON p.settlement_id = s.id ORDER BY s.revision"
+            )
+        ).all()
+        actions = connection.execute(sa.text("SELECT action FROM audit_log")).scalars().all()
+    database.dispose()
+    # alice 2:0 for 1:0: quota-v1 (N 1, quota H 2) 2 points; standard-v1 tendency 2 points
+    assert [tuple(r) for r in revisions] == [
+        (1, True, "final score", "quota-v1", 2),
+        (2, False, "rule quota-v1 → standard-v1", "standard-v1", 2),
+    ]
+    assert actions.count("competition.rule") == 1

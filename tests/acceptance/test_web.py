@@ -8,9 +8,14 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import httpx
 import pytest
+from sqlalchemy.engine import URL
+
+from footcast.db import clock as db_clock
+from footcast.db import connect
 
 START_SECONDS = 30
 
@@ -60,6 +65,22 @@ def test_the_command_serves_health_api_and_admin(
         assert httpx.get(f"{url}/api/admin/failures").status_code == 401
         opened = httpx.get(f"{url}/api/admin/failures", headers={"X-Admin-Password": "s3cret"})
         assert opened.json() == []
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+
+
+def test_web_under_a_simulated_clock_tells_the_replay_s_time(
+    env: dict[str, str], database_url: URL
+) -> None:
+    database = connect(database_url)
+    db_clock.set_simulated_time(database, datetime(2025, 8, 15, 12, 0, tzinfo=UTC))
+    database.dispose()
+    process, url = _serve("web", env={**env, "FOOTCAST_CLOCK": "simulated"})
+    try:
+        health = _wait(process, url)
+        assert health.status_code == 200, health.text
+        assert health.json()["checked_at"] == "2025-08-15T12:00:00+00:00"
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)

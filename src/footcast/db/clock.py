@@ -8,10 +8,21 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
 from footcast import errors
+from footcast.clock import Clock, SystemClock
+from footcast.config import Settings
 from footcast.db.engine import Database
 from footcast.db.models import SimClock
 
-__all__ = ["DatabaseClock", "set_simulated_time"]
+__all__ = ["DatabaseClock", "configured_clock", "set_simulated_time"]
+
+
+def configured_clock(settings: Settings, database: Database) -> Clock:
+    """The clock every footcast process reads: the replay's shared simulated time under
+    ``FOOTCAST_CLOCK=simulated``, the wall clock otherwise. Workers, the web surface and every
+    command take their clock from here, so one installation never runs on two times."""
+    if settings.clock == "simulated":
+        return DatabaseClock(database)
+    return SystemClock()
 
 
 def set_simulated_time(database: Database, now: datetime) -> None:

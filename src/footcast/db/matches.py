@@ -44,12 +44,16 @@ _FIXTURE_COLUMNS = (
 
 
 def upsert_competition(
-    session: Session, *, code: str, name: str, scoring_rule: str = "quota-v1"
+    session: Session, *, code: str, name: str, scoring_rule: str | None = None
 ) -> int:
-    stmt = insert(Competition).values(code=code, name=name, scoring_rule=scoring_rule)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Competition.code], set_={"name": name, "scoring_rule": scoring_rule}
-    )
+    """Insert or rename a competition by code. A new one gets ``scoring_rule`` (or the default
+    rule); a known one keeps its rule, which only an operator changes (``competitions
+    set-rule``): a fixture sync must never undo that choice."""
+    values = {"code": code, "name": name}
+    if scoring_rule is not None:
+        values["scoring_rule"] = scoring_rule
+    stmt = insert(Competition).values(**values)
+    stmt = stmt.on_conflict_do_update(index_elements=[Competition.code], set_={"name": name})
     return int(session.execute(stmt.returning(Competition.id)).scalar_one())
 
 

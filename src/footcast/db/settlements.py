@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from footcast.db.models import (
     Match,
     Prediction,
+    QuotaSnapshot,
     Settlement,
     SettlementScore,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "matches_due_for_settlement",
     "scored_prediction_ids",
     "supersede_settlement",
+    "supersede_snapshot",
 ]
 
 
@@ -203,6 +205,13 @@ def insert_snapshot(
         rule=rule,
         quotas=quotas,
         prediction_ids=frozenset(frozen.prediction_ids),
+    )
+
+
+def supersede_snapshot(session: Session, snapshot_id: int, *, now: datetime) -> None:
+    """Mark a frozen snapshot as replaced (kept, with when), so another can be frozen."""
+    session.execute(
+        sa.update(QuotaSnapshot).where(QuotaSnapshot.id == snapshot_id).values(superseded_at=now)
     )
 
 

@@ -2,13 +2,15 @@
 
 One transaction per match. The first settlement that scores anything freezes the snapshot;
 predictions stored later are scored against it and never move it; a corrected final score adds a
-revision and keeps the old one; running it again changes nothing.
+revision and keeps the old one; running it again changes nothing. Only an operator's rule change
+(``refreeze``) freezes the same set again under the competition's new rule, as a new revision.
 """
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
@@ -25,7 +27,7 @@ __all__ = ["Outcome", "SettlementResult", "settle", "settle_match", "settle_pend
 
 class Outcome(StrEnum):
     SETTLED = "settled"  # first revision written
-    RESETTLED = "resettled"  # the final score changed: a new revision
+    RESETTLED = "resettled"  # the final score or the rule changed: a new revision
     EXTENDED = "extended"  # predictions stored since were scored against the frozen snapshot
     UNCHANGED = "unchanged"  # nothing to do
     NO_PREDICTIONS = "no_predictions"  # nothing to score, nothing frozen
@@ -44,9 +46,18 @@ class SettlementResult:
 
 
 def settle_match(
-    session: Session, clock: Clock, match_id: int, *, actor: str = "footcast"
+    session: Session,
+    clock: Clock,
+    match_id: int,
+    *,
+    actor: str = "footcast",
+    refreeze: bool = False,
 ) -> SettlementResult:
     """Settle one match inside the caller's transaction.
+
+    With ``refreeze`` (an operator changed the competition's rule, SCORING.md §3), a snapshot
+    frozen under another rule is superseded and the same predictions are frozen again under the
+    current rule; the new revision's reason names both rules.
 
     Raises:
         NotFound: no such match.
@@ -65,15 +76,10 @@ def settle_match(
     now = clock.now()
     stored = predictions.facts_of_match(session, match_id)
 
-    snapshot, current = settlements.current_state(session, match_id)
+    previous, current = settlements.current_state(session, match_id)
+    snapshot = _snapshot(session, match, stored, previous, refreeze=refreeze, now=now)
     if snapshot is None:
-        rule = match.rule()
-        frozen = settlement.freeze(rule, stored)
-        if frozen is None:
-            return SettlementResult(match_id=match_id, outcome=Outcome.NO_PREDICTIONS)
-        snapshot = settlements.insert_snapshot(
-            session, match_id=match_id, rule=rule, frozen=frozen, now=now
-        )
+        return SettlementResult(match_id=match_id, outcome=Outcome.NO_PREDICTIONS)
 
     if current is not None and current.result == actual and current.snapshot_id == snapshot.id:
         already = settlements.scored_prediction_ids(session, current.id)
@@ -88,7 +94,7 @@ def settle_match(
     else:
         settlements.supersede_settlement(session, current.id, now=now)
         revision, outcome = current.revision + 1, Outcome.RESETTLED
-        reason = f"score corrected {current.result} → {actual}"
+        reason = _reason(current, actual, previous, snapshot)
     settlement_id = settlements.insert_settlement(
         session,
         match_id=match_id,
@@ -101,6 +107,49 @@ def settle_match(
     )
     scored = _write_scores(session, settlement_id, snapshot, stored, actual)
     return _result(match_id, outcome, revision, scored, actual, snapshot)
+
+
+def _snapshot(
+    session: Session,
+    match: settlements.MatchToSettle,
+    stored: list[settlement.PredictionFacts],
+    current: settlements.FrozenSnapshot | None,
+    *,
+    refreeze: bool,
+    now: datetime,
+) -> settlements.FrozenSnapshot | None:
+    """The snapshot to score against: the current one, or one frozen now (the first settlement;
+    or, with ``refreeze`` and a changed rule, the same predictions under the new rule, the old
+    snapshot kept as superseded). None when there is nothing to freeze."""
+    if current is not None and not refreeze:
+        return current
+    rule = match.rule()
+    if current is not None and current.rule == rule:
+        return current
+    members = stored if current is None else [p for p in stored if p.id in current.prediction_ids]
+    frozen = settlement.freeze(rule, members)
+    if frozen is None:
+        return current
+    if current is not None:
+        settlements.supersede_snapshot(session, current.id, now=now)
+    return settlements.insert_snapshot(
+        session, match_id=match.id, rule=rule, frozen=frozen, now=now
+    )
+
+
+def _reason(
+    current: settlements.CurrentSettlement,
+    actual: scoring.Score,
+    previous: settlements.FrozenSnapshot | None,
+    snapshot: settlements.FrozenSnapshot,
+) -> str:
+    """Why a new revision: the rule changed, the score was corrected, or both."""
+    why = []
+    if previous is not None and previous.id != snapshot.id:
+        why.append(f"rule {previous.rule.name} → {snapshot.rule.name}")
+    if current.result != actual:
+        why.append(f"score corrected {current.result} → {actual}")
+    return "; ".join(why) or "resettled"
 
 
 def _write_scores(

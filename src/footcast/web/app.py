@@ -16,6 +16,7 @@ from footcast import errors
 from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database
+from footcast.db import clock as db_clock
 from footcast.db import leaderboard as board
 from footcast.web import admin, api, health, metrics, pages
 from footcast.web.auth import RateLimit
@@ -34,7 +35,10 @@ def _body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
-def create_app(database: Database, settings: Settings, *, clock: Clock) -> FastAPI:
+def create_app(database: Database, settings: Settings, *, clock: Clock | None = None) -> FastAPI:
+    """The web surface over ``database``; its clock is the configured one unless given."""
+    if clock is None:
+        clock = db_clock.configured_clock(settings, database)
     app = FastAPI(
         title="footcast",
         summary="Forecasters predict exact football scores; Kicktipp quotas rank them.",

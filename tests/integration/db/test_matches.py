@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from footcast import errors
 from footcast.db import Database, matches
-from footcast.db.models import Match, Team
+from footcast.db.models import Competition, Match, Team
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
 
@@ -47,3 +47,28 @@ def test_an_update_naming_other_teams_is_refused_and_applies_nothing(database: D
         teams = set(session.execute(sa.select(Team.name)).scalars())
     assert kickoffs["1"] == FIXTURES[0].kickoff  # the good update of the batch waits too
     assert "Everton Reserves" not in teams
+
+
+def test_sync_fixtures_keeps_a_competition_s_chosen_rule(database: Database) -> None:
+    with database.transaction() as session:
+        matches.sync_fixtures(session, "api-football", FIXTURES, now=NOW)
+        session.execute(
+            sa.update(Competition)
+            .where(Competition.code == "AF39")
+            .values(scoring_rule="standard-v1")  # an operator chose it (competitions set-rule)
+        )
+    renamed = [dataclasses.replace(f, competition_name="The Premier League") for f in FIXTURES]
+
+    with database.transaction() as session:
+        matches.sync_fixtures(session, "api-football", renamed, now=NOW + timedelta(hours=1))
+
+    with database.transaction() as session:
+        competition = session.execute(sa.select(Competition)).scalar_one()
+    assert (competition.name, competition.scoring_rule) == ("The Premier League", "standard-v1")
+
+
+def test_sync_fixtures_gives_a_new_competition_the_default_rule(database: Database) -> None:
+    with database.transaction() as session:
+        matches.sync_fixtures(session, "api-football", FIXTURES, now=NOW)
+        rule = session.execute(sa.select(Competition.scoring_rule)).scalar_one()
+    assert rule == "quota-v1"

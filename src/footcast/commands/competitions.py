@@ -1,0 +1,45 @@
+"""`footcast competitions`: the competitions and the scoring rule each is settled with."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from footcast.commands.state import State, console
+from footcast.db import competitions
+from footcast.ops import competitions as ops
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Competitions and their scoring rules.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_command(ctx: typer.Context) -> None:
+    """Every competition: code, name, scoring rule, matches and settled matches."""
+    with ctx.obj.database.transaction() as session:
+        found = competitions.listing(session)
+    table = Table("code", "name", "rule", "matches", "settled")
+    for c in found:
+        table.add_row(c.code, c.name, c.rule, str(c.matches), str(c.settled))
+    console.print(table if found else "no competitions")
+
+
+@app.command("set-rule")
+def set_rule(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="competition code (see `competitions list`)")],
+    rule: Annotated[str, typer.Argument(help="scoring rule, e.g. quota-v1 or standard-v1")],
+) -> None:
+    """Settle a competition with another rule; its settled matches get a new revision now."""
+    state: State = ctx.obj
+    change = ops.set_rule(state.database, state.clock, code=code, rule=rule, actor=state.actor)
+    if not change.changed:
+        console.print(f"{code} already uses {rule}: nothing changed")
+        return
+    console.print(
+        f"{code}: rule {change.old_rule} → {change.new_rule};"
+        f" {len(change.resettled)} settled match(es) re-settled as a new revision"
+    )
