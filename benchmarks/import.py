@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from footcast.config import load_settings
 from footcast.db import connect, engine
 from footcast.db.models import Match, MatchOdds
-from footcast.imports import import_file
+from footcast.ops.data import import_file
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "football-data"
 DATE = re.compile(r"^(E0,\d\d/\d\d/)(\d{4})", re.MULTILINE)

@@ -50,7 +50,10 @@ def test_list_disable_enable_with_the_audit_log(
         actions = session.execute(
             sa.select(AuditEntry.action, AuditEntry.target).order_by(AuditEntry.id)
         ).all()
-    assert [tuple(a) for a in actions] == [("model.disable", "beta"), ("model.enable", "beta")]
+    assert [tuple(a) for a in actions] == [
+        ("forecaster.disable", "beta"),
+        ("forecaster.enable", "beta"),
+    ]
 
 
 def test_check_asks_each_enabled_model_and_reports_failures(

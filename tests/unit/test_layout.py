@@ -51,6 +51,26 @@ def test_inner_packages_never_import_db_web_or_cli(package: str) -> None:
             )
 
 
+# package -> what none of its modules may import (``web`` calls ``ops`` and ``db``: an operator
+# action that needs the pipeline is an ``ops`` function)
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "web": ("footcast.pipeline",),
+}
+
+
+def _forbidden_imports(package: str) -> list[tuple[str, str]]:
+    return [
+        (path.name, name)
+        for path in _modules(package)
+        for name in sorted(_imports(path))
+        if any(name == f or name.startswith(f + ".") for f in FORBIDDEN[package])
+    ]
+
+
+def test_web_does_not_import_pipeline() -> None:
+    assert _forbidden_imports("web") == []
+
+
 def test_errors_is_a_leaf_module() -> None:
     imported = {n for n in _imports(SRC / "errors.py") if n.startswith("footcast")}
     assert imported == set()

@@ -1,7 +1,29 @@
-"""Command groups of the `footcast` CLI, mounted by `footcast.cli`."""
+"""Command groups and commands of the `footcast` CLI, mounted by `footcast.cli`."""
 
 from __future__ import annotations
 
-from footcast.commands import db, forecasters, state
+from footcast.commands import (
+    data,
+    db,
+    failures,
+    forecasters,
+    matches,
+    models,
+    pipeline,
+    seasons,
+    state,
+    web,
+)
 
-__all__ = ["db", "forecasters", "state"]
+__all__ = [
+    "data",
+    "db",
+    "failures",
+    "forecasters",
+    "matches",
+    "models",
+    "pipeline",
+    "seasons",
+    "state",
+    "web",
+]

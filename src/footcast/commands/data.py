@@ -9,7 +9,7 @@ import typer
 
 from footcast import errors
 from footcast.commands.state import State, console
-from footcast.imports import import_file
+from footcast.ops import data as ops
 
 __all__ = ["import_command"]
 
@@ -33,7 +33,7 @@ def import_command(
     rejected = 0
     for path in paths:
         try:
-            report = import_file(
+            report = ops.import_file(
                 state.database, path, strict=strict, now=state.clock.now(), actor=state.actor
             )
         except (errors.InvalidInput, errors.Conflict) as exc:

@@ -13,7 +13,7 @@ from footcast.commands.state import State, console
 from footcast.db import failures
 from footcast.ops import failures as ops
 from footcast.ops.investigate import category
-from footcast.pipeline import worker
+from footcast.ops.runtime import Runtime
 
 __all__ = ["app"]
 
@@ -86,9 +86,10 @@ def retry(
     """Retry failed units with fresh data: each unit is queued once, however often retried."""
     _selection(stage, ids, everything)
     state: State = ctx.obj
-    context = worker.build_context(state.database, state.settings, actor=state.actor)
+    runtime = Runtime(state.database, state.settings, actor=state.actor)
+    context = runtime.context
     done = with_app(
-        context,
+        runtime,
         lambda app: ops.retry(
             state.database,
             app,
@@ -113,8 +114,8 @@ def clear(
     """Clear failures from the open list (rows are kept, and the clear is in the audit log)."""
     _selection(stage, ids, everything)
     state: State = ctx.obj
-    count = ops.clear(
+    done = ops.clear(
         state.database, actor=state.actor, now=state.clock.now(), stage=stage, ids=ids,
         everything=everything,
     )  # fmt: skip
-    console.print(f"{count} failure(s) cleared")
+    console.print(f"{done.failures} failure(s) cleared")

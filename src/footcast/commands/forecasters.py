@@ -8,8 +8,8 @@ import typer
 from rich.table import Table
 
 from footcast.commands.state import State, console
-from footcast.db import audit
 from footcast.db import forecasters as forecaster_rows
+from footcast.ops import forecasters as ops
 
 __all__ = ["app"]
 
@@ -24,19 +24,8 @@ def forecasters_add(
 ) -> None:
     """Add a forecaster (active from now)."""
     state: State = ctx.obj
-    with state.database.transaction() as session:
-        forecaster_rows.upsert_forecaster(
-            session, name=name, kind=kind, active_from=state.clock.now()
-        )
-        audit.record(
-            session,
-            actor=state.actor,
-            action="forecaster.add",
-            target=name,
-            now=state.clock.now(),
-            details={"kind": kind},
-        )
-    console.print(f"forecaster {name!r} ({kind}) is active")
+    added = ops.add(state.database, name, kind=kind, actor=state.actor, now=state.clock.now())
+    console.print(f"forecaster {added.name!r} ({added.kind}) is active")
 
 
 @app.command("list")

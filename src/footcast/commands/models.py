@@ -11,12 +11,13 @@ from rich.table import Table
 
 from footcast import errors
 from footcast.commands.state import State, console
-from footcast.db import audit, pauses
-from footcast.db import forecasters as forecaster_rows
+from footcast.db import pauses
 from footcast.db import predictions as prediction_rows
 from footcast.forecasters import roster
+from footcast.ops import forecasters as ops
 from footcast.pipeline import health, worker
 from footcast.pipeline.context import Context
+from footcast.pipeline.llms import ROSTER_ACTOR
 
 __all__ = ["app"]
 
@@ -71,14 +72,9 @@ def disable(
 ) -> None:
     """Pause a model: from now on it owes no predictions (nothing stored is touched)."""
     state: State = ctx.obj
-    now = state.clock.now()
-    with state.database.transaction() as session:
-        row = forecaster_rows.by_name(session, name)
-        changed = pauses.pause(session, row.id, at=now, reason=reason, actor=state.actor)
-        if changed:
-            audit.record(session, actor=state.actor, action="model.disable", target=name,
-                         details={"reason": reason}, now=now)  # fmt: skip
-    console.print(f"{name}: {'disabled' if changed else 'already disabled'}")
+    done = ops.disable(state.database, name, actor=state.actor, now=state.clock.now(),
+                       reason=reason)  # fmt: skip
+    console.print(f"{name}: {'disabled' if done.changed else 'already disabled'}")
 
 
 @app.command("enable")
@@ -89,16 +85,10 @@ def enable(
 ) -> None:
     """Resume a paused model (whoever paused it); it owes predictions again from now on."""
     state: State = ctx.obj
-    now = state.clock.now()
-    with state.database.transaction() as session:
-        row = forecaster_rows.by_name(session, name)
-        was = pauses.open_pause(session, row.id)
-        changed = pauses.resume(session, row.id, at=now, actor=state.actor, reason=reason)
-        if changed:
-            audit.record(session, actor=state.actor, action="model.enable", target=name,
-                         details={"reason": reason}, now=now)  # fmt: skip
-    console.print(f"{name}: {'enabled' if changed else 'not paused'}")
-    if was is not None and was.actor == "roster":
+    done = ops.enable(state.database, name, actor=state.actor, now=state.clock.now(),
+                      reason=reason)  # fmt: skip
+    console.print(f"{name}: {'enabled' if done.changed else 'not paused'}")
+    if done.paused_by == ROSTER_ACTOR:
         console.print(
             "[yellow]note:[/yellow] the roster file disables it; the next worker start pauses it"
             " again unless the file says enabled = true"

@@ -16,10 +16,11 @@ from sqlalchemy.engine import URL
 
 from footcast.commands.state import State, console
 from footcast.commands.web import server as web_server
-from footcast.db import audit, engine, health
+from footcast.db import engine, health
 from footcast.domain import gaps as gap_rules
-from footcast.pipeline import backfill as backfill_run
-from footcast.pipeline import queue, reconcile, signals, worker
+from footcast.ops import backfill as ops
+from footcast.ops.runtime import Runtime
+from footcast.pipeline import reconcile, signals, worker
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import Plan
 
@@ -59,13 +60,14 @@ def _url(state: State) -> URL:
     return engine.database_url_of(state.settings)
 
 
-def with_app(ctx: Context, work: Callable[[App], Awaitable[T]]) -> T:
-    """Run ``work`` with an open Procrastinate app on the context's database."""
+def with_app(runtime: Runtime, work: Callable[[App], Awaitable[T]]) -> T:
+    """Run ``work`` with the runtime's open Procrastinate app, then close the runtime."""
 
     async def go() -> T:
-        app = queue.make_app(ctx.database.url, ctx.settings, periodic=False)
-        async with app.open_async():
-            return await work(app)
+        try:
+            return await work(await runtime.app())
+        finally:
+            await runtime.close()
 
     return asyncio.run(go())
 
@@ -148,7 +150,8 @@ def backfill(
     """Fill every gap of the last N days: catch-up, settlement, and with --retroactive,
     point-in-time predictions for matches already played."""
     state: State = ctx.obj
-    context = _context(state)
+    runtime = Runtime(state.database, state.settings, actor=state.actor)
+    context = runtime.context  # a refused roster stops it before any progress bar
     with Progress(
         TextColumn("{task.description:>12}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as bars:
@@ -161,10 +164,11 @@ def backfill(
                 bars.update(tasks[stage], completed=done, total=total)
 
         result = with_app(
-            context,
-            lambda app: backfill_run.backfill(
+            runtime,
+            lambda app: ops.run(
                 context,
                 app,
+                actor=state.actor,
                 days=days,
                 retroactive=retroactive,
                 dry_run=dry_run,
@@ -197,20 +201,6 @@ def backfill(
         for key, code, message, terminal in totals.failed:
             failed.add_row(key, code, "yes" if terminal else "retrying", message)
         console.print(failed)
-    with state.database.transaction() as session:
-        audit.record(
-            session,
-            actor=state.actor,
-            action="backfill",
-            target=f"days:{days}",
-            now=context.clock.now(),
-            details={
-                "retroactive": retroactive,
-                "predictions": totals.predictions,
-                "settlements": totals.settlements,
-                "failed": len(totals.failed),
-            },
-        )
 
 
 def gaps(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -15,17 +15,13 @@ from rich.table import Table
 from footcast import demo as scenario
 from footcast import rosters
 from footcast.commands.state import State, console
-from footcast.config import Settings
 from footcast.db import engine
 from footcast.db import leaderboard as board
-from footcast.db import matches as match_rows
 from footcast.fakes.openai import FakeOpenAI
 from footcast.forecasters import roster
 from footcast.forecasters.roster import Roster
+from footcast.ops import seasons
 from footcast.pipeline import replay
-from footcast.pipeline.llms import LLMs
-from footcast.sources import football_data
-from footcast.sources.archive import ArchiveSource
 
 __all__ = ["demo", "leaderboard_command", "leaderboard_table", "replay_command"]
 
@@ -93,11 +89,19 @@ def demo(
     """Replay a simulated 380-match season through the real pipeline and print the leaderboard."""
     state: State = ctx.obj
     settings = state.settings.model_copy(update={**scenario.DEMO_OVERRIDES, "sim_seed": seed})
-    if not llm_fake:
+
+    def run(llm_roster: Roster | None) -> None:
         _replay(
-            settings, database, None, workers=workers, standins=standins,
-            latency_ms=standin_latency, boards=[(scenario.COMPETITION, None)],
+            state,
+            lambda show: seasons.replay(
+                settings, database=database, actor=state.actor, now=state.clock.now(),
+                boards=[(scenario.COMPETITION, None)], workers=workers, standins=standins,
+                latency_ms=standin_latency, llm_roster=llm_roster, on_step=show,
+            ),
         )  # fmt: skip
+
+    if not llm_fake:
+        run(None)
         return
     if workers == 0:
         raise typer.BadParameter("--llm-fake needs --workers 1 or more (the fake runs here)")
@@ -106,11 +110,7 @@ def demo(
         console.print(
             f"fake OpenAI-compatible server at {fake.url}: {len(fake_roster.models)} models"
         )
-        _replay(
-            settings, database, None, workers=workers, standins=standins,
-            latency_ms=standin_latency, boards=[(scenario.COMPETITION, None)],
-            llm_roster=fake_roster,
-        )  # fmt: skip
+        run(fake_roster)
         requests = fake.stats().requests
     console.print(f"the fake server answered {len(requests)} chat completions")
 
@@ -136,80 +136,40 @@ def replay_command(
     statistical forecasters (the market reads the files' pre-match odds), and print the
     leaderboard of each season. Files are read strictly: a bad row stops the replay."""
     state: State = ctx.obj
-    rows = [row for path in paths for row in football_data.read(path, strict=True).rows]
-    settings = state.settings.model_copy(update=scenario.DEMO_OVERRIDES)
-    boards = sorted({(r.division, r.season) for r in rows}, key=lambda b: (b[1], b[0]))
     _replay(
-        settings,
-        database,
-        ArchiveSource(rows),
-        workers=workers,
-        until=None if until is None else until.replace(tzinfo=UTC),
-        boards=[(division, season) for division, season in boards],
-    )
+        state,
+        lambda show: seasons.replay_files(
+            state.settings, paths, database=database, actor=state.actor, now=state.clock.now(),
+            workers=workers, until=None if until is None else until.replace(tzinfo=UTC),
+            on_step=show,
+        ),
+    )  # fmt: skip
 
 
 def _replay(
-    settings: Settings,
-    database: str,
-    season: scenario.Season | None,
-    *,
-    workers: int,
-    boards: list[tuple[str, str | None]],
-    standins: int = 0,
-    latency_ms: int = 0,
-    until: datetime | None = None,
-    llm_roster: Roster | None = None,
+    state: State,
+    run: Callable[[Callable[[replay.Progress], None]], seasons.Replayed],
 ) -> None:
-    """Recreate ``database``, replay with a progress bar, print one leaderboard per board."""
-    url = engine.ensure_database(engine.server_url_of(settings), database, drop_first=True)
-    db = engine.connect(url)
-    llms = None if llm_roster is None else LLMs(db, llm_roster, settings, environ={})
-    try:
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
-        ) as bars:
-            task = bars.add_task("replaying the season", total=1.0)
+    """``run`` a replay with a progress bar, then print one leaderboard per board."""
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
+    ) as bars:
+        task = bars.add_task("replaying the season", total=1.0)
 
-            def show(progress: replay.Progress) -> None:
-                bars.update(
-                    task,
-                    completed=progress.fraction,
-                    description=f"{progress.now:%Y-%m-%d %H:%M} · {progress.enqueued} jobs",
-                )
-
-            done = asyncio.run(
-                scenario.run_season(
-                    db,
-                    settings,
-                    season=season,
-                    standins=standins,
-                    latency_ms=latency_ms,
-                    workers=workers,
-                    until=until,
-                    llms=llms,
-                    on_step=show,
-                )
+        def show(progress: replay.Progress) -> None:
+            bars.update(
+                task,
+                completed=progress.fraction,
+                description=f"{progress.now:%Y-%m-%d %H:%M} · {progress.enqueued} jobs",
             )
-        with db.transaction() as session:
-            tables = [
-                (
-                    competition,
-                    label,
-                    board.leaderboard(session, competition=competition, season=label),
-                )
-                for competition, label in boards
-            ]
-            status = match_rows.status_counts(session)
-    finally:
-        if llms is not None:
-            llms.close()
-        db.dispose()
-    console.print(f"database {engine.redact(url)}")
+
+        done = run(show)
+    console.print(f"database {engine.redact(done.url)}")
     console.print(
         f"{done.steps} clock steps, {done.enqueued} jobs; matches: "
-        + ", ".join(f"{n} {s}" for s, n in sorted(status.items()))
+        + ", ".join(f"{n} {s}" for s, n in sorted(done.status.items()))
     )
-    for competition, label, rows in tables:
-        which = f" {competition} {label}" if label else ""  # the demo has one competition
-        console.print(leaderboard_table(rows, title=f"Leaderboard{which} (on-time predictions)"))
+    for found in done.boards:
+        which = f" {found.competition} {found.season}" if found.season else ""  # one in the demo
+        title = f"Leaderboard{which} (on-time predictions)"
+        console.print(leaderboard_table(list(found.rows), title=title))

@@ -1,3 +1,27 @@
-"""Operating the pipeline: classifying failures and gaps for people."""
+"""Operator actions, once each and audited, for the CLI and the admin API alike (import, replay,
+backfill, retry and clear failures, disable and enable forecasters, set a result, settle, add a
+forecaster); failure investigation; the long-lived pipeline objects the actions need."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+from footcast.ops import (
+    backfill,
+    data,
+    failures,
+    forecasters,
+    investigate,
+    matches,
+    runtime,
+    seasons,
+)
+
+__all__ = [
+    "backfill",
+    "data",
+    "failures",
+    "forecasters",
+    "investigate",
+    "matches",
+    "runtime",
+    "seasons",
+]

@@ -9,15 +9,20 @@ from procrastinate import App
 
 from footcast import errors
 from footcast.db import Database, audit, failures
-from footcast.pipeline.reconcile import requeue
+from footcast.pipeline import reconcile
 
-__all__ = ["Retried", "clear", "retry"]
+__all__ = ["Cleared", "Retried", "clear", "retry"]
 
 
 @dataclass(frozen=True, kw_only=True)
 class Retried:
     failures: int
     queued: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cleared:
+    failures: int
 
 
 def _require_selection(stage: str | None, ids: list[int] | None, everything: bool) -> None:
@@ -36,7 +41,11 @@ async def retry(
     ids: list[int] | None = None,
     everything: bool = False,
 ) -> Retried:
-    """Mark the chosen failures for retry and queue each unit once, with fresh data."""
+    """Mark the chosen failures for retry and queue each unit once, with fresh data.
+
+    Raises:
+        ConfigError: nothing was chosen (no stage, no ids, not everything).
+    """
     _require_selection(stage, ids, everything)
     with database.transaction() as session:
         chosen = failures.retry(session, now=now, stage=stage, ids=ids)
@@ -44,7 +53,7 @@ async def retry(
             session, actor=actor, action="failures.retry", now=now,
             target=f"stage:{stage}" if stage else "ids", details={"ids": [f.id for f in chosen]},
         )  # fmt: skip
-    queued = await requeue(database, app, chosen, now=now, source=source)
+    queued = await reconcile.requeue(database, app, chosen, now=now, source=source)
     return Retried(failures=len(chosen), queued=queued)
 
 
@@ -56,8 +65,12 @@ def clear(
     stage: str | None = None,
     ids: list[int] | None = None,
     everything: bool = False,
-) -> int:
-    """Clear the chosen failures (the rows stay; the clear is in the audit log)."""
+) -> Cleared:
+    """Clear the chosen failures (the rows stay; the clear is in the audit log).
+
+    Raises:
+        ConfigError: nothing was chosen (no stage, no ids, not everything).
+    """
     _require_selection(stage, ids, everything)
     with database.transaction() as session:
         count = failures.clear(session, now=now, stage=stage, ids=ids)
@@ -65,4 +78,4 @@ def clear(
             session, actor=actor, action="failures.clear", now=now,
             target=f"stage:{stage}" if stage else "ids", details={"ids": ids, "count": count},
         )  # fmt: skip
-    return count
+    return Cleared(failures=count)

@@ -12,15 +12,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from footcast.db import audit, pauses
 from footcast.db import failures as ledger
-from footcast.db import forecasters as forecaster_rows
 from footcast.db import health as facts
 from footcast.db.reconcile import Windows
 from footcast.domain import gaps
 from footcast.domain.gaps import Severity
+from footcast.ops import backfill as backfills
 from footcast.ops import failures as ops
-from footcast.pipeline import queue, reconcile, worker
+from footcast.ops import forecasters
 from footcast.web.auth import admin
 from footcast.web.deps import TEXT, Web, web
 
@@ -107,6 +106,7 @@ class ClearOut(BaseModel):
 class BackfillIn(BaseModel):
     days: int = Field(ge=1, le=60, description="how far back to look for gaps")
     retroactive: bool = False
+    dry_run: bool = Field(default=False, description="count the missing units, queue nothing")
 
 
 class BackfillOut(BaseModel):
@@ -207,18 +207,16 @@ async def retry(
 ) -> RetryOut:
     """Retry failed units with fresh data; each unit is queued once, however often retried."""
     state = web(request)
-    app = queue.make_app(state.database.url, state.settings, periodic=False)
-    async with app.open_async():
-        done = await ops.retry(
-            state.database,
-            app,
-            actor=actor,
-            now=state.clock.now(),
-            source=state.settings.source,
-            stage=stage,
-            ids=ids,
-            everything=everything,
-        )
+    done = await ops.retry(
+        state.database,
+        await state.runtime.app(),
+        actor=actor,
+        now=state.clock.now(),
+        source=state.settings.source,
+        stage=stage,
+        ids=ids,
+        everything=everything,
+    )
     return RetryOut(failures=done.failures, queued=done.queued)
 
 
@@ -232,7 +230,7 @@ def clear(
 ) -> ClearOut:
     """Clear failures from the open list (the rows and the audit record stay)."""
     state = web(request)
-    count = ops.clear(
+    done = ops.clear(
         state.database,
         actor=actor,
         now=state.clock.now(),
@@ -240,55 +238,31 @@ def clear(
         ids=ids,
         everything=everything,
     )
-    return ClearOut(cleared=count)
+    return ClearOut(cleared=done.failures)
 
 
 @router.post("/backfill", response_model=BackfillOut)
 async def backfill(request: Request, actor: Admin, body: BackfillIn) -> BackfillOut:
     """Queue every missing unit of the last ``days`` (``retroactive``: predictions past their
-    deadline too); the workers do them."""
+    deadline too); the workers do them. ``dry_run``: count them, queue nothing."""
     state = web(request)
-    context = worker.build_context(state.database, state.settings, clock=state.clock, actor=actor)
-    app = queue.make_app(state.database.url, state.settings, periodic=False)
-    try:
-        async with app.open_async():
-            plan = await reconcile.reconcile(
-                context,
-                app,
-                since=state.clock.now() - timedelta(days=body.days),
-                retroactive=body.retroactive,
-                sync_fixtures=False,
-            )
-    finally:
-        context.close()
-    with state.database.transaction() as session:
-        audit.record(
-            session,
-            actor=actor,
-            action="backfill",
-            now=state.clock.now(),
-            details={"days": body.days, "retroactive": body.retroactive, "enqueued": plan.enqueued},
-        )
-    return BackfillOut(missing=len(plan.units), enqueued=plan.enqueued)
+    done = await backfills.enqueue(
+        state.runtime.context,
+        await state.runtime.app(),
+        actor=actor,
+        days=body.days,
+        retroactive=body.retroactive,
+        dry_run=body.dry_run,
+    )
+    return BackfillOut(missing=done.missing, enqueued=done.enqueued)
 
 
 def _set_paused(request: Request, actor: str, name: str, *, paused: bool) -> ForecasterState:
     state = web(request)
-    now = state.clock.now()
-    with state.database.transaction() as session:
-        row = forecaster_rows.by_name(session, name)
-        if paused:
-            changed = pauses.pause(
-                session, row.id, at=now, reason="disabled by an admin", actor=actor
-            )
-        else:
-            changed = pauses.resume(
-                session, row.id, at=now, actor=actor, reason="enabled by an admin"
-            )
-        if changed:
-            action = f"forecaster.{'disable' if paused else 'enable'}"
-            audit.record(session, actor=actor, action=action, target=name, now=now)
-    return ForecasterState(name=name, paused=paused, changed=changed)
+    toggle = forecasters.disable if paused else forecasters.enable
+    reason = f"{'disabled' if paused else 'enabled'} by an admin"
+    done = toggle(state.database, name, actor=actor, now=state.clock.now(), reason=reason)
+    return ForecasterState(name=done.name, paused=done.paused, changed=done.changed)
 
 
 @router.post("/forecasters/{name}/disable", response_model=ForecasterState)

@@ -4,6 +4,8 @@ translated at this edge into JSON bodies ``{"error": {"code", "message"}}``, nev
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -18,6 +20,7 @@ from footcast.config import Settings
 from footcast.db import Database
 from footcast.db import clock as db_clock
 from footcast.db import leaderboard as board
+from footcast.ops.runtime import Runtime
 from footcast.web import admin, api, health, metrics, pages
 from footcast.web.auth import RateLimit
 from footcast.web.cache import Stale
@@ -39,12 +42,20 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
     """The web surface over ``database``; its clock is the configured one unless given."""
     if clock is None:
         clock = db_clock.configured_clock(settings, database)
+    runtime = Runtime(database, settings, clock=clock, actor="web")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await runtime.close()
+
     app = FastAPI(
         title="footcast",
         summary="Forecasters predict exact football scores; Kicktipp quotas rank them.",
         version="0.1.0",
+        lifespan=lifespan,
     )
-    app.state.web = Web(database=database, settings=settings, clock=clock)
+    app.state.web = Web(database=database, settings=settings, clock=clock, runtime=runtime)
     app.state.admin_limit = RateLimit(settings.admin_rate_limit)
     app.state.health_cache = health.Cache(seconds=settings.health_cache_seconds)
     app.state.leaderboards = Stale[list[board.Row]](seconds=api.LEADERBOARD_SECONDS)

@@ -1,4 +1,5 @@
-"""What every route is handed: the app's state (database, settings, clock), read per request."""
+"""What every route is handed: the app's state (database, settings, clock, and the runtime the
+operator actions queue work with), read per request."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database
+from footcast.ops.runtime import Runtime
 
 __all__ = ["TEXT", "Web", "session", "web"]
 
@@ -22,6 +24,7 @@ class Web:
     database: Database
     settings: Settings
     clock: Clock
+    runtime: Runtime  # one per app: its queue connections opened on first use
 
 
 def web(request: Request) -> Web:

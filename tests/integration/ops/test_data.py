@@ -1,4 +1,5 @@
-"""Importing season files into a real database: whole files, idempotent, nothing half-written."""
+"""Importing season files into a real database: whole files, idempotent, nothing half-written,
+and audited by the ops function itself."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from footcast import errors
 from footcast.db import Database, odds
 from footcast.db.models import AuditEntry, Match, MatchOdds
-from footcast.imports import import_file
+from footcast.ops.data import import_file
 from footcast.sources import football_data
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
@@ -73,6 +74,20 @@ def test_a_file_is_stored_and_a_second_import_changes_nothing(
             ).scalar_one()
             == 2
         )
+
+
+def test_an_import_is_audited_with_its_actor_file_and_counts(
+    database: Database, tmp_path: Path
+) -> None:
+    path = write(tmp_path, [HEADER, *ROWS, BAD])
+    import_file(database, path, strict=False, now=NOW, actor="cli:ann")
+    with database.transaction() as session:
+        entries = session.execute(
+            sa.select(AuditEntry.actor, AuditEntry.action, AuditEntry.target, AuditEntry.details)
+        ).all()
+    assert [tuple(e) for e in entries] == [
+        ("cli:ann", "import", str(path), {"stored": 3, "new": 3, "bad": 1})
+    ]
 
 
 def test_a_corrected_file_updates_the_score(database: Database, tmp_path: Path) -> None:

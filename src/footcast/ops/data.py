@@ -1,4 +1,5 @@
-"""Importing football-data.co.uk season files: matches, results and odds, idempotently.
+"""Importing football-data.co.uk season files as an operator action: matches, results and odds,
+idempotently, audited.
 
 Each file is one transaction: it is stored whole (its good rows) or not at all. Re-importing a
 file changes nothing; importing a corrected file updates what changed.

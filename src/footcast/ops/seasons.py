@@ -1,0 +1,122 @@
+"""Replaying seasons as an operator action: a fresh database, the whole pipeline on a simulated
+clock, one leaderboard per season; the replay's own database records who replayed what."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.engine import URL
+
+from footcast import demo
+from footcast.config import Settings
+from footcast.db import audit, engine
+from footcast.db import leaderboard as board
+from footcast.db import matches as match_rows
+from footcast.forecasters.roster import Roster
+from footcast.pipeline import replay as driver
+from footcast.pipeline.llms import LLMs
+from footcast.sources import football_data
+from footcast.sources.archive import ArchiveSource
+
+__all__ = ["Board", "Replayed", "replay", "replay_files"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Board:
+    competition: str
+    season: str | None  # None: every season of the competition (the demo has one)
+    rows: tuple[board.Row, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Replayed:
+    url: URL  # the replay's database
+    steps: int  # clock steps
+    enqueued: int  # jobs
+    status: Mapping[str, int]  # matches by status at the end
+    boards: tuple[Board, ...]
+
+
+def replay(
+    settings: Settings,
+    *,
+    database: str,
+    actor: str,
+    now: datetime,
+    boards: Sequence[tuple[str, str | None]],
+    season: demo.Season | None = None,
+    workers: int = 2,
+    standins: int = 0,
+    latency_ms: int = 0,
+    until: datetime | None = None,
+    llm_roster: Roster | None = None,
+    on_step: Callable[[driver.Progress], None] = lambda progress: None,
+) -> Replayed:
+    """Recreate ``database`` on the settings' server and replay ``season`` (default: the
+    simulated league of the settings) into it; ``boards``: the (competition, season) tables to
+    read at the end. ``now``: when the operator asked (the replay runs on its own clock)."""
+    url = engine.ensure_database(engine.server_url_of(settings), database, drop_first=True)
+    db = engine.connect(url)
+    llms = None if llm_roster is None else LLMs(db, llm_roster, settings, environ={})
+    try:
+        done = asyncio.run(
+            demo.run_season(
+                db, settings, season=season, standins=standins, latency_ms=latency_ms,
+                workers=workers, until=until, llms=llms, on_step=on_step,
+            )
+        )  # fmt: skip
+        with db.transaction() as session:
+            tables = tuple(
+                Board(
+                    competition=competition,
+                    season=label,
+                    rows=tuple(board.leaderboard(session, competition=competition, season=label)),
+                )
+                for competition, label in boards
+            )
+            status = match_rows.status_counts(session)
+            audit.record(
+                session, actor=actor, action="replay", target=f"database:{database}", now=now,
+                details={
+                    "source": "simulated" if season is None else season.name,
+                    "until": None if until is None else until.isoformat(),
+                    "steps": done.steps, "enqueued": done.enqueued,
+                },
+            )  # fmt: skip
+    finally:
+        if llms is not None:
+            llms.close()
+        db.dispose()
+    return Replayed(url=url, steps=done.steps, enqueued=done.enqueued, status=status, boards=tables)
+
+
+def replay_files(
+    settings: Settings,
+    paths: Sequence[Path],
+    *,
+    database: str,
+    actor: str,
+    now: datetime,
+    workers: int = 2,
+    until: datetime | None = None,
+    on_step: Callable[[driver.Progress], None] = lambda progress: None,
+) -> Replayed:
+    """Replay played seasons from football-data.co.uk files, in order, with the statistical
+    forecasters (the market reads the files' pre-match odds); one board per (division,
+    season).
+
+    Raises:
+        InvalidInput: a file is unreadable, lacks a column or has a bad row (read strictly:
+            nothing is replayed).
+    """
+    rows = [row for path in paths for row in football_data.read(path, strict=True).rows]
+    found = sorted({(r.division, r.season) for r in rows}, key=lambda b: (b[1], b[0]))
+    return replay(
+        settings.model_copy(update=demo.DEMO_OVERRIDES),
+        database=database, actor=actor, now=now, boards=found, season=ArchiveSource(rows),
+        workers=workers, until=until, on_step=on_step,
+    )  # fmt: skip

@@ -1,0 +1,58 @@
+"""Replaying played seasons as an operator action: a fresh database holds the season, its
+leaderboard and the audit entry of who replayed it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL
+
+from footcast.config import load_settings
+from footcast.db import engine
+from footcast.db.models import AuditEntry
+from footcast.ops import seasons
+
+NOW = datetime(2025, 8, 15, 12, 0, tzinfo=UTC)
+SEASON = [
+    "Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,AvgH,AvgD,AvgA",
+    "E0,09/08/2019,20:00,Liverpool,Norwich,4,1,H,1.14,9.06,21.39",
+    "E0,10/08/2019,12:30,West Ham,Man City,0,5,A,12.0,6.6,1.25",
+    "E0,10/08/2019,15:00,Bournemouth,Sheffield Utd,1,1,D,1.9,3.6,4.0",
+]
+
+
+def test_replay_files_fills_a_fresh_database_and_audits_it_there(
+    server_url: URL, scratch_database: URL, tmp_path: Path
+) -> None:
+    path = tmp_path / "E0.csv"
+    path.write_text("\n".join(SEASON) + "\n")
+    settings = load_settings(
+        {}, database_url=server_url.render_as_string(hide_password=False), retry_base_seconds=0.02
+    )
+    name = str(scratch_database.database)
+
+    done = seasons.replay_files(
+        settings, [path], database=name, actor="cli:ann", now=NOW, workers=1
+    )
+
+    assert done.url.database == name
+    assert done.status == {"finished": 3}
+    [table] = done.boards
+    assert (table.competition, table.season) == ("E0", "2019-20")
+    assert table.rows
+    assert all(row.settled == 3 for row in table.rows)
+    replayed = engine.connect(scratch_database, upgrade=False)
+    try:
+        with replayed.transaction() as session:
+            entries = session.execute(
+                sa.select(AuditEntry.at, AuditEntry.actor, AuditEntry.action, AuditEntry.target,
+                          AuditEntry.details)
+            ).all()  # fmt: skip
+    finally:
+        replayed.dispose()
+    [(at, actor, action, target, details)] = entries
+    assert (at, actor, action, target) == (NOW, "cli:ann", "replay", f"database:{name}")
+    assert details["source"] == "football-data"
+    assert details["steps"] == done.steps
