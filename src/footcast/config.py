@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from footcast import errors
-from footcast.sources import simulated
 
 __all__ = ["Settings", "load_settings"]
 
@@ -178,17 +177,6 @@ class Settings(BaseSettings):
             ("postgresql://", "postgresql+", "postgres://")
         ):
             raise ValueError(f"must be a postgresql:// URL, got {value.split('@')[-1]!r}")
-        return value
-
-    @field_validator("sim_leagues")
-    @classmethod
-    def _simulated_teams_fit(cls, value: int, info: ValidationInfo) -> int:
-        teams = info.data.get("sim_teams", 1)
-        if value * teams > simulated.TEAM_NAMES:
-            raise ValueError(
-                f"{value} leagues of {teams} teams: the simulated leagues have"
-                f" {simulated.TEAM_NAMES} team names in all"
-            )
         return value
 
     @property

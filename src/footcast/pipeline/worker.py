@@ -54,18 +54,25 @@ RECONNECT_SECONDS = 1.0
 
 def simulated_league(settings: Settings) -> SimulatedLeague | SimulatedLeagues:
     """The simulated source of ``settings``: one league-season, or, when ``sim_leagues`` or
-    ``sim_seasons`` is above 1, every league-season told as one source."""
-    if settings.sim_leagues == 1 and settings.sim_seasons == 1:
-        return SimulatedLeague(
-            settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams
+    ``sim_seasons`` is above 1, every league-season told as one source.
+
+    Raises:
+        ConfigError: the FOOTCAST_SIM_* settings ask for an impossible league.
+    """
+    try:
+        if settings.sim_leagues == 1 and settings.sim_seasons == 1:
+            return SimulatedLeague(
+                settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams
+            )
+        return simulated_leagues(
+            settings.sim_seed,
+            start=settings.sim_start,
+            teams=settings.sim_teams,
+            leagues=settings.sim_leagues,
+            seasons=settings.sim_seasons,
         )
-    return simulated_leagues(
-        settings.sim_seed,
-        start=settings.sim_start,
-        teams=settings.sim_teams,
-        leagues=settings.sim_leagues,
-        seasons=settings.sim_seasons,
-    )
+    except ValueError as exc:
+        raise errors.ConfigError(f"FOOTCAST_SIM_*: {exc}") from exc
 
 
 def make_source(settings: Settings, database: Database) -> Source:

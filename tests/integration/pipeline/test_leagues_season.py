@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
-from footcast import demo
+from footcast import demo, errors
 from footcast.config import Settings
 from footcast.db import Database
 from footcast.pipeline import worker
@@ -31,6 +32,11 @@ def test_the_settings_choose_one_league_season_or_several(settings: Settings) ->
     assert isinstance(several, SimulatedLeagues)
     assert len(several.leagues) == 6
     assert several.name == "simulated"
+
+
+def test_settings_asking_for_more_teams_than_names_are_a_config_error(settings: Settings) -> None:
+    with pytest.raises(errors.ConfigError, match=r"FOOTCAST_SIM_.*team names"):
+        worker.simulated_league(_several(settings, sim_leagues=8, sim_teams=20))
 
 
 def test_two_leagues_over_two_seasons_replay_whole(database: Database, settings: Settings) -> None:
