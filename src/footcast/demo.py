@@ -17,6 +17,7 @@ from footcast.clock import SimulatedClock
 from footcast.config import Settings
 from footcast.db import Database
 from footcast.db import forecasters as forecaster_rows
+from footcast.domain.names import ForecasterKind
 from footcast.fakes.openai import FakeOpenAI
 from footcast.forecasters.roster import Roster
 from footcast.pipeline import queue, replay, worker
@@ -70,7 +71,7 @@ def register_forecasters(
             forecaster_rows.upsert_forecaster(
                 session,
                 name=name,
-                kind="llm",
+                kind=ForecasterKind.LLM,
                 active_from=active_from,
                 provider="standin",
                 model_id=f"latency:{latency_ms}" if latency_ms else name,

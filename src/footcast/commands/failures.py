@@ -11,6 +11,7 @@ from footcast import errors
 from footcast.commands.pipeline import with_app
 from footcast.commands.state import State, console
 from footcast.db import failures
+from footcast.domain.names import FailureState
 from footcast.ops import failures as ops
 from footcast.ops.investigate import category
 from footcast.ops.runtime import Runtime
@@ -37,7 +38,7 @@ def list_command(
         found = failures.listing(session, stage=stage, everything=everything)
     table = Table("id", "stage", "unit", "code", "tries", "state", "last seen", "reason")
     for f in found:
-        state = f"{f.state}{' (terminal)' if f.terminal and f.state == 'open' else ''}"
+        state = f"{f.state}{' (terminal)' if f.terminal and f.state == FailureState.OPEN else ''}"
         table.add_row(
             str(f.id), f.stage, f.key, f.error_code, str(f.attempts), state,
             f.last_seen_at.isoformat(timespec="seconds"), f.message,

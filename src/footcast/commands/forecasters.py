@@ -9,6 +9,7 @@ from rich.table import Table
 
 from footcast.commands.state import State, console
 from footcast.db import forecasters as forecaster_rows
+from footcast.domain.names import ForecasterKind
 from footcast.ops import forecasters as ops
 
 __all__ = ["app"]
@@ -20,7 +21,9 @@ app = typer.Typer(help="Who predicts.", no_args_is_help=True)
 def forecasters_add(
     ctx: typer.Context,
     name: str,
-    kind: Annotated[str, typer.Option(help="llm, statistical, market, naive or human")] = "human",
+    kind: Annotated[
+        ForecasterKind, typer.Option(help="what kind of forecaster")
+    ] = ForecasterKind.HUMAN,
 ) -> None:
     """Add a forecaster (active from now)."""
     state: State = ctx.obj

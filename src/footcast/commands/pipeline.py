@@ -18,6 +18,7 @@ from footcast.commands.state import State, console
 from footcast.commands.web import server as web_server
 from footcast.db import engine, health
 from footcast.domain import gaps as gap_rules
+from footcast.domain.names import FailureState, Stage
 from footcast.ops import backfill as ops
 from footcast.ops.runtime import Runtime
 from footcast.pipeline import reconcile, signals, worker
@@ -132,7 +133,7 @@ def _plan_table(plan: Plan, title: str) -> Table:
     for stage, ids in sorted(by_stage.items()):
         table.add_row(stage, str(len(ids)), ", ".join(map(str, ids[:8])))
     if plan.fixtures_due:
-        table.add_row("fixtures", "1", "(sync due)")
+        table.add_row(Stage.FIXTURES, "1", "(sync due)")
     return table
 
 
@@ -199,7 +200,7 @@ def backfill(
     if totals.failed:
         failed = Table("unit", "code", "terminal", "reason", title="Failed")
         for key, code, message, terminal in totals.failed:
-            failed.add_row(key, code, "yes" if terminal else "retrying", message)
+            failed.add_row(key, code, "yes" if terminal else FailureState.RETRYING, message)
         console.print(failed)
 
 

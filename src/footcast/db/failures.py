@@ -12,7 +12,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from footcast import errors
+from footcast.db import _sql
 from footcast.db.models import Failure, Match
+from footcast.domain import names
+from footcast.domain.names import FailureState
 
 __all__ = [
     "Group",
@@ -26,7 +29,9 @@ __all__ = [
 ]
 
 
-_OPEN_UNIT = sa.text("state IN ('open', 'retrying')")  # uq_failures_open_unit's predicate
+# uq_failures_open_unit's predicate, literal SQL (see record)
+_OPEN_UNIT = sa.text(f"state IN ({_sql.in_list(names.ACTIVE_FAILURE)})")
+_ACTIVE = tuple(names.ACTIVE_FAILURE)
 
 
 def record(
@@ -71,13 +76,13 @@ def record(
         # the partial index's predicate as literal SQL: as bound parameters it stops matching
         # the index once PostgreSQL plans the prepared statement generically (6th run or so)
         index_where=_OPEN_UNIT,
-        set_={**values, "attempts": Failure.attempts + 1, "state": "open"},
+        set_={**values, "attempts": Failure.attempts + 1, "state": FailureState.OPEN},
     )
     return int(session.execute(stmt.returning(Failure.id)).scalar_one())
 
 
 def open_failures(session: Session, *, stage: str | None = None) -> list[Failure]:
-    stmt = sa.select(Failure).where(Failure.state.in_(("open", "retrying")))
+    stmt = sa.select(Failure).where(Failure.state.in_(_ACTIVE))
     if stage is not None:
         stmt = stmt.where(Failure.stage == stage)
     return list(session.execute(stmt.order_by(Failure.last_seen_at.desc())).scalars())
@@ -92,15 +97,15 @@ def resolve(session: Session, *, stage: str, keys: list[str], now: datetime) -> 
         .where(
             Failure.stage == stage,
             Failure.key.in_(keys),
-            Failure.state.in_(("open", "retrying")),
+            Failure.state.in_(_ACTIVE),
         )
-        .values(state="resolved", last_seen_at=now)
+        .values(state=FailureState.RESOLVED, last_seen_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _selected(stage: str | None, ids: list[int] | None) -> list[sa.ColumnElement[bool]]:
-    where: list[sa.ColumnElement[bool]] = [Failure.state.in_(("open", "retrying"))]
+    where: list[sa.ColumnElement[bool]] = [Failure.state.in_(_ACTIVE)]
     if stage is not None:
         where.append(Failure.stage == stage)
     if ids:
@@ -114,7 +119,7 @@ def listing(
     """Failures, newest first: open and retrying ones, or ``everything`` (resolved, cleared)."""
     stmt = sa.select(Failure).order_by(Failure.last_seen_at.desc(), Failure.id.desc()).limit(limit)
     if not everything:
-        stmt = stmt.where(Failure.state.in_(("open", "retrying")))
+        stmt = stmt.where(Failure.state.in_(_ACTIVE))
     if stage is not None:
         stmt = stmt.where(Failure.stage == stage)
     return list(session.execute(stmt).scalars())
@@ -147,7 +152,7 @@ def groups(session: Session) -> list[Group]:
             sa.func.array_agg(sa.distinct(Failure.match_id)),
             sa.func.min(Failure.message),
         )
-        .where(Failure.state.in_(("open", "retrying")))
+        .where(Failure.state.in_(_ACTIVE))
         .group_by(Failure.stage, Failure.error_class, Failure.error_code)
         .order_by(sa.func.count().desc())
     )
@@ -176,7 +181,7 @@ def retry(
         session.execute(
             sa.update(Failure)
             .where(*_selected(stage, ids))
-            .values(state="retrying", terminal=False, last_seen_at=now)
+            .values(state=FailureState.RETRYING, terminal=False, last_seen_at=now)
             .returning(Failure)
         ).scalars()
     )
@@ -188,6 +193,8 @@ def clear(
 ) -> int:
     """Clear the selected failures (the rows stay, marked cleared)."""
     result = session.execute(
-        sa.update(Failure).where(*_selected(stage, ids)).values(state="cleared", last_seen_at=now)
+        sa.update(Failure)
+        .where(*_selected(stage, ids))
+        .values(state=FailureState.CLEARED, last_seen_at=now)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from footcast import errors
 from footcast.db.models import Competition, Match, Season, Team
 from footcast.domain.fixture import Fixture
+from footcast.domain.names import MatchStatus
 
 __all__ = [
     "apply_live_state",
@@ -83,7 +84,7 @@ def upsert_match(
     now: datetime,
     season_id: int | None = None,
     round: str | None = None,
-    status: str = "scheduled",
+    status: str = MatchStatus.SCHEDULED,
 ) -> int:
     """Insert or update a fixture by (source, external id); the deadline follows the kickoff."""
     values = {
@@ -127,7 +128,7 @@ def record_result(session: Session, match_id: int, *, home: int, away: int, now:
     session.execute(
         sa.update(Match)
         .where(Match.id == match_id)
-        .values(home_goals=home, away_goals=away, status="finished", updated_at=now)
+        .values(home_goals=home, away_goals=away, status=MatchStatus.FINISHED, updated_at=now)
     )
 
 

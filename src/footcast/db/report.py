@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from footcast.db.models import Failure, Prediction, Settlement, StageSkip
+from footcast.domain.names import FailureState
 
 __all__ = ["Mark", "Totals", "mark", "totals_since"]
 
@@ -62,7 +63,7 @@ def totals_since(session: Session, since: Mark) -> Totals:
     ).all()
     failed = session.execute(
         sa.select(Failure.key, Failure.error_code, Failure.message, Failure.terminal)
-        .where(Failure.last_seen_at >= since.failure_at, Failure.state == "open")
+        .where(Failure.last_seen_at >= since.failure_at, Failure.state == FailureState.OPEN)
         .order_by(Failure.key)
     ).all()
     return Totals(

@@ -18,6 +18,7 @@ from footcast.db.models import (
     SettlementScore,
 )
 from footcast.domain import scoring, settlement
+from footcast.domain.names import MatchStatus
 
 __all__ = [
     "CurrentSettlement",
@@ -313,7 +314,7 @@ def matches_due_for_settlement(session: Session, *, limit: int | None = None) ->
     stmt = (
         sa.select(Match.id)
         .outerjoin(current, current.c.match_id == Match.id)
-        .where(Match.status == "finished", Match.home_goals.is_not(None), has_predictions)
+        .where(Match.status == MatchStatus.FINISHED, Match.home_goals.is_not(None), has_predictions)
         .where(
             sa.or_(
                 current.c.id.is_(None),

@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from footcast import errors
+from footcast.domain.names import ForecasterKind
 from footcast.forecasters import elo, market, naive, poisson
 from footcast.forecasters import standin as standin_module
 from footcast.forecasters.base import Forecaster
 
 __all__ = ["BUILTIN", "builtin", "standin"]
 
-BUILTIN: dict[str, tuple[str, Callable[[], Forecaster]]] = {
-    "market": ("market", market.MarketForecaster),
-    "dixon-coles": ("statistical", poisson.DixonColesForecaster),
-    "poisson": ("statistical", poisson.PoissonForecaster),
-    "elo": ("statistical", elo.EloForecaster),
-    "naive-home-1-0": ("naive", naive.HomeWinForecaster),
-    "naive-draw-1-1": ("naive", naive.DrawForecaster),
-    "naive-base-rates": ("naive", naive.BaseRatesForecaster),
+BUILTIN: dict[str, tuple[ForecasterKind, Callable[[], Forecaster]]] = {
+    "market": (ForecasterKind.MARKET, market.MarketForecaster),
+    "dixon-coles": (ForecasterKind.STATISTICAL, poisson.DixonColesForecaster),
+    "poisson": (ForecasterKind.STATISTICAL, poisson.PoissonForecaster),
+    "elo": (ForecasterKind.STATISTICAL, elo.EloForecaster),
+    "naive-home-1-0": (ForecasterKind.NAIVE, naive.HomeWinForecaster),
+    "naive-draw-1-1": (ForecasterKind.NAIVE, naive.DrawForecaster),
+    "naive-base-rates": (ForecasterKind.NAIVE, naive.BaseRatesForecaster),
 }
 
 

@@ -37,10 +37,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from footcast import errors
+from footcast.domain.names import ForecasterKind
 
 __all__ = ["Model", "Provider", "Roster", "dumps", "load"]
 
-PROVIDER_KIND = "llm"
+PROVIDER_KIND = ForecasterKind.LLM
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
 

@@ -7,13 +7,15 @@ import logging
 
 from footcast import errors
 from footcast.db import failures, matches
+from footcast.domain import names
+from footcast.domain.names import MatchStatus, Stage
 from footcast.pipeline.context import Context
 
 __all__ = ["poll"]
 
 log = logging.getLogger(__name__)
 
-_RUNNING = ("scheduled", "live", "interrupted")
+_RUNNING = names.IN_PLAY | {MatchStatus.SCHEDULED}
 
 
 def poll(ctx: Context, match_id: int) -> str:
@@ -36,8 +38,10 @@ def poll(ctx: Context, match_id: int) -> str:
                 match_id=match_id,
             )
             log.error(str(stuck), extra={"match_id": match_id, "status": fixture.status})
-            failures.record(session, stage="live", key=key, error=stuck, now=now, match_id=match_id)
+            failures.record(
+                session, stage=Stage.LIVE, key=key, error=stuck, now=now, match_id=match_id
+            )
         elif fixture.status not in _RUNNING:
-            failures.resolve(session, stage="live", keys=[key], now=now)
+            failures.resolve(session, stage=Stage.LIVE, keys=[key], now=now)
     score = f" {fixture.home_goals}:{fixture.away_goals}" if fixture.home_goals is not None else ""
     return f"{fixture.status}{score}"

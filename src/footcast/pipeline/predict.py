@@ -18,6 +18,7 @@ from footcast.db import engine, failures, matches, owed, pauses, predictions, sn
 from footcast.domain import names
 from footcast.domain.analysis import Snapshot
 from footcast.domain.forecast import Forecast
+from footcast.domain.names import Stage
 from footcast.forecasters.roster import PROVIDER_KIND
 from footcast.pipeline.context import Context
 from footcast.pipeline.retry import Attempt, is_retryable
@@ -98,12 +99,12 @@ def predict(
         done = [
             names.pair_key(match_id, who.name) for who in owing if who.id in made.keys() | already
         ]
-        failures.resolve(session, stage="predictions", keys=done, now=now)
+        failures.resolve(session, stage=Stage.PREDICTIONS, keys=done, now=now)
         _health(ctx, session, owing, made, failed, now=now)
         for who, problem in failed:
             failures.record(
                 session,
-                stage="predictions",
+                stage=Stage.PREDICTIONS,
                 key=names.pair_key(match_id, who.name),
                 error=problem,
                 now=now,

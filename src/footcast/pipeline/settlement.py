@@ -20,6 +20,7 @@ from footcast.clock import Clock
 from footcast.db import Database, failures, predictions, settlements, snapshots, stages
 from footcast.db import matches as match_rows
 from footcast.domain import scoring, settlement
+from footcast.domain.names import MatchStatus, Stage
 from footcast.pipeline.context import Context
 
 __all__ = ["Outcome", "SettlementResult", "settle", "settle_match", "settle_pending"]
@@ -67,10 +68,11 @@ def settle_match(
     if match is None:
         raise errors.NotFound(f"match {match_id} does not exist", match_id=match_id)
     actual = match.result
-    if match.status != "finished" or actual is None:
+    if match.status != MatchStatus.FINISHED or actual is None:
         raise errors.NotSettleable(
             f"match {match_id} can not be settled: status is {match.status!r} and its 90-minute"
-            f" score is {actual or 'none'}; settlement needs status 'finished' with a final score",
+            f" score is {actual or 'none'}; settlement needs status '{MatchStatus.FINISHED}'"
+            " with a final score",
             match_id=match_id,
         )
     now = clock.now()
@@ -212,7 +214,7 @@ def _settle_one(database: Database, clock: Clock, match_id: int, actor: str) -> 
         with database.transaction() as session:
             failures.record(
                 session,
-                stage="settlement",
+                stage=Stage.SETTLEMENT,
                 key=f"settle:{match_id}",
                 error=exc,
                 now=clock.now(),
@@ -231,7 +233,7 @@ def settle(ctx: Context, match_id: int, *, last_attempt: bool = False) -> str:
     with ctx.database.transaction() as session:
         result = settle_match(session, ctx.clock, match_id, actor=ctx.actor)
         if result.outcome is not Outcome.NO_PREDICTIONS:
-            stages.unskip(session, stage="settlement", match_id=match_id)
+            stages.unskip(session, stage=Stage.SETTLEMENT, match_id=match_id)
             return f"{result.outcome} revision {result.revision} ({result.scored} scored)"
         match = match_rows.get_match(session, match_id)
         analysed = snapshots.latest_valid(session, match, lead=ctx.settings.analysis_lead)
@@ -245,6 +247,6 @@ def settle(ctx: Context, match_id: int, *, last_attempt: bool = False) -> str:
             "no predictions after every attempt" if analysed else "no predictions and no analysis"
         )
         stages.skip(
-            session, stage="settlement", match_id=match_id, reason=reason, now=ctx.clock.now()
+            session, stage=Stage.SETTLEMENT, match_id=match_id, reason=reason, now=ctx.clock.now()
         )
         return f"skipped: {reason}"

@@ -7,7 +7,7 @@ failure texts are cut to ``TRUNCATE`` characters (the full text is in the CLI an
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
@@ -17,6 +17,7 @@ from footcast.db import health as facts
 from footcast.db.reconcile import Windows
 from footcast.domain import gaps
 from footcast.domain.gaps import Severity
+from footcast.domain.names import Stage
 from footcast.ops import backfill as backfills
 from footcast.ops import failures as ops
 from footcast.ops import forecasters
@@ -50,7 +51,6 @@ TRUNCATE = 300
 Admin = Annotated[str, Depends(admin)]
 FailureId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Name = Annotated[str, Path(min_length=1, max_length=100, pattern=TEXT)]
-Stage = Literal["fixtures", "analysis", "lineups", "predictions", "live", "settlement", "probe"]
 
 
 def truncate(text: str | None) -> str | None:

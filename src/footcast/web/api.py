@@ -4,7 +4,7 @@ one forecaster's record. Read-only, no auth; lists are paged."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from footcast.db import browse
 from footcast.db import leaderboard as board
+from footcast.domain.names import MatchStatus
 from footcast.web.cache import Stale
 from footcast.web.deps import TEXT, session, web
 
@@ -33,9 +34,7 @@ __all__ = [
 router = APIRouter(prefix="/api", tags=["public"])
 
 LEADERBOARD_SECONDS = 30.0  # how stale a leaderboard may be; settlement is not real-time
-Status = Literal[
-    "scheduled", "live", "interrupted", "finished", "postponed", "cancelled", "abandoned", "awarded"
-]
+Status = MatchStatus
 
 
 class MatchPage(BaseModel):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from footcast import errors
 from footcast.db import browse, points
 from footcast.db import leaderboard as board
+from footcast.domain.names import Stage
 from footcast.web import admin, api, auth, intervals
 from footcast.web.cache import Stale
 from footcast.web.deps import session, web
@@ -224,14 +225,14 @@ def logout() -> Response:
 
 
 @router.post("/admin/failures/retry")
-async def retry(request: Request, actor: Actor, stage: Annotated[admin.Stage, Form()]) -> Response:
+async def retry(request: Request, actor: Actor, stage: Annotated[Stage, Form()]) -> Response:
     """Retry a stage's failures (the admin API's retry), then back to the dashboard."""
     await admin.retry(request, actor, stage=stage)
     return RedirectResponse("/admin", status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/admin/failures/clear")
-def clear(request: Request, actor: Actor, stage: Annotated[admin.Stage, Form()]) -> Response:
+def clear(request: Request, actor: Actor, stage: Annotated[Stage, Form()]) -> Response:
     """Clear a stage's failures (the admin API's clear), then back to the dashboard."""
     admin.clear(request, actor, stage=stage)
     return RedirectResponse("/admin", status_code=status.HTTP_303_SEE_OTHER)

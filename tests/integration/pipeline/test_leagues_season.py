@@ -34,9 +34,13 @@ def test_the_settings_choose_one_league_season_or_several(settings: Settings) ->
     assert several.name == "simulated"
 
 
-def test_settings_asking_for_more_teams_than_names_are_a_config_error(settings: Settings) -> None:
-    with pytest.raises(errors.ConfigError, match=r"FOOTCAST_SIM_.*team names"):
-        worker.simulated_league(_several(settings, sim_leagues=8, sim_teams=20))
+@pytest.mark.parametrize(("leagues", "teams"), [(8, 20), (37, 4)])
+def test_settings_asking_for_more_teams_than_names_are_a_config_error(
+    settings: Settings, leagues: int, teams: int
+) -> None:
+    # checked where the league is made (config imports no package of footcast)
+    with pytest.raises(errors.ConfigError, match=r"FOOTCAST_SIM_\*: .*do not fit the 144 team"):
+        worker.simulated_league(_several(settings, sim_leagues=leagues, sim_teams=teams))
 
 
 def test_two_leagues_over_two_seasons_replay_whole(database: Database, settings: Settings) -> None:
