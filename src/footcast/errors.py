@@ -7,6 +7,7 @@ parent's::
     ├── ConfigError         [infrastructure]  bad settings or configuration files
     ├── DatabaseError       [infrastructure]  the database failed
     │   ├── DatabaseUnavailable               the database can not be reached (retryable)
+    │   ├── DatabaseBusy                      a deadlock, timeout or full server (retryable)
     │   └── SchemaMissing                     the database has no (or an older) footcast schema
     ├── SourceError         [provider error]  a data provider failed
     │   ├── SourceUnavailable                 the provider can not be reached now (retryable)
@@ -52,6 +53,7 @@ __all__ = [
     "CircuitOpen",
     "ConfigError",
     "Conflict",
+    "DatabaseBusy",
     "DatabaseError",
     "DatabaseUnavailable",
     "FailureUnrecorded",
@@ -121,6 +123,13 @@ class DatabaseUnavailable(DatabaseError):
     """The database can not be reached."""
 
     code = "database_unavailable"
+    retryable = True
+
+
+class DatabaseBusy(DatabaseError):
+    """The database could not finish the work now (a deadlock, a timeout, no resources)."""
+
+    code = "database_busy"
     retryable = True
 
 

@@ -14,6 +14,7 @@ EXPECTED = {
     "config_error": INFRASTRUCTURE,
     "database_error": INFRASTRUCTURE,
     "database_unavailable": INFRASTRUCTURE,
+    "database_busy": INFRASTRUCTURE,
     "schema_missing": INFRASTRUCTURE,
     "source_error": PROVIDER,
     "source_unavailable": PROVIDER,
