@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from footcast.db import pauses
 from footcast.db.reconcile import Windows
 
-__all__ = ["Coverage", "Gap", "Queue", "coverage", "pipeline_gaps", "queue"]
+__all__ = ["Coverage", "Gap", "Queue", "coverage", "ping", "pipeline_gaps", "queue"]
 
 # (match, forecaster) pairs owed (the forecaster active and not paused at the deadline) of
 # matches whose deadline falls in (start, end], and the predictions stored for them
@@ -132,3 +132,8 @@ def pipeline_gaps(
                 )
             )
     return found
+
+
+def ping(session: Session) -> None:
+    """Ask the database the cheapest question there is (``SELECT 1``): is it there?"""
+    session.execute(sa.select(1))
