@@ -1,49 +1,59 @@
-"""Every error footcast raises on purpose, with a stable code.
+"""Every error footcast raises on purpose, with a stable code and a root-cause category.
 
-The tree::
+The tree; a category in brackets is set on that class, and a class without one inherits its
+parent's::
 
-    FootcastError
-    ├── ConfigError                 bad settings or configuration files
-    ├── DatabaseError
-    │   ├── DatabaseUnavailable     the database can not be reached (retryable)
-    │   └── SchemaMissing           the database has no (or an older) footcast schema
-    ├── SourceError                 a data provider failed
-    │   ├── SourceUnavailable       the provider can not be reached right now (retryable)
-    │   │   └── RateLimited         the provider's per-minute limit was hit (retryable)
-    │   ├── QuotaExhausted          the daily request budget is used up
-    │   ├── SourceAuthError         the provider refused the API key (or none is set)
-    │   ├── SourceRejected          the provider refused the request's parameters or plan
-    │   └── MalformedResponse       the body is not the provider's format (retryable)
-    ├── InvalidInput                a file or value given to footcast is malformed
-    ├── ForecasterError
-    │   ├── ProviderUnavailable     the forecaster's provider failed (retryable)
-    │   │   └── CircuitOpen         the provider failed repeatedly; requests wait (retryable)
-    │   ├── ProviderRejected        the provider refused the request (key, model, parameters)
-    │   └── InvalidForecast         a forecast breaks the rules (goals, probabilities)
-    │       └── InvalidOutput       an LLM's answer is not a prediction, even after one repair
-    ├── PipelineError
-    │   ├── NotSettleable           a match can not be settled (no final score, wrong status)
-    │   ├── NotReady                a stage's inputs are not there yet (retryable)
-    │   │   └── Resting             waits for a provider's rest to end (retried then)
-    │   └── FailureUnrecorded       a failure could not be written to the ledger (retried
-    │                               past the attempt limit, so no job ends without a reason)
-    ├── NotFound                    a match, forecaster, ... does not exist
-    └── Conflict                    the change contradicts what is stored
-        └── PredictionLocked        a prediction's deadline has passed; it can not change
+    FootcastError           [bug]             footcast failed
+    ├── ConfigError         [infrastructure]  bad settings or configuration files
+    ├── DatabaseError       [infrastructure]  the database failed
+    │   ├── DatabaseUnavailable               the database can not be reached (retryable)
+    │   ├── DatabaseBusy                      a deadlock, timeout or full server (retryable)
+    │   └── SchemaMissing                     the database has no (or an older) footcast schema
+    ├── SourceError         [provider error]  a data provider failed
+    │   ├── SourceUnavailable                 the provider can not be reached now (retryable)
+    │   │   └── RateLimited                   the per-minute limit was hit (retryable)
+    │   ├── QuotaExhausted                    the daily request budget is used up
+    │   ├── SourceAuthError                   the provider refused the API key (or none is set)
+    │   ├── SourceRejected                    the provider refused the parameters or plan
+    │   └── MalformedResponse                 the body is not the provider's format (retryable)
+    ├── InvalidInput        [data missing]    a file or value given to footcast is malformed
+    ├── ForecasterError     [provider error]  a forecaster failed
+    │   ├── ProviderUnavailable               the forecaster's provider failed (retryable)
+    │   │   └── CircuitOpen                   it failed repeatedly; requests wait (retryable)
+    │   ├── ProviderRejected                  it refused the request (key, model, parameters)
+    │   └── InvalidForecast                   a forecast breaks the rules (goals, probabilities)
+    │       └── InvalidOutput                 an LLM's answer is no prediction, even repaired
+    ├── PipelineError       [data missing]    a pipeline stage failed
+    │   ├── NotSettleable                     a match can not be settled (no score, status)
+    │   ├── NotReady                          a stage's inputs are not there yet (retryable)
+    │   │   └── Resting     [provider error]  waits for a provider's rest to end (retried then)
+    │   └── FailureUnrecorded [infrastructure] a failure could not be written to the ledger
+    │                                         (retried past the attempt limit, so no job
+    │                                         ends without a reason)
+    ├── NotFound            [data missing]    a match, forecaster, ... does not exist
+    └── Conflict            [data missing]    the change contradicts what is stored
+        └── PredictionLocked                  a prediction's deadline has passed; it is fixed
+
+``footcast failures investigate`` reports ``not_ready`` at settlement as "no predictions".
 
 Each class has a stable ``code`` (used in the failure ledger, HTTP bodies and CLI output), a
-``retryable`` flag, and its docstring as the default message. Keyword arguments given to the
-constructor are kept in ``context`` (``match_id=...``) for the failure ledger.
+``retryable`` flag, a ``category`` (the root cause ``footcast failures investigate`` shows), and
+its docstring as the default message. Keyword arguments given to the constructor are kept in
+``context`` (``match_id=...``) for the failure ledger. ``by_code`` finds a class by its code.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from enum import StrEnum
 
 __all__ = [
+    "Category",
     "CircuitOpen",
     "ConfigError",
     "Conflict",
+    "DatabaseBusy",
     "DatabaseError",
     "DatabaseUnavailable",
     "FailureUnrecorded",
@@ -68,7 +78,18 @@ __all__ = [
     "SourceError",
     "SourceRejected",
     "SourceUnavailable",
+    "by_code",
 ]
+
+
+class Category(StrEnum):
+    """The root cause of a failure, as ``footcast failures investigate`` groups them."""
+
+    DATA = "data missing"
+    PREDICTIONS = "no predictions"
+    PROVIDER = "provider error"
+    INFRASTRUCTURE = "infrastructure"
+    BUG = "bug"
 
 
 class FootcastError(Exception):
@@ -76,6 +97,7 @@ class FootcastError(Exception):
 
     code = "footcast_error"
     retryable = False
+    category = Category.BUG
 
     def __init__(self, message: str | None = None, **context: object) -> None:
         super().__init__(message or (self.__doc__ or self.code).strip())
@@ -87,18 +109,27 @@ class ConfigError(FootcastError):
     """The configuration is invalid."""
 
     code = "config_error"
+    category = Category.INFRASTRUCTURE
 
 
 class DatabaseError(FootcastError):
     """The database failed."""
 
     code = "database_error"
+    category = Category.INFRASTRUCTURE
 
 
 class DatabaseUnavailable(DatabaseError):
     """The database can not be reached."""
 
     code = "database_unavailable"
+    retryable = True
+
+
+class DatabaseBusy(DatabaseError):
+    """The database could not finish the work now (a deadlock, a timeout, no resources)."""
+
+    code = "database_busy"
     retryable = True
 
 
@@ -112,6 +143,7 @@ class SourceError(FootcastError):
     """A data source failed."""
 
     code = "source_error"
+    category = Category.PROVIDER
 
 
 class SourceUnavailable(SourceError):
@@ -156,12 +188,14 @@ class InvalidInput(FootcastError):
     """The input is malformed."""
 
     code = "invalid_input"
+    category = Category.DATA
 
 
 class ForecasterError(FootcastError):
     """A forecaster failed."""
 
     code = "forecaster_error"
+    category = Category.PROVIDER
 
 
 class ProviderUnavailable(ForecasterError):
@@ -200,6 +234,7 @@ class PipelineError(FootcastError):
     """A pipeline stage failed."""
 
     code = "pipeline_error"
+    category = Category.DATA
 
 
 class NotSettleable(PipelineError):
@@ -220,12 +255,14 @@ class FailureUnrecorded(PipelineError):
 
     code = "failure_unrecorded"
     retryable = True
+    category = Category.INFRASTRUCTURE
 
 
 class Resting(NotReady):
     """The work waits for providers that rest until a known time; it runs again then."""
 
     code = "resting"
+    category = Category.PROVIDER
 
     def __init__(self, message: str | None = None, *, until: datetime, **context: object) -> None:
         super().__init__(message, until=until, **context)
@@ -236,15 +273,28 @@ class NotFound(FootcastError):
     """The requested object does not exist."""
 
     code = "not_found"
+    category = Category.DATA
 
 
 class Conflict(FootcastError):
     """The change contradicts what is stored."""
 
     code = "conflict"
+    category = Category.DATA
 
 
 class PredictionLocked(Conflict):
     """The prediction's deadline has passed; it can not be changed."""
 
     code = "prediction_locked"
+
+
+def _classes(root: type[FootcastError]) -> Iterator[type[FootcastError]]:
+    yield root
+    for sub in root.__subclasses__():
+        yield from _classes(sub)
+
+
+def by_code(code: str) -> type[FootcastError] | None:
+    """The error class whose ``code`` is ``code``; None for a code footcast does not raise."""
+    return next((kind for kind in _classes(FootcastError) if kind.code == code), None)

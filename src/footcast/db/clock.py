@@ -44,7 +44,7 @@ class DatabaseClock:
         self._database = database
 
     def now(self) -> datetime:
-        with self._database.engine.connect() as connection:
+        with self._database.connection() as connection:
             now = connection.execute(sa.select(SimClock.now)).scalar_one_or_none()
         if now is None:
             raise errors.NotReady(

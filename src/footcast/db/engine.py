@@ -8,16 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from procrastinate import PsycopgConnector
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from footcast import errors
 from footcast.config import Settings
-from footcast.db import embedded, migrate
+from footcast.db import _errors, embedded, migrate
 
 __all__ = [
     "Database",
+    "QueueConnector",
     "connect",
     "database_url_of",
     "ensure_database",
@@ -61,12 +64,41 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed on success, rolled back on error."""
-        with self.sessions.begin() as session:
+        """A session in one transaction: committed on success, rolled back on error.
+
+        Raises:
+            DatabaseUnavailable: the database can not be reached, or the connection was lost.
+            Conflict: a unique constraint refused a change.
+        """
+        with _errors.translated(), self.sessions.begin() as session:
             yield session
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A connection of the pool (the caller commits), its errors raised as footcast's.
+
+        Raises:
+            DatabaseUnavailable: the database can not be reached, or the connection was lost.
+        """
+        with _errors.translated(), self.engine.connect() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class QueueConnector(PsycopgConnector):
+    """Procrastinate's psycopg connector, whose pool raises footcast errors when it can not
+    open (the database is down or restarting)."""
+
+    async def open_async(self, pool: AsyncConnectionPool | None = None) -> None:
+        """Open the pool.
+
+        Raises:
+            DatabaseUnavailable: the pool could not connect in time.
+        """
+        with _errors.translated():
+            await super().open_async(pool)
 
 
 def connect(url: str | URL, *, upgrade: bool = True, pool_size: int = 5) -> Database:

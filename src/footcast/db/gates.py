@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from psycopg import errors as pg_errors
 
 from footcast import errors
-from footcast.db import limits
+from footcast.db import _errors, limits
 from footcast.db.engine import Database
 
 __all__ = ["Gate", "GateSettings", "open_engine"]
@@ -151,7 +151,7 @@ class Gate:
         self._wait_for_circuit()
         ticket = self._take_minute_slot()
         try:
-            with self._engine.connect() as connection, connection.begin():
+            with _errors.translated(), self._engine.connect() as connection, connection.begin():
                 self._hold_slot(connection)
                 yield
         finally:

@@ -16,7 +16,7 @@ from footcast.domain import gaps, names
 from footcast.domain.gaps import Severity
 from footcast.domain.names import MatchStatus, Stage
 
-__all__ = ["Coverage", "Gap", "Queue", "coverage", "pipeline_gaps", "queue"]
+__all__ = ["Coverage", "Gap", "Queue", "coverage", "ping", "pipeline_gaps", "queue"]
 
 # owed (match, forecaster) pairs of matches whose deadline falls in (start, end], and the
 # predictions stored for them
@@ -144,3 +144,8 @@ def pipeline_gaps(
                 )
             )
     return found
+
+
+def ping(session: Session) -> None:
+    """Ask the database the cheapest question there is (``SELECT 1``): is it there?"""
+    session.execute(sa.select(1))

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
+from footcast import errors
+
 __all__ = ["CATEGORIES", "category"]
 
-CATEGORIES = ("data missing", "no predictions", "provider error", "infrastructure", "bug")
-
-_PROVIDER = {
-    "source_error",
-    "source_unavailable",
-    "forecaster_error",
-    "provider_unavailable",
-    "invalid_forecast",
-}
-_DATA = {"not_found", "not_settleable", "pipeline_error", "conflict", "prediction_locked"}
-_INFRASTRUCTURE = {"database_unavailable", "database_error", "schema_missing", "config_error"}
+CATEGORIES = tuple(errors.Category)
 
 
 def category(stage: str, code: str, message: str) -> str:
-    """Which of ``CATEGORIES`` a failure belongs to, from its stage, code and message."""
-    if code == "not_ready":
-        return "no predictions" if stage == "settlement" else "data missing"
-    if code in _PROVIDER:
-        return "provider error"
-    if code in _DATA:
-        return "data missing"
-    if code in _INFRASTRUCTURE or "OperationalError" in message:
-        return "infrastructure"
-    return "bug"
+    """Which of ``CATEGORIES`` a failure belongs to: its error class's category; a code footcast
+    does not raise is a bug, unless its message shows a lost database connection."""
+    if code == errors.NotReady.code and stage == "settlement":
+        return errors.Category.PREDICTIONS
+    kind = errors.by_code(code)
+    if kind is not None:
+        return kind.category
+    if "OperationalError" in message:
+        return errors.Category.INFRASTRUCTURE
+    return errors.Category.BUG

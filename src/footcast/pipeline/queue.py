@@ -16,12 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg
-from procrastinate import App, JobContext, PsycopgConnector
+from procrastinate import App, JobContext
 from sqlalchemy.engine import URL
 
 from footcast import errors
 from footcast.config import Settings
-from footcast.db import failures, jobs
+from footcast.db import engine, failures, jobs
 from footcast.domain import names
 from footcast.domain.names import Stage
 from footcast.pipeline import (
@@ -214,7 +214,7 @@ def make_app(url: URL, settings: Settings, *, periodic: bool = True, pool_size: 
     ``periodic``: also defer the reconciler's tick every 10 s (off for replays, whose driver
     reconciles, and for ``footcast worker``); every app can run a tick another deferred.
     """
-    connector = PsycopgConnector(
+    connector = engine.QueueConnector(
         conninfo=conninfo(url), min_size=1, max_size=pool_size, configure=_autocommit
     )
     app = App(connector=connector)

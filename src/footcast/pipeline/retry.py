@@ -7,10 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-import psycopg
 from procrastinate.jobs import Job
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
-from sqlalchemy import exc as sa_exc
 
 from footcast import errors
 
@@ -30,13 +28,12 @@ class Attempt:
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """Transient by nature: our retryable errors and lost database connections. Anything else
-    (a bug, bad data) would fail the same way again."""
+    """Transient by nature: our retryable errors (a lost database connection is
+    ``DatabaseUnavailable``, translated in ``db``) and the network's. Anything else (a bug, bad
+    data) would fail the same way again."""
     if isinstance(exc, errors.FootcastError):
         return exc.retryable
-    if isinstance(exc, sa_exc.DBAPIError):
-        return exc.connection_invalidated or isinstance(exc, sa_exc.OperationalError)
-    return isinstance(exc, psycopg.OperationalError | ConnectionError | TimeoutError)
+    return isinstance(exc, ConnectionError | TimeoutError)
 
 
 class Backoff(BaseRetryStrategy):

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TypeVar
 
-import psycopg
 from procrastinate import exceptions
 from sqlalchemy.engine import URL
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_fixed
@@ -158,7 +157,7 @@ def open_migrated(url: URL) -> Database:
         SchemaMissing: it has no footcast schema or an older one.
     """
     database = connect(url, upgrade=False)
-    with database.engine.connect() as connection:
+    with database.connection() as connection:
         current = migrate.current_revision(connection)
     if current != migrate.head_revision():
         database.dispose()
@@ -200,6 +199,13 @@ async def _work(ctx: Context, *, concurrency: int, schedule: bool) -> None:
                     **queue.worker_options(ctx, settings, concurrency=concurrency)
                 )
             return
-        except (exceptions.ConnectorException, psycopg.OperationalError, OSError) as exc:
-            log.warning("lost the database (%s); reconnecting in %.0f s", exc, RECONNECT_SECONDS)
+        except (
+            exceptions.ConnectorException,
+            errors.DatabaseUnavailable,
+            errors.DatabaseBusy,
+            OSError,
+        ) as exc:
+            # the driver's error (the server's address included) goes to the log only
+            cause = exc.__cause__ or exc
+            log.warning("lost the database (%s); reconnecting in %.0f s", cause, RECONNECT_SECONDS)
             await asyncio.sleep(RECONNECT_SECONDS)

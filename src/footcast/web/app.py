@@ -1,5 +1,6 @@
 """The FastAPI application: routes from ``api``, ``admin``, ``metrics`` and ``pages``; errors
-translated at this edge into JSON bodies ``{"error": {"code", "message"}}``, never a traceback."""
+translated at this edge into JSON bodies ``{"error": {"code", "message"}}`` (an HTML error page
+for the pages and for browsers), never a traceback; a database that can not be reached is 503."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,11 +32,25 @@ __all__ = ["MAX_BODY_BYTES", "create_app"]
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
-_STATUS = {errors.NotFound: 404, errors.Conflict: 409, errors.ConfigError: 400}
+_STATUS = {
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.ConfigError: 400,
+    errors.DatabaseUnavailable: 503,
+}
+_PAGES = frozenset(route.endpoint for route in pages.router.routes if hasattr(route, "endpoint"))
 
 
 def _body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **extra}}
+
+
+def _answer(request: Request, status: int, code: str, message: str) -> Response:
+    """The error as an HTML page for a page route or a browser, else as a JSON body."""
+    page = request.scope.get("endpoint") in _PAGES
+    if page or "text/html" in request.headers.get("accept", ""):
+        return pages.error(request, status_code=status, code=code, message=message)
+    return JSONResponse(_body(code, message), status_code=status)
 
 
 def create_app(database: Database, settings: Settings, *, clock: Clock | None = None) -> FastAPI:
@@ -72,11 +87,14 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
         return await call_next(request)
 
     @app.exception_handler(errors.FootcastError)
-    async def footcast_error(request: Request, exc: errors.FootcastError) -> JSONResponse:
+    async def footcast_error(request: Request, exc: errors.FootcastError) -> Response:
         status = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), None)
         if status is None:
             status = 503 if exc.retryable else 500
-        return JSONResponse(_body(exc.code, exc.message), status_code=status)
+        if status >= 500:  # the driver's error, if any, goes to the log, never to the answer
+            cause = exc.__cause__ or exc
+            log.warning("%s on %s %s: %s", exc.code, request.method, request.url.path, cause)
+        return _answer(request, status, exc.code, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -107,9 +125,9 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(_body("internal_error", "an internal error occurred"), status_code=500)
+        return _answer(request, 500, "internal_error", "an internal error occurred")
 
     app.include_router(health.router)
     app.include_router(api.router)

@@ -30,6 +30,7 @@ __all__ = [
     "Standing",
     "clear",
     "dashboard",
+    "error",
     "forecaster",
     "leaderboard",
     "login",
@@ -88,6 +89,19 @@ def standings(rows: list[board.Row], scored: list[points.MatchPoints]) -> list[S
 
 def _page(request: Request, name: str, *, status_code: int = 200, **context: Any) -> Response:
     return _templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def error(request: Request, *, status_code: int, code: str, message: str) -> Response:
+    """An error as an HTML page, for browsers (the app's handlers answer pages with it)."""
+    title = {404: "Not found", 409: "Conflict", 503: "Temporarily unavailable"}
+    return _page(
+        request,
+        "error.html",
+        status_code=status_code,
+        title=title.get(status_code, "Something went wrong"),
+        code=code,
+        message=message,
+    )
 
 
 def _not_found(request: Request, message: str) -> Response:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import sessionmaker
 
 from databases import clone
+from footcast import errors
 from footcast.config import load_settings
 from footcast.db import Database
 from footcast.domain.analysis import Odds, Snapshot
@@ -35,7 +36,7 @@ def test_a_model_asked_while_the_database_was_away_answers_once_it_is_back(
         database = Database(engine=engine, sessions=sessionmaker(engine))
         llms = LLMs(database, roster.load(path), load_settings({}), environ={})
         try:
-            with pytest.raises(sa.exc.OperationalError) as away:
+            with pytest.raises(errors.DatabaseUnavailable) as away:
                 llms.make("alpha")
             assert is_retryable(away.value)
 
