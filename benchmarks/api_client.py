@@ -30,7 +30,8 @@ import httpx
 
 from footcast import errors
 from footcast.config import load_settings
-from footcast.db import connect, engine, limits
+from footcast.db import connect, engine
+from footcast.db.coordination import limits
 from footcast.fakes.api_football import FakeApiFootball
 from footcast.sources.api_football.client import ApiFootballClient
 

@@ -23,8 +23,9 @@ from procrastinate import App
 
 from footcast.clock import SimulatedClock
 from footcast.config import load_settings
-from footcast.db import connect, engine, matches
-from footcast.db.models import Match
+from footcast.db import connect, engine
+from footcast.db.tables import Match
+from footcast.db.writes import matches
 from footcast.demo import register_forecasters
 from footcast.domain.analysis import Injury, Lineups, Odds
 from footcast.domain.fixture import Fixture

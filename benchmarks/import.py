@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from footcast.config import load_settings
 from footcast.db import connect, engine
-from footcast.db.models import Match, MatchOdds
+from footcast.db.tables import Match, MatchOdds
 from footcast.ops.data import import_file
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "football-data"

@@ -29,8 +29,9 @@ from sqlalchemy.engine import URL
 
 from footcast import rosters
 from footcast.config import load_settings
-from footcast.db import Database, connect, engine, matches, snapshots
-from footcast.db.models import Prediction
+from footcast.db import Database, connect, engine
+from footcast.db.tables import Prediction
+from footcast.db.writes import matches, snapshots
 from footcast.domain.analysis import Odds, Snapshot
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus

@@ -61,8 +61,8 @@ from sqlalchemy.engine import URL
 
 from footcast.config import load_settings
 from footcast.db import Database, connect, engine
-from footcast.db import health as facts
-from footcast.db import leaderboard as board
+from footcast.db.reads import leaderboard as board
+from footcast.db.reads import monitoring
 from footcast.web.api import LEADERBOARD_SECONDS
 
 DATABASE = "footcast_bench_web"
@@ -520,8 +520,8 @@ def _timed(count: int, work: Callable[[], object]) -> list[float]:
 def _health_facts(database: Database) -> None:
     now = datetime.now(UTC)
     with database.transaction() as session:
-        facts.coverage(session, start=now - timedelta(hours=24), end=now + PREDICTION_LEAD)
-        facts.queue(session, now=now)
+        monitoring.coverage(session, start=now - timedelta(hours=24), end=now + PREDICTION_LEAD)
+        monitoring.queue(session, now=now)
 
 
 def _leaderboard(database: Database, competition: str | None = None) -> list[board.Row]:

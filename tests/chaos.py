@@ -35,9 +35,8 @@ from sqlalchemy.engine import URL
 
 from footcast import demo, rosters
 from footcast.config import load_settings
-from footcast.db import Database, connect
-from footcast.db import clock as shared_clock
-from footcast.db import engine as db_engine
+from footcast.db import Database, connect, engine
+from footcast.db.coordination import shared_clock
 from footcast.fakes.openai import Behaviour, FakeOpenAI
 from footcast.forecasters import roster
 from footcast.pipeline import replay, worker
@@ -91,7 +90,7 @@ class Server:
         done = subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
         )
-        return db_engine.normalize_url(done.stdout.strip().splitlines()[-1])
+        return engine.normalize_url(done.stdout.strip().splitlines()[-1])
 
     def stop(self, how: str) -> None:
         """``fast``: SIGINT, clients are disconnected and a checkpoint is written;
@@ -265,7 +264,7 @@ class Outcome:
 def run(options: Options, root: Path) -> Outcome:
     """Run the season under chaos in ``root`` (data directory, roster, worker logs)."""
     server = Server(root / "pgdata")
-    url = db_engine.ensure_database(server.start(), "chaos", drop_first=True)
+    url = engine.ensure_database(server.start(), "chaos", drop_first=True)
     database = connect(url)
     events = Events()
     (root / "logs").mkdir(exist_ok=True)

@@ -16,7 +16,7 @@ from season_checks import OWED_PAIRS, season_problems
 __all__ = ["Check", "Report", "report"]
 
 _MATCH = re.compile(r"^Match: (.+) \(home\) v (.+) \(away\)$", re.MULTILINE)
-_PROBE_HOME = "Northbridge"  # the made-up match of health probes (pipeline/health.py)
+_PROBE_HOME = "Northbridge"  # the made-up match of health probes (pipeline/probe.py)
 
 # the pairs owed by finished matches (season_checks.OWED_PAIRS), with how each ended
 _PAIRS = (

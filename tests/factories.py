@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from footcast.clock import SimulatedClock
 from footcast.db import Database
-from footcast.db import forecasters as forecaster_rows
-from footcast.db import matches as match_rows
+from footcast.db.writes import forecasters as forecaster_rows
+from footcast.db.writes import matches as match_rows
 from footcast.domain import forecast, probabilistic
 from footcast.pipeline import predictions
 

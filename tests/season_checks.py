@@ -12,13 +12,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from footcast.db import Database, owed
+from footcast.db import Database
+from footcast.db.reads import owed
 
 __all__ = ["OWED_PAIRS", "recomputed_points", "season_problems", "snapshot_leaks"]
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 # the (match m, forecaster f) pairs owed a prediction, by footcast's one rule (the view of
-# db/owed.py); a FROM ... WHERE fragment that callers extend with AND ...
+# db/reads/owed.py); a FROM ... WHERE fragment that callers extend with AND ...
 OWED_PAIRS = f"""
 FROM {owed.OWED} o JOIN matches m ON m.id = o.match_id JOIN forecasters f ON f.id = o.forecaster_id
 WHERE true

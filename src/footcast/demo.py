@@ -16,7 +16,7 @@ from typing import Protocol
 from footcast.clock import SimulatedClock
 from footcast.config import Settings
 from footcast.db import Database
-from footcast.db import forecasters as forecaster_rows
+from footcast.db.writes import forecasters as forecaster_rows
 from footcast.domain.names import ForecasterKind
 from footcast.fakes.openai import FakeOpenAI
 from footcast.forecasters.roster import Roster

@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from commandline import run
-from footcast.db import connect
-from footcast.db import engine as db_engine
+from footcast.db import connect, engine
 
 
 def _count(database_url: URL, table: str) -> int:
@@ -142,7 +141,7 @@ def test_cli_demo_replays_a_season_and_prints_the_leaderboard(server_url: URL) -
     url = server_url.render_as_string(hide_password=False)
     env = {"FOOTCAST_DATABASE_URL": url, "FOOTCAST_SIM_TEAMS": "6"}
     result = run("demo", "--database", name, "--standins", "2", env=env)
-    db_engine.ensure_database(server_url, name, drop_first=True)
+    engine.ensure_database(server_url, name, drop_first=True)
     assert result.returncode == 0, result.stderr
     assert "matches: 30 finished" in result.stdout
     assert "Leaderboard (on-time predictions)" in result.stdout

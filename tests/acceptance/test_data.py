@@ -10,8 +10,8 @@ from sqlalchemy.engine import URL
 
 from commandline import run
 from footcast.db import Database, engine
-from footcast.db import leaderboard as board
-from footcast.db.models import Match
+from footcast.db.reads import leaderboard
+from footcast.db.tables import Match
 from season_checks import season_problems, snapshot_leaks
 
 HEADER = "Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR"
@@ -73,7 +73,7 @@ def test_replay_runs_a_real_season_through_the_pipeline(
         assert season_problems(replayed, whole=False) == []
         assert snapshot_leaks(replayed) == []
         with replayed.transaction() as session:
-            rows = {r.forecaster: r for r in board.leaderboard(session, season="2019-20")}
+            rows = {r.forecaster: r for r in leaderboard.leaderboard(session, season="2019-20")}
     finally:
         replayed.dispose()
     # three rounds played by 26 August: 30 matches, each predicted by every forecaster

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from commandline import run
 from footcast.db import Database
-from footcast.db.models import AuditEntry
+from footcast.db.tables import AuditEntry
 from footcast.fakes.openai import Behaviour, FakeOpenAI
 
 

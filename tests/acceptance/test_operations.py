@@ -14,8 +14,8 @@ from sqlalchemy.engine import URL
 
 from commandline import run
 from footcast import errors
-from footcast.db import connect, failures
-from footcast.db import forecasters as forecaster_rows
+from footcast.db import connect
+from footcast.db.writes import forecasters, ledger
 
 
 def _failed_settlements(database_url: URL) -> list[int]:
@@ -37,7 +37,7 @@ def _failed_settlements(database_url: URL) -> list[int]:
             ).scalars()
         )
         for match_id in ids:
-            failures.record(
+            ledger.record(
                 session, stage="settlement", key=f"settle:{match_id}", match_id=match_id,
                 error=errors.NotSettleable(f"match {match_id}: no final score"), now=now,
                 terminal=True,
@@ -156,13 +156,13 @@ def test_gaps_lists_pairs_without_prediction_or_terminal_failure(
     ids = _failed_settlements(database_url)
     database = connect(database_url)
     with database.transaction() as session:
-        forecaster_rows.upsert_forecaster(
+        forecasters.upsert_forecaster(
             session, name="veteran", kind="naive", active_from=datetime(2025, 1, 1, tzinfo=UTC)
         )
-        forecaster_rows.upsert_forecaster(
+        forecasters.upsert_forecaster(
             session, name="newcomer", kind="naive", active_from=datetime(2026, 1, 1, tzinfo=UTC)
         )
-        forecaster_rows.upsert_forecaster(
+        forecasters.upsert_forecaster(
             session, name="dora", kind="human", active_from=datetime(2025, 1, 1, tzinfo=UTC)
         )
     database.dispose()

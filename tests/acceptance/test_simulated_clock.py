@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from commandline import run
-from footcast.db import clock as db_clock
 from footcast.db import connect
+from footcast.db.coordination import shared_clock
 
 REPLAY = datetime(2025, 8, 15, 12, 0, tzinfo=UTC)  # the replay's time, long before the wall's
 
@@ -23,7 +23,7 @@ def simulated(env: dict[str, str]) -> dict[str, str]:
 
 def _set_time(database_url: URL, now: datetime) -> None:
     database = connect(database_url)
-    db_clock.set_simulated_time(database, now)
+    shared_clock.set_simulated_time(database, now)
     database.dispose()
 
 

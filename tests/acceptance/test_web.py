@@ -14,8 +14,8 @@ import httpx
 import pytest
 from sqlalchemy.engine import URL
 
-from footcast.db import clock as db_clock
 from footcast.db import connect
+from footcast.db.coordination import shared_clock
 
 START_SECONDS = 30
 
@@ -74,7 +74,7 @@ def test_web_under_a_simulated_clock_tells_the_replay_s_time(
     env: dict[str, str], database_url: URL
 ) -> None:
     database = connect(database_url)
-    db_clock.set_simulated_time(database, datetime(2025, 8, 15, 12, 0, tzinfo=UTC))
+    shared_clock.set_simulated_time(database, datetime(2025, 8, 15, 12, 0, tzinfo=UTC))
     database.dispose()
     process, url = _serve("web", env={**env, "FOOTCAST_CLOCK": "simulated"})
     try:

@@ -17,8 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from databases import clone
-from footcast.db import connect, embedded
-from footcast.db import engine as db_engine
+from footcast.db import connect, embedded, engine
 from processes import finished, footcast, scalar, wait_for
 from season_checks import season_problems
 
@@ -112,7 +111,7 @@ def test_the_run_recovers_when_the_database_restarts_mid_run(
     driver = footcast("demo", "--database", "fc_restart", "--workers", "2", "--standins", "2",
                       env=env, log=log)  # fmt: skip
     try:
-        url = db_engine.normalize_url(embedded.embedded_server_url(private_server))
+        url = engine.normalize_url(embedded.embedded_server_url(private_server))
         demo_url = url.set(database="fc_restart")
         wait_for(
             "predictions of the first matches",
@@ -139,7 +138,7 @@ def test_the_run_recovers_when_the_database_restarts_mid_run(
 def test_a_worker_refuses_a_database_without_the_schema(
     server_url: URL, scratch_database: URL, tmp_path: Path
 ) -> None:
-    url = db_engine.ensure_database(server_url, str(scratch_database.database))
+    url = engine.ensure_database(server_url, str(scratch_database.database))
     log = tmp_path / "worker.log"
     env = {"FOOTCAST_DATABASE_URL": url.render_as_string(hide_password=False)}
     worker = footcast("worker", env=env, log=log)

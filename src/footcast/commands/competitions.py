@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from footcast.commands.state import State, console
-from footcast.db import competitions
+from footcast.db.writes import competitions
 from footcast.ops import competitions as ops
 
 __all__ = ["app"]

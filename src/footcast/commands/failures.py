@@ -10,7 +10,7 @@ from rich.table import Table
 from footcast import errors
 from footcast.commands.pipeline import with_app
 from footcast.commands.state import State, console
-from footcast.db import failures
+from footcast.db.writes import ledger
 from footcast.domain.names import FailureState
 from footcast.ops import failures as ops
 from footcast.ops.investigate import category
@@ -35,7 +35,7 @@ def list_command(
 ) -> None:
     """Recorded failures, newest first, with their full reason."""
     with ctx.obj.database.transaction() as session:
-        found = failures.listing(session, stage=stage, everything=everything)
+        found = ledger.listing(session, stage=stage, everything=everything)
     table = Table("id", "stage", "unit", "code", "tries", "state", "last seen", "reason")
     for f in found:
         state = f"{f.state}{' (terminal)' if f.terminal and f.state == FailureState.OPEN else ''}"
@@ -57,7 +57,7 @@ def investigate(ctx: typer.Context) -> None:
     """Open failures grouped by stage and error, with counts, first and last seen, sample
     matches and the root-cause category."""
     with ctx.obj.database.transaction() as session:
-        found = failures.groups(session)
+        found = ledger.groups(session)
     table = Table(
         "stage", "error", "cause", "count", "terminal", "first seen", "last seen", "matches",
         "example", title="Open failures by cause",

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from footcast.commands.state import State, console
-from footcast.db import forecasters as forecaster_rows
+from footcast.db.writes import forecasters as forecaster_rows
 from footcast.domain.names import ForecasterKind
 from footcast.ops import forecasters as ops
 

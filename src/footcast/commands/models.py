@@ -11,11 +11,11 @@ from rich.table import Table
 
 from footcast import errors
 from footcast.commands.state import State, console
-from footcast.db import pauses
-from footcast.db import predictions as prediction_rows
+from footcast.db.coordination import pauses
+from footcast.db.writes import predictions as prediction_rows
 from footcast.forecasters import roster
 from footcast.ops import forecasters as ops
-from footcast.pipeline import health, worker
+from footcast.pipeline import probe, worker
 from footcast.pipeline.context import Context
 from footcast.pipeline.llms import ROSTER_ACTOR
 
@@ -108,7 +108,7 @@ def check(
     chosen = [m for m in llms.roster.enabled if model is None or m.id == model]
     if model is not None and not chosen:
         raise errors.NotFound(f"model {model!r} is not an enabled model of {llms.roster.path}")
-    snapshot = health.probe_snapshot(context)
+    snapshot = probe.probe_snapshot(context)
 
     def ask(entry: roster.Model) -> tuple[str, bool, str, str, str]:
         started = time.perf_counter()

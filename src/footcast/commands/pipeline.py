@@ -16,7 +16,8 @@ from sqlalchemy.engine import URL
 
 from footcast.commands.state import State, console
 from footcast.commands.web import server as web_server
-from footcast.db import engine, health
+from footcast.db import engine
+from footcast.db.reads import monitoring
 from footcast.domain import gaps as gap_rules
 from footcast.domain.names import FailureState, Stage
 from footcast.ops import backfill as ops
@@ -216,7 +217,7 @@ def gaps(
     now = context.clock.now()
     since = now - timedelta(days=days)
     with state.database.transaction() as session:
-        found = health.pipeline_gaps(
+        found = monitoring.pipeline_gaps(
             session, now=now, since=since, until=now + timedelta(hours=hours),
             windows=context.windows,
         )  # fmt: skip

@@ -16,7 +16,7 @@ from footcast import demo as scenario
 from footcast import rosters
 from footcast.commands.state import State, console
 from footcast.db import engine
-from footcast.db import leaderboard as board
+from footcast.db.reads import leaderboard as board
 from footcast.fakes.openai import FakeOpenAI
 from footcast.forecasters import roster
 from footcast.forecasters.roster import Roster

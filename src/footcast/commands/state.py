@@ -10,7 +10,7 @@ from rich.console import Console
 from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database, open_database
-from footcast.db import clock as db_clock
+from footcast.db.coordination import shared_clock
 
 __all__ = ["State", "console"]
 
@@ -37,7 +37,7 @@ class State:
     def clock(self) -> Clock:
         """The clock of every process of this installation (``db.clock.configured_clock``)."""
         if self._clock is None:
-            self._clock = db_clock.configured_clock(self.settings, self.database)
+            self._clock = shared_clock.configured_clock(self.settings, self.database)
         return self._clock
 
     def close(self) -> None:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from procrastinate import App
 
 from footcast import errors
-from footcast.db import audit
+from footcast.db.writes import audit
 from footcast.pipeline import backfill, reconcile
 from footcast.pipeline.context import Context
 

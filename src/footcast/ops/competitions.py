@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from footcast import errors
 from footcast.clock import Clock
-from footcast.db import Database, audit, competitions
+from footcast.db import Database
+from footcast.db.writes import audit, competitions
 from footcast.pipeline import settlement
 
 __all__ = ["RuleChange", "set_rule"]

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from footcast.db import Database, audit, matches, odds
+from footcast.db import Database
+from footcast.db.writes import audit, matches, odds
 from footcast.sources import football_data
 
 __all__ = ["FileReport", "import_file"]

@@ -8,7 +8,8 @@ from datetime import datetime
 from procrastinate import App
 
 from footcast import errors
-from footcast.db import Database, audit, failures
+from footcast.db import Database
+from footcast.db.writes import audit, ledger
 from footcast.pipeline import reconcile
 
 __all__ = ["Cleared", "Retried", "clear", "retry"]
@@ -48,7 +49,7 @@ async def retry(
     """
     _require_selection(stage, ids, everything)
     with database.transaction() as session:
-        chosen = failures.retry(session, now=now, stage=stage, ids=ids)
+        chosen = ledger.retry(session, now=now, stage=stage, ids=ids)
         audit.record(
             session, actor=actor, action="failures.retry", now=now,
             target=f"stage:{stage}" if stage else "ids", details={"ids": [f.id for f in chosen]},
@@ -73,7 +74,7 @@ def clear(
     """
     _require_selection(stage, ids, everything)
     with database.transaction() as session:
-        count = failures.clear(session, now=now, stage=stage, ids=ids)
+        count = ledger.clear(session, now=now, stage=stage, ids=ids)
         audit.record(
             session, actor=actor, action="failures.clear", now=now,
             target=f"stage:{stage}" if stage else "ids", details={"ids": ids, "count": count},

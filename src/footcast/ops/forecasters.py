@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from footcast.db import Database, audit, pauses
-from footcast.db import forecasters as forecaster_rows
+from footcast.db import Database
+from footcast.db.coordination import pauses
+from footcast.db.writes import audit
+from footcast.db.writes import forecasters as forecaster_rows
 
 __all__ = ["Added", "Toggled", "add", "disable", "enable"]
 

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from footcast.clock import Clock
-from footcast.db import Database, audit
-from footcast.db import matches as match_rows
+from footcast.db import Database
+from footcast.db.writes import audit, matches
 from footcast.domain import scoring
 from footcast.pipeline import settlement
 
@@ -40,7 +40,7 @@ def set_result(
     """
     now = clock.now()
     with database.transaction() as session:
-        match_rows.record_result(session, match_id, home=score.home, away=score.away, now=now)
+        matches.record_result(session, match_id, home=score.home, away=score.away, now=now)
         audit.record(session, actor=actor, action="match.result", target=f"match:{match_id}",
                      now=now, details={"score": str(score)})  # fmt: skip
     return Result(match_id=match_id, score=score)

@@ -13,9 +13,10 @@ from sqlalchemy.engine import URL
 
 from footcast import demo
 from footcast.config import Settings
-from footcast.db import audit, engine
-from footcast.db import leaderboard as board
-from footcast.db import matches as match_rows
+from footcast.db import engine
+from footcast.db.reads import leaderboard as board
+from footcast.db.writes import audit
+from footcast.db.writes import matches as match_rows
 from footcast.forecasters.roster import Roster
 from footcast.pipeline import replay as driver
 from footcast.pipeline.llms import LLMs

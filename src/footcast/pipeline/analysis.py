@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from footcast import errors
-from footcast.db import matches, snapshots
-from footcast.db.models import Competition, Match, Season, Team
+from footcast.db.tables import Competition, Match, Season, Team
+from footcast.db.writes import matches, snapshots
 from footcast.domain import names
 from footcast.domain.analysis import Snapshot
 from footcast.pipeline.context import Context

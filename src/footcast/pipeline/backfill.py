@@ -17,7 +17,8 @@ from datetime import timedelta
 from procrastinate import App
 
 from footcast import errors
-from footcast.db import jobs, report
+from footcast.db.coordination import jobs
+from footcast.db.reads import report
 from footcast.pipeline import queue
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import Plan, drain, plan, reconcile

@@ -10,7 +10,7 @@ from footcast import errors
 from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database
-from footcast.db.reconcile import Windows
+from footcast.db.reads.plan import Windows
 from footcast.forecasters.base import Forecaster
 from footcast.pipeline.llms import LLMs
 from footcast.sources.base import Source

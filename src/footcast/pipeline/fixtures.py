@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from footcast.db import matches, stages
+from footcast.db.writes import matches, stages
 from footcast.pipeline.context import Context
 
 __all__ = ["sync"]

@@ -4,7 +4,7 @@ odds published after the analysis was built."""
 
 from __future__ import annotations
 
-from footcast.db import matches, odds, snapshots
+from footcast.db.writes import matches, odds, snapshots
 from footcast.domain import names
 from footcast.pipeline.context import Context
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from footcast import errors
-from footcast.db import failures, matches
+from footcast.db.writes import ledger, matches
 from footcast.domain import names
 from footcast.domain.names import MatchStatus, Stage
 from footcast.pipeline.context import Context
@@ -38,10 +38,10 @@ def poll(ctx: Context, match_id: int) -> str:
                 match_id=match_id,
             )
             log.error(str(stuck), extra={"match_id": match_id, "status": fixture.status})
-            failures.record(
+            ledger.record(
                 session, stage=Stage.LIVE, key=key, error=stuck, now=now, match_id=match_id
             )
         elif fixture.status not in _RUNNING:
-            failures.resolve(session, stage=Stage.LIVE, keys=[key], now=now)
+            ledger.resolve(session, stage=Stage.LIVE, keys=[key], now=now)
     score = f" {fixture.home_goals}:{fixture.away_goals}" if fixture.home_goals is not None else ""
     return f"{fixture.status}{score}"

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from footcast.config import Settings
-from footcast.db import Database, gates, pauses
-from footcast.db import forecasters as forecaster_rows
+from footcast.db import Database
+from footcast.db.coordination import gates, pauses
+from footcast.db.writes import forecasters as forecaster_rows
 from footcast.forecasters.roster import PROVIDER_KIND, Roster
 
 if TYPE_CHECKING:

@@ -14,7 +14,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from footcast import errors
-from footcast.db import engine, failures, matches, owed, pauses, predictions, snapshots
+from footcast.db import engine
+from footcast.db.coordination import pauses
+from footcast.db.reads import owed
+from footcast.db.writes import ledger, matches, predictions, snapshots
 from footcast.domain import names
 from footcast.domain.analysis import Snapshot
 from footcast.domain.forecast import Forecast
@@ -99,10 +102,10 @@ def predict(
         done = [
             names.pair_key(match_id, who.name) for who in owing if who.id in made.keys() | already
         ]
-        failures.resolve(session, stage=Stage.PREDICTIONS, keys=done, now=now)
+        ledger.resolve(session, stage=Stage.PREDICTIONS, keys=done, now=now)
         _health(ctx, session, owing, made, failed, now=now)
         for who, problem in failed:
-            failures.record(
+            ledger.record(
                 session,
                 stage=Stage.PREDICTIONS,
                 key=names.pair_key(match_id, who.name),

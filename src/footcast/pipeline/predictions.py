@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from footcast.clock import Clock
-from footcast.db import engine, predictions
-from footcast.db import forecasters as forecaster_rows
-from footcast.db import matches as match_rows
+from footcast.db import engine
+from footcast.db.writes import forecasters, matches, predictions
 from footcast.domain import forecast
 
 __all__ = ["Recorded", "record_prediction"]
@@ -39,8 +38,8 @@ def record_prediction(
     """
     now = clock.now()
     engine.use_clock(session, now)
-    match = match_rows.get_match(session, match_id)
-    who = forecaster_rows.by_name(session, forecaster)
+    match = matches.get_match(session, match_id)
+    who = forecasters.by_name(session, forecaster)
     prediction_id, written = predictions.save_prediction(
         session,
         match_id=match_id,

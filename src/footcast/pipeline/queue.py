@@ -21,16 +21,18 @@ from sqlalchemy.engine import URL
 
 from footcast import errors
 from footcast.config import Settings
-from footcast.db import engine, failures, jobs
+from footcast.db import engine
+from footcast.db.coordination import jobs
+from footcast.db.writes import ledger
 from footcast.domain import names
 from footcast.domain.names import Stage
 from footcast.pipeline import (
     analysis,
     fixtures,
-    health,
     lineups,
     live,
     predict,
+    probe,
     reconcile,
     settlement,
 )
@@ -104,7 +106,7 @@ def _run(
                 # late failure is of work already done, and would stay open for ever
                 done_elsewhere = job.id is not None and jobs.succeeded(session, job.id)
                 if not done_elsewhere:
-                    failures.record(
+                    ledger.record(
                         session,
                         stage=stage,
                         key=key,
@@ -130,7 +132,7 @@ def _run(
         raise
     try:
         with ctx.database.transaction() as session:
-            failures.resolve(session, stage=stage, keys=[key], now=ctx.clock.now())
+            ledger.resolve(session, stage=stage, keys=[key], now=ctx.clock.now())
     except Exception as unrecorded:
         raise errors.FailureUnrecorded(
             f"{key} succeeded ({outcome}) but its earlier failures could not be marked"
@@ -186,7 +188,7 @@ def _settlement(context: JobContext, match_id: int, retroactive: bool = False) -
 
 def _probe(context: JobContext, forecaster: str) -> str:
     return _run(
-        context, Stage.PROBE, None, lambda ctx, attempt: health.probe(ctx, forecaster),
+        context, Stage.PROBE, None, lambda ctx, attempt: probe.probe(ctx, forecaster),
         key=names.unit_key(Stage.PROBE, forecaster),
     )  # fmt: skip
 

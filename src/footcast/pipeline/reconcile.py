@@ -21,9 +21,11 @@ from procrastinate import App, exceptions
 from procrastinate.jobs import Job
 
 from footcast import errors
-from footcast.db import Database, jobs, matches, pauses, stages
-from footcast.db import reconcile as plan_sql
-from footcast.db.models import Failure
+from footcast.db import Database
+from footcast.db.coordination import jobs, pauses
+from footcast.db.reads import plan as plan_sql
+from footcast.db.tables import Failure
+from footcast.db.writes import matches, stages
 from footcast.domain import names
 from footcast.domain.names import Stage
 from footcast.pipeline.context import Context

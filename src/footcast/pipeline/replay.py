@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from procrastinate import App, exceptions
 
 from footcast.clock import SimulatedClock
-from footcast.db import clock as shared_clock
-from footcast.db import reconcile as plan_sql
-from footcast.db import stages
+from footcast.db.coordination import shared_clock
+from footcast.db.reads import plan as plan_sql
+from footcast.db.writes import stages
 from footcast.pipeline import queue, retry
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import analyze_tables, drain, reconcile

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from footcast import errors
 from footcast.clock import Clock
-from footcast.db import Database, failures, predictions, settlements, snapshots, stages
-from footcast.db import matches as match_rows
+from footcast.db import Database
+from footcast.db.writes import ledger, matches, predictions, settlements, snapshots, stages
 from footcast.domain import scoring, settlement
 from footcast.domain.names import MatchStatus, Stage
 from footcast.pipeline.context import Context
@@ -212,7 +212,7 @@ def _settle_one(database: Database, clock: Clock, match_id: int, actor: str) -> 
             return settle_match(session, clock, match_id, actor=actor)
     except Exception as exc:  # one match's failure, whatever it is, must not stop the rest
         with database.transaction() as session:
-            failures.record(
+            ledger.record(
                 session,
                 stage=Stage.SETTLEMENT,
                 key=f"settle:{match_id}",
@@ -235,7 +235,7 @@ def settle(ctx: Context, match_id: int, *, last_attempt: bool = False) -> str:
         if result.outcome is not Outcome.NO_PREDICTIONS:
             stages.unskip(session, stage=Stage.SETTLEMENT, match_id=match_id)
             return f"{result.outcome} revision {result.revision} ({result.scored} scored)"
-        match = match_rows.get_match(session, match_id)
+        match = matches.get_match(session, match_id)
         analysed = snapshots.latest_valid(session, match, lead=ctx.settings.analysis_lead)
         if analysed is not None and not last_attempt:
             raise errors.NotReady(

@@ -21,8 +21,8 @@ from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_fixed
 from footcast import errors
 from footcast.clock import Clock
 from footcast.config import Settings
-from footcast.db import Database, connect, limits, migrate
-from footcast.db import clock as db_clock
+from footcast.db import Database, connect, migrate
+from footcast.db.coordination import limits, shared_clock
 from footcast.forecasters import roster
 from footcast.pipeline import llms, queue, signals
 from footcast.pipeline.context import Context, Forecasters
@@ -108,7 +108,7 @@ def build_context(
         ConfigError: the roster is refused, or an enabled model's key variable is not set.
     """
     if clock is None:
-        clock = db_clock.configured_clock(settings, database)
+        clock = shared_clock.configured_clock(settings, database)
     return Context(
         database=database,
         clock=clock,

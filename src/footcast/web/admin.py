@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from footcast.db import failures as ledger
-from footcast.db import health as facts
-from footcast.db.reconcile import Windows
+from footcast.db.reads import monitoring
+from footcast.db.reads.plan import Windows
+from footcast.db.writes import ledger
 from footcast.domain import gaps
 from footcast.domain.gaps import Severity
 from footcast.domain.names import Stage
@@ -142,7 +142,7 @@ def pipeline_health(
     state = web(request)
     now = state.clock.now()
     with state.database.transaction() as session:
-        found = facts.pipeline_gaps(
+        found = monitoring.pipeline_gaps(
             session,
             now=now,
             since=now - timedelta(days=days),

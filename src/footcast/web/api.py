@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from footcast.db import browse
-from footcast.db import leaderboard as board
+from footcast.db.reads import browse
+from footcast.db.reads import leaderboard as board
 from footcast.domain.names import MatchStatus
 from footcast.web.cache import Stale
 from footcast.web.deps import TEXT, session, web

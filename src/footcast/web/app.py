@@ -19,8 +19,8 @@ from footcast import errors
 from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database
-from footcast.db import clock as db_clock
-from footcast.db import leaderboard as board
+from footcast.db.coordination import shared_clock
+from footcast.db.reads import leaderboard
 from footcast.ops.runtime import Runtime
 from footcast.web import admin, api, health, metrics, pages
 from footcast.web.auth import RateLimit
@@ -56,7 +56,7 @@ def _answer(request: Request, status: int, code: str, message: str) -> Response:
 def create_app(database: Database, settings: Settings, *, clock: Clock | None = None) -> FastAPI:
     """The web surface over ``database``; its clock is the configured one unless given."""
     if clock is None:
-        clock = db_clock.configured_clock(settings, database)
+        clock = shared_clock.configured_clock(settings, database)
     runtime = Runtime(database, settings, clock=clock, actor="web")
 
     @asynccontextmanager
@@ -73,7 +73,7 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
     app.state.web = Web(database=database, settings=settings, clock=clock, runtime=runtime)
     app.state.admin_limit = RateLimit(settings.admin_rate_limit)
     app.state.health_cache = health.Cache(seconds=settings.health_cache_seconds)
-    app.state.leaderboards = Stale[list[board.Row]](seconds=api.LEADERBOARD_SECONDS)
+    app.state.leaderboards = Stale[list[leaderboard.Row]](seconds=api.LEADERBOARD_SECONDS)
     app.state.standings = Stale[list[pages.Standing]](seconds=api.LEADERBOARD_SECONDS)
 
     @app.middleware("http")

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from footcast import errors
-from footcast.db import health as facts
+from footcast.db.reads import monitoring
 from footcast.web.deps import web
 
 __all__ = [
@@ -75,10 +75,10 @@ def _measure(request: Request) -> tuple[int, dict[str, Any]]:
     state = web(request)
     now = state.clock.now()
     with state.database.transaction() as session:
-        covered = facts.coverage(
+        covered = monitoring.coverage(
             session, start=now - LOOKBACK, end=now + state.settings.prediction_lead
         )
-        queue = facts.queue(session, now=now)
+        queue = monitoring.queue(session, now=now)
     ratio = covered.ratio
     return 200, {
         "status": _verdict(ratio, queue.oldest_due_seconds),
@@ -109,7 +109,7 @@ def health(request: Request) -> JSONResponse:
     state = web(request)
     try:
         with state.database.transaction() as session:
-            facts.ping(session)
+            monitoring.ping(session)
         cached = cache.get()
         if cached is None:
             cached = _measure(request)

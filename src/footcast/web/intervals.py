@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from footcast.db.points import MatchPoints, Outcome
+from footcast.db.reads.points import MatchPoints, Outcome
 
 __all__ = [
     "BINS",

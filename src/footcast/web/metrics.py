@@ -11,8 +11,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from footcast.db import health as facts
-from footcast.db import metrics as figures
+from footcast.db.reads import metrics as figures
+from footcast.db.reads import monitoring
 from footcast.web.deps import Web, web
 
 __all__ = [
@@ -37,7 +37,7 @@ class Figures(Collector):
         with self._state.database.transaction() as session:
             jobs = figures.jobs(session)
             failed = figures.open_failures(session)
-            covered = facts.coverage(session, start=now - COVERAGE_WINDOW, end=now)
+            covered = monitoring.coverage(session, start=now - COVERAGE_WINDOW, end=now)
             unpredicted = figures.matches_without_predictions(session, now=now)
             providers = figures.providers(session)
         family = GaugeMetricFamily(

@@ -18,8 +18,8 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from footcast import errors
-from footcast.db import browse, points
-from footcast.db import leaderboard as board
+from footcast.db.reads import browse, points
+from footcast.db.reads import leaderboard as board
 from footcast.domain.names import Stage
 from footcast.web import admin, api, auth, intervals
 from footcast.web.cache import Stale

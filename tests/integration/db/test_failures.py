@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from footcast import errors
-from footcast.db import Database, failures
-from footcast.db.models import Failure
+from footcast.db import Database
+from footcast.db.tables import Failure
+from footcast.db.writes import ledger
 
 
 def test_recording_keeps_working_once_the_server_plans_the_statement_generically(
@@ -22,15 +23,15 @@ def test_recording_keeps_working_once_the_server_plans_the_statement_generically
     for n in range(20):
         now = start + timedelta(minutes=n)
         with database.transaction() as session:
-            failures.record(
+            ledger.record(
                 session, stage="settlement", key="settle:1", now=now,
                 error=errors.NotReady("not yet"), terminal=False,
             )  # fmt: skip
-            failures.record(
+            ledger.record(
                 session, stage="settlement", key="settle:1", now=now,
                 error=errors.NotReady("still not"), terminal=False,
             )  # fmt: skip
-            failures.resolve(session, stage="settlement", keys=["settle:1"], now=now)
+            ledger.resolve(session, stage="settlement", keys=["settle:1"], now=now)
     with database.transaction() as session:
         attempts = session.execute(sa.select(Failure.attempts, Failure.state)).all()
     assert [tuple(a) for a in attempts] == [(2, "resolved")] * 20
@@ -43,7 +44,7 @@ def test_a_failure_of_a_match_that_does_not_exist_is_recorded_without_the_link(
     # so it went unrecorded and the job ran again for ever (FailureUnrecorded)
     now = datetime(2026, 1, 1, tzinfo=UTC)
     with database.transaction() as session:
-        failures.record(
+        ledger.record(
             session, stage="analysis", key="analysis:999999", now=now, match_id=999_999,
             error=errors.NotFound("match 999999 does not exist"), terminal=True,
         )  # fmt: skip

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from factories import World
-from footcast.db import forecasters, pauses
-from footcast.db import leaderboard as board
+from footcast.db.coordination import pauses
+from footcast.db.reads import leaderboard
+from footcast.db.writes import forecasters
 from footcast.pipeline import settlement
 
 
@@ -26,7 +27,7 @@ def test_a_pause_lowers_only_the_paused_forecasters_settled_count(world: World) 
         with world.database.transaction() as session:
             settlement.settle_match(session, world.clock, match_id)
     with world.database.transaction() as session:
-        rows = {r.forecaster: r for r in board.leaderboard(session)}
+        rows = {r.forecaster: r for r in leaderboard.leaderboard(session)}
     assert {name: (r.predicted, r.settled) for name, r in rows.items()} == {
         "alice": (3, 3),
         "bob": (0, 2),  # the middle match's deadline fell in bob's pause

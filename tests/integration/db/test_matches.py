@@ -9,8 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from footcast import errors
-from footcast.db import Database, matches
-from footcast.db.models import Competition, Match, Team
+from footcast.db import Database
+from footcast.db.tables import Competition, Match, Team
+from footcast.db.writes import matches
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
 

@@ -10,14 +10,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import URL
 
-from footcast.db import Database, connect, migrate
-from footcast.db import engine as db_engine
-from footcast.db.models import Base
+from footcast.db import Database, connect, engine, migrate
+from footcast.db.tables import Base
 
 
 def test_connect_migrates_a_new_database_once_under_concurrency(server_url: URL) -> None:
     name = f"fc_migrate_{uuid.uuid4().hex[:8]}"
-    url = db_engine.ensure_database(server_url, name, drop_first=True)
+    url = engine.ensure_database(server_url, name, drop_first=True)
     outcomes: list[str] = []
 
     def open_it() -> None:
@@ -41,7 +40,7 @@ def test_connect_migrates_a_new_database_once_under_concurrency(server_url: URL)
         assert list(rules.scalars()) == ["quota-v1", "standard-v1"]
     assert migrate.upgrade(database.engine) is False
     database.dispose()
-    db_engine.ensure_database(server_url, name, drop_first=True)
+    engine.ensure_database(server_url, name, drop_first=True)
 
 
 def test_the_models_and_the_migrations_describe_the_same_schema(database: Database) -> None:

@@ -1,4 +1,4 @@
-"""The owed (match, forecaster) rule, read by every consumer from one place (db/owed.py)."""
+"""The owed (match, forecaster) rule, read by every consumer from one place (db/reads/owed.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import sqlalchemy as sa
 
 from factories import World
 from footcast.config import load_settings
-from footcast.db import failures, health, leaderboard, owed, pauses, snapshots
-from footcast.db import forecasters as forecaster_rows
-from footcast.db.models import Match
+from footcast.db.coordination import pauses
+from footcast.db.reads import leaderboard, monitoring, owed
+from footcast.db.tables import Match
+from footcast.db.writes import forecasters as forecaster_rows
+from footcast.db.writes import ledger, snapshots
 from footcast.domain.analysis import Snapshot
 from footcast.pipeline import predict, settlement
 from footcast.pipeline.context import Context, Forecasters
@@ -45,9 +47,11 @@ def test_a_human_forecaster_is_never_asked_and_never_a_gap(world: World) -> None
 
     now = world.clock.now()
     with world.database.transaction() as session:
-        assert failures.listing(session, everything=True) == []
+        assert ledger.listing(session, everything=True) == []
         assert owed.missing_forecasters(session, match_id) == []
-        covered = health.coverage(session, start=now - timedelta(days=1), end=now + timedelta(1))
+        covered = monitoring.coverage(
+            session, start=now - timedelta(days=1), end=now + timedelta(1)
+        )
     assert (covered.owed, covered.predicted, covered.ratio) == (1, 1, 1.0)
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from factories import World
-from footcast.db import forecasters, owed, pauses
+from footcast.db.coordination import pauses
+from footcast.db.reads import owed
+from footcast.db.writes import forecasters
 
 
 def _owing(world: World, match_id: int) -> list[str]:

@@ -11,7 +11,7 @@ from sqlalchemy import exc as sa_exc
 from factories import World
 from footcast import errors
 from footcast.db import engine
-from footcast.db.models import Prediction
+from footcast.db.tables import Prediction
 from footcast.domain import forecast
 from footcast.pipeline import predictions
 

@@ -13,7 +13,8 @@ import openai
 import pytest
 
 from footcast import errors
-from footcast.db import Database, gates
+from footcast.db import Database
+from footcast.db.coordination import gates
 from footcast.domain.analysis import Odds, Snapshot
 from footcast.fakes.openai import Behaviour, FakeOpenAI, Limits
 from footcast.forecasters.llm import REPAIR_SEPARATOR, LLMForecaster

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from footcast.db import Database
-from footcast.db.models import AuditEntry
+from footcast.db.tables import AuditEntry
 
 Entry = tuple[str, str, str | None, dict[str, Any]]  # actor, action, target, details
 

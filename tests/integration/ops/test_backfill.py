@@ -14,7 +14,7 @@ from procrastinate import App
 from factories import World
 from footcast import errors
 from footcast.config import load_settings
-from footcast.db import stages
+from footcast.db.writes import stages
 from footcast.ops import backfill
 from footcast.ops.runtime import Runtime
 from footcast.pipeline.context import Context

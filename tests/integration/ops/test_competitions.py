@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from factories import World
 from footcast import errors
-from footcast.db import Database, matches
-from footcast.db.models import (
+from footcast.db import Database
+from footcast.db.tables import (
     AuditEntry,
     Competition,
     Forecaster,
@@ -18,6 +18,7 @@ from footcast.db.models import (
     Settlement,
     SettlementScore,
 )
+from footcast.db.writes import matches
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
 from footcast.ops import competitions

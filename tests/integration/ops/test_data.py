@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from footcast import errors
-from footcast.db import Database, odds
-from footcast.db.models import AuditEntry, Match, MatchOdds
+from footcast.db import Database
+from footcast.db.tables import AuditEntry, Match, MatchOdds
+from footcast.db.writes import odds
 from footcast.ops.data import import_file
 from footcast.sources import football_data
 

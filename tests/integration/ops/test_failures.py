@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from factories import World
 from footcast import errors
 from footcast.config import load_settings
-from footcast.db import failures as ledger
+from footcast.db.writes import ledger
 from footcast.ops import failures
 from footcast.ops.runtime import Runtime
 

@@ -8,8 +8,8 @@ import pytest
 
 from factories import World
 from footcast import errors
-from footcast.db import forecasters as forecaster_rows
-from footcast.db import pauses
+from footcast.db.coordination import pauses
+from footcast.db.writes import forecasters as forecaster_rows
 from footcast.ops import forecasters
 
 AuditLog = Callable[[], list[tuple[object, ...]]]

@@ -9,7 +9,7 @@ import pytest
 
 from factories import World
 from footcast import errors
-from footcast.db import matches as match_rows
+from footcast.db.writes import matches as match_rows
 from footcast.domain import scoring
 from footcast.ops import matches
 from footcast.pipeline.settlement import Outcome

@@ -11,7 +11,7 @@ from sqlalchemy.engine import URL
 
 from footcast.config import load_settings
 from footcast.db import engine
-from footcast.db.models import AuditEntry
+from footcast.db.tables import AuditEntry
 from footcast.ops import seasons
 
 NOW = datetime(2025, 8, 15, 12, 0, tzinfo=UTC)

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from footcast.clock import SimulatedClock
 from footcast.config import Settings
-from footcast.db import Database, matches
-from footcast.db.models import AnalysisSnapshot, Match
+from footcast.db import Database
+from footcast.db.tables import AnalysisSnapshot, Match
+from footcast.db.writes import matches
 from footcast.domain.analysis import Snapshot
 from footcast.pipeline import analysis
 from footcast.pipeline.context import Context

@@ -12,8 +12,10 @@ import sqlalchemy as sa
 from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.config import Settings, load_settings
-from footcast.db import Database, failures, limits
-from footcast.db.models import Match
+from footcast.db import Database
+from footcast.db.coordination import limits
+from footcast.db.tables import Match
+from footcast.db.writes import ledger
 from footcast.fakes.api_football import FakeApiFootball, Fault
 from footcast.pipeline import fixtures, queue, worker
 from footcast.pipeline.context import Context
@@ -78,7 +80,7 @@ def test_a_refused_key_is_a_terminal_failure_in_the_ledger(
 
     asyncio.run(run_once())
     with ctx.database.transaction() as session:
-        (failure,) = failures.listing(session, stage="fixtures")
+        (failure,) = ledger.listing(session, stage="fixtures")
     assert (failure.error_code, failure.terminal, failure.key) == (
         "source_auth", True, "fixtures:api-football",
     )  # fmt: skip

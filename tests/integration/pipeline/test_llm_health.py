@@ -14,14 +14,16 @@ import sqlalchemy as sa
 from factories import World
 from footcast import errors
 from footcast.config import load_settings
-from footcast.db import failures, owed, pauses, predictions, snapshots
-from footcast.db import forecasters as forecaster_rows
-from footcast.db.models import Match, Prediction
+from footcast.db.coordination import pauses
+from footcast.db.reads import owed
+from footcast.db.tables import Match, Prediction
+from footcast.db.writes import forecasters as forecaster_rows
+from footcast.db.writes import ledger, predictions, snapshots
 from footcast.domain.analysis import Snapshot
 from footcast.domain.forecast import Forecast
 from footcast.fakes.openai import Behaviour, FakeOpenAI
 from footcast.forecasters import roster
-from footcast.pipeline import health, llms, predict
+from footcast.pipeline import llms, predict, probe
 from footcast.pipeline.context import Context, Forecasters
 from footcast.pipeline.retry import Attempt
 
@@ -79,15 +81,15 @@ def test_repeated_bad_answers_pause_the_model_and_a_good_probe_resumes_it(
     with world.database.transaction() as session:
         flaky = pauses.spans(session, forecaster="flaky")
         owing = [f.name for f in owed.missing_forecasters(session, matches[3])]
-        ledger = failures.listing(session, stage="predictions")
+        recorded = ledger.listing(session, stage="predictions")
         stored = session.execute(sa.select(sa.func.count()).select_from(Prediction)).scalar_one()
     assert [(p.actor, p.until is None) for p in flaky] == [(pauses.HEALTH, True)]
     assert flaky[0].reason.startswith("3 failures in a row; last: InvalidOutput")
     assert owing == ["steady"]  # paused: the next match owes it nothing
     assert stored == 3  # garbage never became a prediction
-    assert len(ledger) == 3
-    assert all(f.error_code == "invalid_output" and f.terminal for f in ledger)
-    assert all('{"type":"object"}' in f.payload["response"] for f in ledger)
+    assert len(recorded) == 3
+    assert all(f.error_code == "invalid_output" and f.terminal for f in recorded)
+    assert all('{"type":"object"}' in f.payload["response"] for f in recorded)
 
     with world.database.transaction() as session:
         assert pauses.due_probes(session, now=world.clock.now()) == []
@@ -95,7 +97,7 @@ def test_repeated_bad_answers_pause_the_model_and_a_good_probe_resumes_it(
     with world.database.transaction() as session:
         due = pauses.due_probes(session, now=world.clock.now())
     assert [name for _, name, _ in due] == ["flaky"]
-    assert health.probe(ctx, "flaky").startswith("resumed: the probe answered")
+    assert probe.probe(ctx, "flaky").startswith("resumed: the probe answered")
     with world.database.transaction() as session:
         (resumed,) = pauses.spans(session, forecaster="flaky")
     assert resumed.until == world.clock.now()
@@ -130,15 +132,15 @@ def test_a_resting_provider_is_waited_for_past_the_last_attempt_then_recorded(
         ).scalar()
     assert resting.value.until == open_until  # the job runs again when the rest ends
     with world.database.transaction() as session:
-        waiting = failures.listing(session, stage="predictions")
+        waiting = ledger.listing(session, stage="predictions")
     assert sorted((f.error_code, f.terminal) for f in waiting) == [("circuit_open", False)] * 2
     assert fake.stats().requests == ()  # a resting provider is not asked
 
     finally_ = Attempt(last=True, last_wait=True)
     assert predict.predict(ctx, match_id, attempt=finally_) == "0 written, 2 failed of 2 owing"
     with world.database.transaction() as session:
-        ledger = failures.listing(session, stage="predictions")
-    assert sorted((f.key, f.error_code, f.terminal) for f in ledger) == [
+        recorded = ledger.listing(session, stage="predictions")
+    assert sorted((f.key, f.error_code, f.terminal) for f in recorded) == [
         (f"predict:{match_id}:flaky", "circuit_open", True),
         (f"predict:{match_id}:steady", "circuit_open", True),
     ]
@@ -164,4 +166,4 @@ def test_a_second_run_of_the_job_leaves_no_stale_failure_of_a_pair_the_first_pre
             )  # fmt: skip
         assert slow.result() == "1 written, 0 failed of 2 owing"
     with world.database.transaction() as session:
-        assert failures.listing(session, stage="predictions") == []
+        assert ledger.listing(session, stage="predictions") == []

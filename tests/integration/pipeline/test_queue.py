@@ -14,7 +14,8 @@ from factories import World
 from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.config import Settings
-from footcast.db import Database, failures
+from footcast.db import Database
+from footcast.db.writes import ledger
 from footcast.pipeline import queue, worker
 from footcast.pipeline.context import Context
 
@@ -99,5 +100,5 @@ def test_a_late_failure_of_a_job_its_re_run_finished_stays_out_of_the_ledger(
         app.tasks["analysis"](context, match_id=kicked_off)
 
     with database.transaction() as session:
-        ledger = failures.listing(session, stage="analysis")
-    assert [f.error_code for f in ledger] == recorded
+        found = ledger.listing(session, stage="analysis")
+    assert [f.error_code for f in found] == recorded

@@ -14,8 +14,9 @@ from procrastinate import App
 from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.config import Settings
-from footcast.db import Database, failures, matches, owed
-from footcast.db import forecasters as forecaster_rows
+from footcast.db import Database
+from footcast.db.reads import owed
+from footcast.db.writes import forecasters, ledger, matches
 from footcast.demo import register_forecasters
 from footcast.domain.analysis import Injury, Lineups, Odds
 from footcast.domain.fixture import Fixture
@@ -166,7 +167,7 @@ def test_a_forecaster_added_later_owes_only_matches_whose_deadline_is_ahead(
     (early, early_kickoff), (late, late_kickoff) = ordered[0], ordered[-1]
     clock.set(early_kickoff + timedelta(hours=1))
     with ctx.database.transaction() as session:
-        forecaster_rows.upsert_forecaster(
+        forecasters.upsert_forecaster(
             session, name="newcomer", kind="naive", active_from=clock.now(),
             provider="builtin", model_id="naive-draw-1-1",
         )  # fmt: skip
@@ -222,14 +223,14 @@ def test_a_terminal_failure_holds_its_unit_until_an_operator_retries_it(ctx: Con
     match_id = _finish_unpredicted(ctx)
     now = ctx.clock.now()
     with ctx.database.transaction() as session:
-        failures.record(
+        ledger.record(
             session, stage="settlement", key=f"settle:{match_id}", error=errors.PipelineError("x"),
             now=now, match_id=match_id, terminal=True,
         )  # fmt: skip
     assert ("settlement", match_id) not in _units(ctx)
 
     with ctx.database.transaction() as session:
-        retried = failures.retry(session, now=now, stage="settlement")
+        retried = ledger.retry(session, now=now, stage="settlement")
     assert [f.key for f in retried] == [f"settle:{match_id}"]
     assert ("settlement", match_id) in _units(ctx)
 
@@ -276,7 +277,7 @@ def test_a_stuck_match_is_fetched_again_then_alerted(ctx: Context, league: Simul
     live.poll(stuck_ctx, match_id)
 
     with ctx.database.transaction() as session:
-        alerts = failures.listing(session, stage="live")
+        alerts = ledger.listing(session, stage="live")
     assert [a.key for a in alerts] == [f"live:{match_id}"]
     assert "stuck" in alerts[0].message
     assert not alerts[0].terminal

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 
 from factories import World
 from footcast import errors
-from footcast.db import Database, failures
-from footcast.db.models import Match, QuotaSnapshot, Settlement, SettlementScore
+from footcast.db import Database
+from footcast.db.tables import Match, QuotaSnapshot, Settlement, SettlementScore
+from footcast.db.writes import ledger
 from footcast.domain import scoring
 from footcast.pipeline import settlement
 from footcast.pipeline.settlement import Outcome
@@ -23,7 +24,7 @@ def _settle(world: World, match_id: int) -> settlement.SettlementResult:
 
 def _points(database: Database, match_id: int) -> dict[str, int]:
     """Current points per forecaster name, read straight from the tables."""
-    from footcast.db.models import Forecaster
+    from footcast.db.tables import Forecaster
 
     with database.transaction() as session:
         rows = session.execute(
@@ -246,11 +247,11 @@ def test_settle_pending_records_a_failing_match_and_settles_the_rest(world: Worl
     assert results[good].outcome is Outcome.SETTLED
     assert results[bad].outcome is Outcome.FAILED
     with world.database.transaction() as session:
-        (failure,) = failures.open_failures(session, stage="settlement")
+        (failure,) = ledger.open_failures(session, stage="settlement")
         assert (failure.key, failure.match_id, failure.attempts) == (f"settle:{bad}", bad, 1)
         assert "broken" in failure.message
         assert "Traceback" in (failure.traceback or "")
     settlement.settle_pending(world.database, world.clock)
     with world.database.transaction() as session:
-        (failure,) = failures.open_failures(session, stage="settlement")
+        (failure,) = ledger.open_failures(session, stage="settlement")
         assert failure.attempts == 2

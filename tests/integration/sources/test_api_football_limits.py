@@ -17,8 +17,9 @@ from sqlalchemy.orm import sessionmaker
 
 from footcast import errors
 from footcast.clock import SimulatedClock
-from footcast.db import Database, limits
-from footcast.db.models import Base, RequestLimit
+from footcast.db import Database
+from footcast.db.coordination import limits
+from footcast.db.tables import Base, RequestLimit
 from footcast.fakes.api_football import FakeApiFootball
 from footcast.sources.api_football.limiter import Limiter, MemoryLimiter
 

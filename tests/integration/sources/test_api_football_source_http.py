@@ -10,7 +10,7 @@ import pytest
 from footcast import errors
 from footcast.config import load_settings
 from footcast.domain import analysis
-from footcast.fakes import api_football_items as items
+from footcast.fakes import api_football_items
 from footcast.fakes.api_football import FAST_RETRY, FakeApiFootball, Fault
 from footcast.sources import base
 from footcast.sources.api_football.limiter import MemoryLimiter
@@ -36,7 +36,7 @@ def source(fake: FakeApiFootball, limiter: MemoryLimiter) -> Iterator[ApiFootbal
 @pytest.fixture
 def two_leagues(fake: FakeApiFootball) -> None:
     start = datetime(2025, 8, 16, 14, tzinfo=UTC)
-    fake.fixtures = items.season() + items.season(league=78, start=start)
+    fake.fixtures = api_football_items.season() + api_football_items.season(league=78, start=start)
 
 
 @pytest.mark.usefixtures("two_leagues")

@@ -12,8 +12,10 @@ import sqlalchemy as sa
 from factories import World
 from footcast.clock import SimulatedClock
 from footcast.config import load_settings
-from footcast.db import Database, failures, owed
-from footcast.db.models import AuditEntry
+from footcast.db import Database
+from footcast.db.reads import owed
+from footcast.db.tables import AuditEntry
+from footcast.db.writes import ledger
 from footcast.web.app import create_app
 from footcast.web.serving import serve
 from web_server import SECRET, Served
@@ -75,7 +77,7 @@ def test_failures_are_listed_truncated_retried_once_and_cleared(
 ) -> None:
     match_id = world.match(kickoff=world.clock.now() - timedelta(hours=3))
     with world.database.transaction() as session:
-        failures.record(
+        ledger.record(
             session, stage="settlement", key=f"settle:{match_id}", match_id=match_id,
             error=RuntimeError("x" * 1000), now=world.clock.now(), terminal=True,
         )  # fmt: skip
@@ -144,7 +146,7 @@ def test_pipeline_health_reports_a_match_missing_one_of_its_forecasters(
     }
     gaps = {g["match_id"]: (g["missing_forecasters"], g["forecasters"]) for g in body["gaps"]}
     assert gaps == {upcoming: (1, ["carol"]), started: (1, ["carol"])}
-    # the same pairs as `footcast gaps` (both read db.owed.gaps over the same window)
+    # the same pairs as `footcast gaps` (both read db.reads.owed.gaps over the same window)
     with world.database.transaction() as session:
         pairs = owed.gaps(
             session, since=now - timedelta(days=7), until=now + timedelta(hours=48), now=now,

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from factories import World
-from footcast.db import failures
-from footcast.db.models import Failure
+from footcast.db.tables import Failure
+from footcast.db.writes import ledger
 from footcast.pipeline import settlement
 from web_server import SECRET, Served
 
@@ -152,7 +152,7 @@ def test_an_admin_logs_in_retries_and_clears_failures(
 ) -> None:
     match_id = world.match(kickoff=world.clock.now() - timedelta(hours=3))
     with world.database.transaction() as session:
-        failures.record(
+        ledger.record(
             session, stage="settlement", key=f"settle:{match_id}", match_id=match_id,
             error=RuntimeError("the provider had no score"), now=world.clock.now(), terminal=True,
         )  # fmt: skip

@@ -19,8 +19,7 @@ from chaos import Server
 from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.config import load_settings
-from footcast.db import Database, connect
-from footcast.db import engine as db_engine
+from footcast.db import Database, connect, engine
 from footcast.web.app import create_app
 from footcast.web.serving import serve
 from web_server import SECRET
@@ -60,7 +59,7 @@ def private(server_url: URL) -> Iterator[Private]:
     root.chmod(0o755)  # readable by the embedded server's user
     server = Server(root / "pgdata")
     try:
-        url = db_engine.ensure_database(server.start(), "footcast")
+        url = engine.ensure_database(server.start(), "footcast")
         connect(url).dispose()  # migrated
         yield Private(server=server, url=url)
     finally:

@@ -11,10 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from factories import World
-from footcast.db import failures
-from footcast.db import forecasters as forecaster_rows
-from footcast.db.models import Failure
-from footcast.db.points import MatchPoints, Outcome
+from footcast.db.reads.points import MatchPoints, Outcome
+from footcast.db.tables import Failure
+from footcast.db.writes import forecasters as forecaster_rows
+from footcast.db.writes import ledger
 from footcast.pipeline import settlement
 from footcast.web import auth, intervals
 from web_server import SECRET, Served
@@ -291,7 +291,7 @@ def test_admin_dashboard_shows_health_and_failures_and_acts_on_them(
     soon = world.match(kickoff=world.clock.now() + timedelta(minutes=20))
     past = world.match(kickoff=world.clock.now() - timedelta(hours=3))
     with world.database.transaction() as session:
-        failures.record(
+        ledger.record(
             session, stage="settlement", key=f"settle:{past}", match_id=past,
             error=RuntimeError("y" * 1000), now=world.clock.now(), terminal=True,
         )  # fmt: skip

@@ -21,7 +21,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from footcast import errors
 from footcast.config import Settings
-from footcast.sources.api_football import models, wire
+from footcast.sources.api_football import payloads, wire
 from footcast.sources.api_football.limiter import Limiter
 
 __all__ = ["DEFAULT_URL", "IDS_PER_REQUEST", "ApiFootballClient", "Retry", "retryable"]
@@ -31,15 +31,15 @@ IDS_PER_REQUEST = 20  # the provider's maximum for /fixtures?ids=
 
 T = TypeVar("T")
 
-_FIXTURES = TypeAdapter(list[models.FixtureItem])
-_LINEUPS = TypeAdapter(list[models.Lineup])
-_EVENTS = TypeAdapter(list[models.Event])
-_STATISTICS = TypeAdapter(list[models.FixtureStatistics])
-_ODDS = TypeAdapter(list[models.OddsItem])
-_STANDINGS = TypeAdapter(list[models.Standings])
-_INJURIES = TypeAdapter(list[models.Injury])
-_PREDICTIONS = TypeAdapter(list[models.PredictionItem])
-_TEAM_STATISTICS = TypeAdapter(models.TeamStatistics)
+_FIXTURES = TypeAdapter(list[payloads.FixtureItem])
+_LINEUPS = TypeAdapter(list[payloads.Lineup])
+_EVENTS = TypeAdapter(list[payloads.Event])
+_STATISTICS = TypeAdapter(list[payloads.FixtureStatistics])
+_ODDS = TypeAdapter(list[payloads.OddsItem])
+_STANDINGS = TypeAdapter(list[payloads.Standings])
+_INJURIES = TypeAdapter(list[payloads.Injury])
+_PREDICTIONS = TypeAdapter(list[payloads.PredictionItem])
+_TEAM_STATISTICS = TypeAdapter(payloads.TeamStatistics)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,45 +123,45 @@ class ApiFootballClient:
 
     async def fixtures(
         self, league: int, season: int, *, start: date, end: date
-    ) -> list[models.FixtureItem]:
+    ) -> list[payloads.FixtureItem]:
         """A league season's fixtures dated from ``start`` to ``end`` (both included, UTC)."""
         params = {"league": league, "season": season, "from": start, "to": end, "timezone": "UTC"}
         return await self._list("fixtures", _FIXTURES, params)
 
-    async def fixtures_by_ids(self, ids: Iterable[int]) -> list[models.FixtureItem]:
+    async def fixtures_by_ids(self, ids: Iterable[int]) -> list[payloads.FixtureItem]:
         """Fixtures by id, with events, lineups, statistics and players (20 ids per request)."""
         wanted = list(dict.fromkeys(ids))
-        found: list[models.FixtureItem] = []
+        found: list[payloads.FixtureItem] = []
         for i in range(0, len(wanted), IDS_PER_REQUEST):
             chunk = wanted[i : i + IDS_PER_REQUEST]
             ids_param = "-".join(str(fixture_id) for fixture_id in chunk)
             found += await self._list("fixtures", _FIXTURES, {"ids": ids_param})
         return found
 
-    async def fixture(self, fixture_id: int) -> models.FixtureItem | None:
+    async def fixture(self, fixture_id: int) -> payloads.FixtureItem | None:
         """One fixture with its events, lineups, statistics and players; None when unknown."""
         found = await self._list("fixtures", _FIXTURES, {"id": fixture_id})
         return found[0] if found else None
 
-    async def live(self) -> list[models.FixtureItem]:
+    async def live(self) -> list[payloads.FixtureItem]:
         """Every fixture in play now."""
         return await self._list("fixtures", _FIXTURES, {"live": "all"})
 
     async def head_to_head(
         self, team: int, other: int, *, last: int | None = None
-    ) -> list[models.FixtureItem]:
+    ) -> list[payloads.FixtureItem]:
         """Fixtures between two teams (the ``last`` ones only, when given)."""
         return await self._list(
             "fixtures/headtohead", _FIXTURES, {"h2h": f"{team}-{other}", "last": last}
         )
 
-    async def lineups(self, fixture_id: int) -> list[models.Lineup]:
+    async def lineups(self, fixture_id: int) -> list[payloads.Lineup]:
         return await self._list("fixtures/lineups", _LINEUPS, {"fixture": fixture_id})
 
-    async def events(self, fixture_id: int) -> list[models.Event]:
+    async def events(self, fixture_id: int) -> list[payloads.Event]:
         return await self._list("fixtures/events", _EVENTS, {"fixture": fixture_id})
 
-    async def statistics(self, fixture_id: int) -> list[models.FixtureStatistics]:
+    async def statistics(self, fixture_id: int) -> list[payloads.FixtureStatistics]:
         return await self._list("fixtures/statistics", _STATISTICS, {"fixture": fixture_id})
 
     # -- pre-match facts -----------------------------------------------------------------------
@@ -174,7 +174,7 @@ class ApiFootballClient:
         season: int | None = None,
         bookmaker: int | None = None,
         bet: int | None = None,
-    ) -> list[models.OddsItem]:
+    ) -> list[payloads.OddsItem]:
         """Pre-match odds of a fixture, or of a league season (every page)."""
         params = {
             "fixture": fixture,
@@ -185,21 +185,21 @@ class ApiFootballClient:
         }
         return await self._list("odds", _ODDS, params)
 
-    async def standings(self, league: int, season: int) -> list[list[models.StandingRow]]:
+    async def standings(self, league: int, season: int) -> list[list[payloads.StandingRow]]:
         """The league table as groups of rows (one group for a league); empty when none."""
         found = await self._list("standings", _STANDINGS, {"league": league, "season": season})
         return [group for item in found for group in item.league.standings]
 
-    async def injuries(self, fixture_id: int) -> list[models.Injury]:
+    async def injuries(self, fixture_id: int) -> list[payloads.Injury]:
         return await self._list("injuries", _INJURIES, {"fixture": fixture_id})
 
-    async def prediction(self, fixture_id: int) -> models.PredictionItem | None:
+    async def prediction(self, fixture_id: int) -> payloads.PredictionItem | None:
         found = await self._list("predictions", _PREDICTIONS, {"fixture": fixture_id})
         return found[0] if found else None
 
     async def team_statistics(
         self, team: int, *, league: int, season: int
-    ) -> models.TeamStatistics | None:
+    ) -> payloads.TeamStatistics | None:
         """A team's season in a league; None when the provider has nothing."""
         params = {"team": team, "league": league, "season": season}
         envelope = await self._get("teams/statistics", params)
@@ -221,7 +221,7 @@ class ApiFootballClient:
             found += page_items
         return found
 
-    async def _get(self, endpoint: str, params: Mapping[str, object]) -> models.Envelope:
+    async def _get(self, endpoint: str, params: Mapping[str, object]) -> payloads.Envelope:
         query = {name: str(value) for name, value in params.items() if value is not None}
         retrying = AsyncRetrying(
             stop=stop_after_attempt(self._retry.attempts),
@@ -234,7 +234,7 @@ class ApiFootballClient:
         )
         return await retrying(self._once, endpoint, query)
 
-    async def _once(self, endpoint: str, query: dict[str, str]) -> models.Envelope:
+    async def _once(self, endpoint: str, query: dict[str, str]) -> payloads.Envelope:
         """One try: a slot from the limiter, the request, the answer's headers back to it."""
         ticket = await self._limiter.acquire()
         usage = wire.Usage()

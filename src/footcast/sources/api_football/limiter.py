@@ -1,6 +1,7 @@
 """The request limiter the client asks before every request, and an in-memory one.
 
-The policy (the PostgreSQL limiter in ``footcast.db.limits`` shares it between processes):
+The policy (the PostgreSQL limiter in ``footcast.db.coordination.limits`` shares it between
+processes):
 
 * a sliding window: at most ``per_window`` requests in any ``window_seconds``. A request holds its
   slot from ``acquire`` until it is released, and for a whole window after that, so the provider

@@ -21,7 +21,7 @@ from footcast.config import Settings
 from footcast.domain import analysis, names
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
-from footcast.sources.api_football import models
+from footcast.sources.api_football import payloads
 from footcast.sources.api_football.client import ApiFootballClient, Retry
 from footcast.sources.api_football.limiter import Limiter
 from footcast.sources.api_football.status import footcast_status
@@ -61,7 +61,7 @@ class ApiFootballSource:
         cls, settings: Settings, limiter: Limiter, *, retry: Retry | None = None
     ) -> ApiFootballSource:
         """The source of the configured key, leagues and season, limited by ``limiter`` (the
-        shared PostgreSQL one, ``footcast.db.limits.PostgresLimiter``, in workers).
+        shared PostgreSQL one, ``footcast.db.coordination.limits.PostgresLimiter``, in workers).
 
         Raises:
             SourceAuthError: no key is configured.
@@ -134,7 +134,7 @@ class ApiFootballSource:
             for i in items
         )
 
-    def _item(self, external_id: str) -> models.FixtureItem:
+    def _item(self, external_id: str) -> payloads.FixtureItem:
         item = self._call(partial(self._client.fixture, _id(external_id)))
         if item is None:
             raise errors.NotFound(
@@ -150,7 +150,7 @@ class ApiFootballSource:
 _TICK = timedelta(microseconds=1)
 
 
-def to_fixture(item: models.FixtureItem) -> Fixture:
+def to_fixture(item: payloads.FixtureItem) -> Fixture:
     """footcast's view of a fixture: goals are the 90-minute score once finished (extra time and
     shoot-out left out), the current score while in play, and None before kickoff.
 
@@ -164,7 +164,7 @@ def to_fixture(item: models.FixtureItem) -> Fixture:
     elif status in names.IN_PLAY | {MatchStatus.ABANDONED}:
         goals = item.goals
     else:
-        goals = models.Goals(home=None, away=None)
+        goals = payloads.Goals(home=None, away=None)
     return Fixture(
         external_id=str(fixture_id),
         competition=f"AF{item.league.id}",
@@ -183,9 +183,9 @@ def to_fixture(item: models.FixtureItem) -> Fixture:
     )
 
 
-def match_winner(items: Sequence[models.OddsItem]) -> analysis.Odds | None:
+def match_winner(items: Sequence[payloads.OddsItem]) -> analysis.Odds | None:
     """The 1X2 odds of Bet365, else of the first bookmaker with all three; None when none has."""
-    offers: list[tuple[models.Bookmaker, analysis.Odds]] = []
+    offers: list[tuple[payloads.Bookmaker, analysis.Odds]] = []
     for item in items:
         for bookmaker in item.bookmakers:
             odds = _one_x_two(bookmaker)
@@ -197,7 +197,7 @@ def match_winner(items: Sequence[models.OddsItem]) -> analysis.Odds | None:
     return offers[0][1] if offers else None
 
 
-def starting_elevens(item: models.FixtureItem) -> analysis.Lineups | None:
+def starting_elevens(item: payloads.FixtureItem) -> analysis.Lineups | None:
     """Both teams' starters by name, matched to home and away by team id; None until both are
     announced."""
     by_team = {lineup.team.id: lineup.starters for lineup in item.lineups}
@@ -207,7 +207,7 @@ def starting_elevens(item: models.FixtureItem) -> analysis.Lineups | None:
     return analysis.Lineups(home=tuple(p.name for p in home), away=tuple(p.name for p in away))
 
 
-def _one_x_two(bookmaker: models.Bookmaker) -> analysis.Odds | None:
+def _one_x_two(bookmaker: payloads.Bookmaker) -> analysis.Odds | None:
     for bet in bookmaker.bets:
         if bet.id != MATCH_WINNER:
             continue

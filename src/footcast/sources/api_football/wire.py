@@ -15,7 +15,7 @@ import pydantic_core
 from pydantic import TypeAdapter, ValidationError
 
 from footcast import errors
-from footcast.sources.api_football import models
+from footcast.sources.api_football import payloads
 
 __all__ = ["Usage", "items", "read", "refusal"]
 
@@ -42,7 +42,7 @@ class Usage:
         )
 
 
-def read(status: int, body: bytes, *, endpoint: str) -> models.Envelope:
+def read(status: int, body: bytes, *, endpoint: str) -> payloads.Envelope:
     """The envelope of a successful answer.
 
     Raises:
@@ -84,7 +84,7 @@ def refusal(by_field: Mapping[str, str], *, endpoint: str) -> errors.SourceError
     )
 
 
-def items(envelope: models.Envelope, adapter: TypeAdapter[T], *, endpoint: str) -> T:
+def items(envelope: payloads.Envelope, adapter: TypeAdapter[T], *, endpoint: str) -> T:
     """The envelope's ``response`` as the endpoint's item type.
 
     Raises:
@@ -98,7 +98,7 @@ def items(envelope: models.Envelope, adapter: TypeAdapter[T], *, endpoint: str) 
         ) from exc
 
 
-def _envelope(body: bytes, *, status: int, endpoint: str) -> models.Envelope:
+def _envelope(body: bytes, *, status: int, endpoint: str) -> payloads.Envelope:
     try:
         data = pydantic_core.from_json(body)
     except ValueError as exc:
@@ -108,7 +108,7 @@ def _envelope(body: bytes, *, status: int, endpoint: str) -> models.Envelope:
             status=status,
         ) from exc
     try:
-        return models.Envelope.model_validate(data)
+        return payloads.Envelope.model_validate(data)
     except ValidationError as exc:
         raise errors.MalformedResponse(
             f"{endpoint}: the answer (HTTP {status}) is JSON but not an API-Football envelope"

@@ -13,18 +13,18 @@ from pydantic import TypeAdapter, ValidationError
 
 from footcast import errors
 from footcast.fakes import api_football_items as items
-from footcast.sources.api_football import models, wire
+from footcast.sources.api_football import payloads, wire
 
 ITEMS: dict[str, TypeAdapter[Any]] = {
-    "fixtures": TypeAdapter(list[models.FixtureItem]),
-    "fixtures/headtohead": TypeAdapter(list[models.FixtureItem]),
-    "fixtures/events": TypeAdapter(list[models.Event]),
-    "fixtures/lineups": TypeAdapter(list[models.Lineup]),
-    "fixtures/statistics": TypeAdapter(list[models.FixtureStatistics]),
-    "injuries": TypeAdapter(list[models.Injury]),
-    "odds": TypeAdapter(list[models.OddsItem]),
-    "predictions": TypeAdapter(list[models.PredictionItem]),
-    "standings": TypeAdapter(list[models.Standings]),
+    "fixtures": TypeAdapter(list[payloads.FixtureItem]),
+    "fixtures/headtohead": TypeAdapter(list[payloads.FixtureItem]),
+    "fixtures/events": TypeAdapter(list[payloads.Event]),
+    "fixtures/lineups": TypeAdapter(list[payloads.Lineup]),
+    "fixtures/statistics": TypeAdapter(list[payloads.FixtureStatistics]),
+    "injuries": TypeAdapter(list[payloads.Injury]),
+    "odds": TypeAdapter(list[payloads.OddsItem]),
+    "predictions": TypeAdapter(list[payloads.PredictionItem]),
+    "standings": TypeAdapter(list[payloads.Standings]),
 }
 
 
@@ -32,7 +32,7 @@ def _recorded(shared_dir: Path) -> list[Path]:
     return sorted((shared_dir / "fixtures" / "api-football").glob("*.json"))
 
 
-def _parse(path: Path) -> tuple[models.Envelope, list[Any]]:
+def _parse(path: Path) -> tuple[payloads.Envelope, list[Any]]:
     envelope = wire.read(200, path.read_bytes(), endpoint=path.stem)
     return envelope, wire.items(envelope, ITEMS[envelope.get], endpoint=envelope.get)
 
@@ -80,7 +80,7 @@ def test_recorded_answers_keep_their_details(shared_dir: Path) -> None:
 
 
 def test_envelope_takes_empty_arrays_for_parameters_and_errors() -> None:
-    envelope = models.Envelope.model_validate(
+    envelope = payloads.Envelope.model_validate(
         {"get": "status", "parameters": [], "errors": [], "results": 0,
          "paging": {"current": 1, "total": 1}, "response": []}
     )  # fmt: skip
@@ -88,7 +88,7 @@ def test_envelope_takes_empty_arrays_for_parameters_and_errors() -> None:
 
 
 def test_envelope_takes_a_dict_response() -> None:
-    envelope = models.Envelope.model_validate(
+    envelope = payloads.Envelope.model_validate(
         {"get": "teams/statistics", "parameters": {"team": "33"}, "errors": {}, "results": 11,
          "paging": {"current": 1, "total": 1}, "response": {"form": "WWD"}}
     )  # fmt: skip
@@ -105,10 +105,10 @@ def test_fixture_item_tolerates_what_the_provider_leaves_out() -> None:
     raw["fixture"]["venue"] = {"id": None, "name": None, "city": None}
     raw["league"]["flag"] = None
     raw["surprise"] = {"new": "field"}
-    item = models.FixtureItem.model_validate(raw)
+    item = payloads.FixtureItem.model_validate(raw)
     assert item.fixture.status.extra is None
     assert item.league.standings is None
-    assert item.goals == models.Goals(home=None, away=None)
+    assert item.goals == payloads.Goals(home=None, away=None)
     assert item.events == []
     assert item.lineups == []
 
@@ -116,18 +116,18 @@ def test_fixture_item_tolerates_what_the_provider_leaves_out() -> None:
 def test_fixture_item_reads_extra_minutes_when_present() -> None:
     raw = items.fixture_item(7, kickoff=KICKOFF, short="1H")
     raw["fixture"]["status"].update(elapsed=45, extra=1)
-    assert models.FixtureItem.model_validate(raw).fixture.status.extra == 1
+    assert payloads.FixtureItem.model_validate(raw).fixture.status.extra == 1
 
 
 def test_fixture_item_refuses_a_missing_required_field() -> None:
     raw = items.fixture_item(7, kickoff=KICKOFF)
     del raw["teams"]["home"]["name"]
     with pytest.raises(ValidationError, match=r"teams\.home\.name"):
-        models.FixtureItem.model_validate(raw)
+        payloads.FixtureItem.model_validate(raw)
 
 
 def test_odds_value_keeps_numbers_and_words() -> None:
-    values = TypeAdapter(list[models.BetValue]).validate_json(
+    values = TypeAdapter(list[payloads.BetValue]).validate_json(
         json.dumps([{"value": "Home", "odd": "3.55"}, {"value": 1, "odd": "4.50"}])
     )
     assert [v.value for v in values] == ["Home", 1]
@@ -144,4 +144,4 @@ def test_generated_items_of_the_fake_are_valid_items() -> None:
     ITEMS["odds"].validate_python([items.odds(finished)])
     ITEMS["injuries"].validate_python(items.injuries(finished))
     ITEMS["standings"].validate_python(items.standings(season, league=39, season=2025))
-    models.TeamStatistics.model_validate(items.team_statistics(1001, league=39, season=2025))
+    payloads.TeamStatistics.model_validate(items.team_statistics(1001, league=39, season=2025))

@@ -11,14 +11,14 @@ import pytest
 from footcast import errors
 from footcast.domain import analysis
 from footcast.fakes import api_football_items as items
-from footcast.sources.api_football import models
+from footcast.sources.api_football import payloads
 from footcast.sources.api_football.source import match_winner, starting_elevens, to_fixture
 
 KICKOFF = datetime(2025, 8, 16, 15, tzinfo=UTC)
 
 
-def _fixture(**state: Any) -> models.FixtureItem:
-    return models.FixtureItem.model_validate(items.fixture_item(42, kickoff=KICKOFF, **state))
+def _fixture(**state: Any) -> payloads.FixtureItem:
+    return payloads.FixtureItem.model_validate(items.fixture_item(42, kickoff=KICKOFF, **state))
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_to_fixture_names_the_match() -> None:
 def test_to_fixture_takes_kickoff_from_the_timestamp_in_utc() -> None:
     raw = items.fixture_item(42, kickoff=KICKOFF)
     raw["fixture"].update(timezone="Europe/Berlin", date="2025-08-16T17:00:00+02:00")
-    kickoff = to_fixture(models.FixtureItem.model_validate(raw)).kickoff
+    kickoff = to_fixture(payloads.FixtureItem.model_validate(raw)).kickoff
     assert kickoff == KICKOFF
     assert kickoff.tzinfo is UTC
 
@@ -75,18 +75,18 @@ def test_to_fixture_refuses_an_unknown_status() -> None:
 @pytest.mark.realdata
 def test_to_fixture_of_the_recorded_shootout_is_its_ninety_minutes(shared_dir: Path) -> None:
     body = (shared_dir / "fixtures/api-football/fixtures-ids_1.json").read_bytes()
-    envelope = models.Envelope.model_validate_json(body)
+    envelope = payloads.Envelope.model_validate_json(body)
     assert isinstance(envelope.response, list)
-    atletico_inter = models.FixtureItem.model_validate(envelope.response[0])
+    atletico_inter = payloads.FixtureItem.model_validate(envelope.response[0])
     fixture = to_fixture(atletico_inter)
     assert (fixture.status, fixture.home_goals, fixture.away_goals) == ("finished", 2, 1)
     assert (fixture.home, fixture.competition) == ("Atletico Madrid", "AF2")
 
 
-def _odds(*bookmakers: tuple[int, str, list[Any]]) -> list[models.OddsItem]:
+def _odds(*bookmakers: tuple[int, str, list[Any]]) -> list[payloads.OddsItem]:
     raw = items.odds(items.fixture_item(42, kickoff=KICKOFF))
     raw["bookmakers"] = [{"id": i, "name": name, "bets": bets} for i, name, bets in bookmakers]
-    return [models.OddsItem.model_validate(raw)]
+    return [payloads.OddsItem.model_validate(raw)]
 
 
 def _winner(home: str, draw: str, away: str) -> dict[str, Any]:
@@ -117,7 +117,7 @@ def test_match_winner_is_none_without_a_match_winner_bet() -> None:
 def test_starting_elevens_match_teams_by_id_not_by_order() -> None:
     item = items.fixture_item(42, kickoff=KICKOFF, short="FT", goals=(0, 0), fulltime=(0, 0))
     item["lineups"] = list(reversed(items.lineups(item)))
-    lineups = starting_elevens(models.FixtureItem.model_validate(item))
+    lineups = starting_elevens(payloads.FixtureItem.model_validate(item))
     assert lineups is not None
     assert len(lineups.home) == len(lineups.away) == 11
     assert lineups.home[0] == "Ashcombe United No.1"
@@ -127,5 +127,5 @@ def test_starting_elevens_match_teams_by_id_not_by_order() -> None:
 def test_starting_elevens_are_none_until_both_are_announced() -> None:
     item = items.fixture_item(42, kickoff=KICKOFF, short="FT", goals=(0, 0), fulltime=(0, 0))
     item["lineups"] = items.lineups(item)[:1]
-    assert starting_elevens(models.FixtureItem.model_validate(item)) is None
+    assert starting_elevens(payloads.FixtureItem.model_validate(item)) is None
     assert starting_elevens(_fixture()) is None

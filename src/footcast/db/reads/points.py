@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from footcast.db.models import (
+from footcast.db.tables import (
     Competition,
     Forecaster,
     Match,

@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from footcast.db import _errors
-from footcast.db.models import Forecaster, Prediction
+from footcast.db.tables import Forecaster, Prediction
 from footcast.domain import forecast, probabilistic, scoring, settlement
 
 __all__ = [

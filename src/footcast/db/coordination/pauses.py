@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from footcast.db.models import Forecaster, ForecasterHealth, ForecasterPause
+from footcast.db.tables import Forecaster, ForecasterHealth, ForecasterPause
 
 __all__ = [
     "HEALTH",

@@ -8,8 +8,8 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from footcast.db import owed
-from footcast.db.models import (
+from footcast.db.reads import owed
+from footcast.db.tables import (
     Competition,
     Forecaster,
     Match,
@@ -76,7 +76,7 @@ def _current(
 
 def _counted(settled: sa.Subquery) -> sa.Subquery:
     """(forecaster_id, settled): how many of the settled matches count for each forecaster (its
-    counted pairs, db/owed.py: active and not paused at the deadline; humans included, whose
+    counted pairs, db/reads/owed.py: active and not paused at the deadline; humans included, whose
     missing predictions score 0)."""
     pairs = owed.counted_pairs
     return (

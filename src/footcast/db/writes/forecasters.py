@@ -9,7 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from footcast import errors
-from footcast.db.models import Forecaster
+from footcast.db.tables import Forecaster
 
 __all__ = ["by_name", "list_all", "upsert_forecaster"]
 

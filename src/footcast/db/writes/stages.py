@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from footcast.db.models import SourceSync, StageSkip
+from footcast.db.tables import SourceSync, StageSkip
 
 __all__ = ["last_sync", "mark_synced", "skip", "skips", "unskip"]
 

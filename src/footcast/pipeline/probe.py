@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from footcast.db import forecasters as forecaster_rows
-from footcast.db import pauses
+from footcast.db.coordination import pauses
+from footcast.db.writes import forecasters
 from footcast.domain.analysis import Odds, Snapshot
 from footcast.pipeline.context import Context
 
@@ -39,7 +39,7 @@ def probe(ctx: Context, name: str) -> str:
     """Probe the paused model ``name``; resume it when it answers a valid prediction."""
     now = ctx.clock.now()
     with ctx.database.transaction() as session:
-        row = forecaster_rows.by_name(session, name)
+        row = forecasters.by_name(session, name)
         open_pause = pauses.open_pause(session, row.id)
         if open_pause is None or open_pause.actor != pauses.HEALTH:
             return "not paused for its health: nothing to probe"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from footcast.db.models import MatchOdds
+from footcast.db.tables import MatchOdds
 from footcast.domain.analysis import Odds, preferred_odds
 
 __all__ = ["Quote", "latest", "save_many"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from footcast.db.models import AuditEntry
+from footcast.db.tables import AuditEntry
 
 __all__ = ["record"]
 

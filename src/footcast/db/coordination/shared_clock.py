@@ -11,7 +11,7 @@ from footcast import errors
 from footcast.clock import Clock, SystemClock
 from footcast.config import Settings
 from footcast.db.engine import Database
-from footcast.db.models import SimClock
+from footcast.db.tables import SimClock
 
 __all__ = ["DatabaseClock", "configured_clock", "set_simulated_time"]
 

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from footcast.db.models import Failure, Prediction, Settlement, StageSkip
+from footcast.db.tables import Failure, Prediction, Settlement, StageSkip
 from footcast.domain.names import FailureState
 
 __all__ = ["Mark", "Totals", "mark", "totals_since"]

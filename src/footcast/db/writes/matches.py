@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, aliased
 
 from footcast import errors
-from footcast.db.models import Competition, Match, Season, Team
+from footcast.db.tables import Competition, Match, Season, Team
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
 

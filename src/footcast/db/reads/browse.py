@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from footcast import errors
-from footcast.db.models import (
+from footcast.db.tables import (
     Competition,
     Forecaster,
     Match,

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from footcast.db import odds
-from footcast.db.models import AnalysisSnapshot, Lineup, Match
+from footcast.db.tables import AnalysisSnapshot, Lineup, Match
+from footcast.db.writes import odds
 from footcast.domain.analysis import Lineups, PastMatch, Snapshot
 from footcast.domain.names import MatchStatus
 

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from footcast.db import _sql, owed
+from footcast.db import _sql
+from footcast.db.reads import owed
 from footcast.domain import names
 from footcast.domain.names import ForecasterKind, Stage
 
@@ -23,7 +24,7 @@ _FAILURES = sa.text(
     WHERE state IN ({_sql.in_list(names.ACTIVE_FAILURE)}) GROUP BY 1, 2
     """
 )
-# matches owed predictions (by the one rule, db/owed.py) that have none
+# matches owed predictions (by the one rule, db/reads/owed.py) that have none
 _UNPREDICTED = sa.text(
     f"""
     SELECT count(DISTINCT o.match_id) FROM {owed.OWED} o

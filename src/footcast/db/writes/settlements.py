@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from footcast.db.models import (
+from footcast.db.tables import (
     Match,
     Prediction,
     QuotaSnapshot,

@@ -26,7 +26,8 @@ import sqlalchemy as sa
 from psycopg import errors as pg_errors
 
 from footcast import errors
-from footcast.db import _errors, limits
+from footcast.db import _errors
+from footcast.db.coordination import limits
 from footcast.db.engine import Database
 
 __all__ = ["Gate", "GateSettings", "open_engine"]

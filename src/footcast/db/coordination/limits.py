@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from footcast import errors
 from footcast.db import _errors
 from footcast.db.engine import Database
-from footcast.db.models import RequestLimit
+from footcast.db.tables import RequestLimit
 
 __all__ = ["Policy", "PostgresLimiter", "Turn", "release_slot", "take_slot", "used_today"]
 

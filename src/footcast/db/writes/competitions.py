@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from footcast import errors
-from footcast.db.models import Competition, Match, ScoringRule, Settlement
+from footcast.db.tables import Competition, Match, ScoringRule, Settlement
 
 __all__ = [
     "CompetitionRow",

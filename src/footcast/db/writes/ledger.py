@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from footcast import errors
 from footcast.db import _sql
-from footcast.db.models import Failure, Match
+from footcast.db.tables import Failure, Match
 from footcast.domain import names
 from footcast.domain.names import FailureState
 

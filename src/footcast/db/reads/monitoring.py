@@ -10,8 +10,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from footcast.db import _sql, owed
-from footcast.db.reconcile import Windows
+from footcast.db import _sql
+from footcast.db.reads import owed
+from footcast.db.reads.plan import Windows
 from footcast.domain import gaps, names
 from footcast.domain.gaps import Severity
 from footcast.domain.names import MatchStatus, Stage
@@ -113,7 +114,7 @@ def pipeline_gaps(
     session: Session, *, now: datetime, since: datetime, until: datetime, windows: Windows
 ) -> list[Gap]:
     """Matches kicking off in [since, until] missing work that is due: no analysis once its
-    window is open, or owed predictions (the open pairs of ``db.owed.gaps``, the same pairs
+    window is open, or owed predictions (the open pairs of ``db.reads.owed.gaps``, the same pairs
     ``footcast gaps`` lists) once theirs is."""
     pairs: dict[int, list[str]] = {}
     for pair in owed.gaps(

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from footcast.db import _sql, owed
+from footcast.db import _sql
+from footcast.db.reads import owed
 from footcast.domain import names
 from footcast.domain.names import FailureState, MatchStatus, Stage
 
