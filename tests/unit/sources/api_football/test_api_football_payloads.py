@@ -1,4 +1,4 @@
-"""Tests of footcast.sources.api_football.models: recorded answers parse, and the models bend
+"""Tests of footcast.sources.api_football.payloads: recorded answers parse, and the models bend
 exactly where the provider varies."""
 
 from __future__ import annotations
