@@ -24,6 +24,7 @@ from procrastinate import App
 from footcast.clock import SimulatedClock
 from footcast.config import load_settings
 from footcast.db import connect, engine
+from footcast.db.coordination import jobs
 from footcast.db.tables import Match
 from footcast.db.writes import matches
 from footcast.demo import register_forecasters
@@ -32,7 +33,7 @@ from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
 from footcast.pipeline import analysis, queue
 from footcast.pipeline.context import Context
-from footcast.pipeline.reconcile import analyze_tables, reconcile
+from footcast.pipeline.reconcile import reconcile
 
 START = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 
@@ -105,7 +106,7 @@ async def run(count: int) -> None:
         )
     for match_id in soon:
         analysis.build(ctx, match_id)
-    analyze_tables(ctx)
+    jobs.analyze(ctx.database)
     async with app.open_async():
         clock.advance(timedelta(hours=24))
         started = time.perf_counter()

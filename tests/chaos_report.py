@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from chaos import FAULTS, Outcome
 from footcast.db import Database
-from season_checks import OWED_PAIRS, season_problems
+from season_checks import OWED_PAIRS, PAIR_KEY, season_problems
 
 __all__ = ["Check", "Report", "report"]
 
@@ -20,11 +20,11 @@ _PROBE_HOME = "Northbridge"  # the made-up match of health probes (pipeline/prob
 
 # the pairs owed by finished matches (season_checks.OWED_PAIRS), with how each ended
 _PAIRS = (
-    """
+    f"""
 SELECT m.id, f.name,
        EXISTS (SELECT 1 FROM predictions p WHERE p.match_id = m.id AND p.forecaster_id = f.id),
        (SELECT x.error_code FROM failures x WHERE x.stage = 'predictions' AND x.terminal
-          AND x.key = 'predict:' || m.id || ':' || f.name AND x.message <> '' LIMIT 1)
+          AND x.key = {PAIR_KEY} AND x.message <> '' LIMIT 1)
 """
     + OWED_PAIRS
     + "  AND m.status = 'finished'"

@@ -12,10 +12,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from footcast.db import Database
+from footcast.db import Database, _sql
 from footcast.db.reads import owed
 
-__all__ = ["OWED_PAIRS", "recomputed_points", "season_problems", "snapshot_leaks"]
+__all__ = ["OWED_PAIRS", "PAIR_KEY", "recomputed_points", "season_problems", "snapshot_leaks"]
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 # the (match m, forecaster f) pairs owed a prediction, by footcast's one rule (the view of
@@ -24,6 +24,10 @@ OWED_PAIRS = f"""
 FROM {owed.OWED} o JOIN matches m ON m.id = o.match_id JOIN forecasters f ON f.id = o.forecaster_id
 WHERE true
 """
+
+
+# the failure ledger key of pair (m, f), as footcast writes it
+PAIR_KEY = _sql.pair_key("m.id", "f.name")
 
 
 def _tendency(home: int, away: int) -> str:
@@ -90,12 +94,12 @@ def season_problems(database: Database, *, whole: bool = True) -> list[str]:
         database,
         "SELECT m.id, f.name"
         + OWED_PAIRS
-        + """
+        + f"""
           AND (m.status = 'finished' OR :whole)
           AND NOT EXISTS (SELECT 1 FROM predictions p
                           WHERE p.match_id = m.id AND p.forecaster_id = f.id)
           AND NOT EXISTS (SELECT 1 FROM failures x WHERE x.stage = 'predictions'
-                          AND x.key = 'predict:' || m.id || ':' || f.name AND x.terminal)
+                          AND x.key = {PAIR_KEY} AND x.terminal)
         """,
         whole=whole,
     )

@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from procrastinate import App, exceptions
 from procrastinate.jobs import Job
 
@@ -32,7 +31,6 @@ from footcast.pipeline.context import Context
 
 __all__ = [
     "Plan",
-    "analyze_tables",
     "drain",
     "enqueue",
     "plan",
@@ -201,21 +199,8 @@ async def reconcile(
     ]
     result.enqueued = await enqueue(app, work)
     if result.enqueued >= ANALYZE_AFTER:
-        await asyncio.to_thread(analyze_tables, ctx)
+        await asyncio.to_thread(jobs.analyze, ctx.database)
     return result
-
-
-def analyze_tables(ctx: Context) -> None:
-    """Refresh the planner statistics of the tables the reconciler and the workers read.
-    PROCRASTINATE.md 1: stale statistics turn every job fetch into a sequential scan."""
-    with ctx.database.engine.connect() as connection:
-        connection.execute(
-            sa.text(
-                "ANALYZE procrastinate_jobs, matches, predictions, failures, analysis_snapshots,"
-                " settlements"
-            )
-        )
-        connection.commit()
 
 
 async def drain(ctx: Context, app: App, *, timeout: float, poll: float) -> int:

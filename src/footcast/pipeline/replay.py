@@ -17,12 +17,12 @@ from datetime import datetime, timedelta
 from procrastinate import App, exceptions
 
 from footcast.clock import SimulatedClock
-from footcast.db.coordination import shared_clock
+from footcast.db.coordination import jobs, shared_clock
 from footcast.db.reads import plan as plan_sql
 from footcast.db.writes import stages
 from footcast.pipeline import queue, retry
 from footcast.pipeline.context import Context
-from footcast.pipeline.reconcile import analyze_tables, drain, reconcile
+from footcast.pipeline.reconcile import drain, reconcile
 
 __all__ = ["Progress", "replay"]
 
@@ -94,7 +94,7 @@ async def replay(
             try:
                 await _step(ctx, app, now, progress, worker, drain_timeout)
                 if (progress.steps + 1) % ANALYZE_EVERY == 0:
-                    await asyncio.to_thread(analyze_tables, ctx)
+                    await asyncio.to_thread(jobs.analyze, ctx.database)
                 upcoming = _next_time(ctx, now)
             except Exception as exc:
                 if not _lost_database(exc):

@@ -9,10 +9,12 @@ from procrastinate.jobs import Status
 from sqlalchemy.orm import Session
 
 from footcast.db import _sql
+from footcast.db.engine import Database
 from footcast.domain import names
 
 __all__ = [
     "QueueState",
+    "analyze",
     "busy",
     "dead_match_jobs",
     "last_id",
@@ -118,3 +120,16 @@ def progress_since(session: Session, after_id: int) -> dict[str, tuple[int, int]
         {"after": after_id},
     )
     return {task: (int(done), int(total)) for task, done, total in rows}
+
+
+def analyze(database: Database) -> None:
+    """Refresh the planner statistics of the tables the reconciler and the workers read.
+    PROCRASTINATE.md 1: stale statistics turn every job fetch into a sequential scan."""
+    with database.connection() as connection:
+        connection.execute(
+            sa.text(
+                "ANALYZE procrastinate_jobs, matches, predictions, failures, analysis_snapshots,"
+                " settlements"
+            )
+        )
+        connection.commit()
