@@ -63,7 +63,7 @@ class Plan:
     def by_stage(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for unit in self.units:
-            counts[unit.stage] = counts.get(unit.stage, 0) + 1
+            counts[unit.stage.value] = counts.get(unit.stage.value, 0) + 1
         return counts
 
     def summary(self) -> str:
