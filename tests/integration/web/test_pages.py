@@ -288,7 +288,9 @@ def test_admin_shows_a_login_form_until_the_secret_is_given(served: Served, worl
 def test_admin_dashboard_shows_health_and_failures_and_acts_on_them(
     served: Served, world: World
 ) -> None:
+    world.forecasters("alice", "bob")
     soon = world.match(kickoff=world.clock.now() + timedelta(minutes=20))
+    world.predict(soon, "alice", "1:0")
     past = world.match(kickoff=world.clock.now() - timedelta(hours=3))
     with world.database.transaction() as session:
         ledger.record(
@@ -297,10 +299,13 @@ def test_admin_dashboard_shows_health_and_failures_and_acts_on_them(
         )  # fmt: skip
     served.client.post("/admin/login", data={"password": SECRET})
     page = served.client.get("/admin").text
-    gaps = _table(page, "gaps")
-    assert [cells[0] for cells in gaps.values()] == ["critical"]
+    parser = _Tables()
+    parser.feed(page)
+    gaps = [(cells[0], cells[4], cells[5]) for _, cells in parser.tables["gaps"][1:]]
+    # the past match lacks both forecasters' predictions; the soon one its analysis and bob's
+    assert gaps == [("critical", "predictions", "2"), ("critical", "analysis, predictions", "1")]
     assert f'href="/matches/{soon}"' in page
-    assert "critical: 1" in page
+    assert "critical: 2" in page
     assert "y" * 299 + "…" in page  # cut to 300 characters
     assert "y" * 300 not in page
 
