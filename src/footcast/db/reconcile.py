@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from footcast.config import Windows  # a settings group; imported from here too
 from footcast.db import _sql, owed
 from footcast.domain import names
 from footcast.domain.names import FailureState, MatchStatus, Stage
@@ -24,16 +25,6 @@ __all__ = [
     "next_due",
     "running",
 ]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Windows:
-    """When each stage becomes due, relative to kickoff (the deadline is the kickoff)."""
-
-    analysis_lead: timedelta
-    lineups_lead: timedelta
-    prediction_lead: timedelta
-    live_every: timedelta
 
 
 @dataclass(frozen=True, kw_only=True)
