@@ -99,7 +99,7 @@ async def run(count: int) -> None:
     with database.transaction() as session:
         soon = (
             session.execute(
-                sa.select(Match.id).where(Match.kickoff_at < START + settings.analysis_lead)
+                sa.select(Match.id).where(Match.kickoff_at < START + settings.windows.analysis_lead)
             )
             .scalars()
             .all()

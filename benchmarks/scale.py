@@ -97,23 +97,26 @@ def _env_value(value: object) -> str:
     return str(value)
 
 
-def _settings(args: argparse.Namespace, seasons: int) -> Settings:
-    return load_settings(
-        {},
+def _overrides(args: argparse.Namespace, seasons: int) -> dict[str, object]:
+    """The replay settings and simulated leagues of the driver and of every worker."""
+    return {
         **demo.DEMO_OVERRIDES,
-        sim_seed=args.seed,
-        sim_teams=args.teams,
-        sim_leagues=args.leagues,
-        sim_seasons=seasons,
-    )
+        "sim_seed": args.seed,
+        "sim_teams": args.teams,
+        "sim_leagues": args.leagues,
+        "sim_seasons": seasons,
+    }
 
 
-def _worker_env(settings: Settings, url: sa.URL) -> dict[str, str]:
+def _settings(args: argparse.Namespace, seasons: int) -> Settings:
+    return load_settings({}, **_overrides(args, seasons))
+
+
+def _worker_env(overrides: dict[str, object], url: sa.URL) -> dict[str, str]:
     """The environment of a worker process: the driver's database, shared simulated clock,
-    simulated leagues and replay settings, and no other FOOTCAST_ variable."""
+    simulated leagues and replay settings (``overrides``), and no other FOOTCAST_ variable."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTCAST_")}
-    names = ["sim_seed", "sim_teams", "sim_leagues", "sim_seasons", *demo.DEMO_OVERRIDES]
-    env.update({f"FOOTCAST_{n.upper()}": _env_value(getattr(settings, n)) for n in names})
+    env.update({f"FOOTCAST_{n.upper()}": _env_value(v) for n, v in overrides.items()})
     env["FOOTCAST_DATABASE_URL"] = url.render_as_string(hide_password=False)
     return env
 
@@ -249,7 +252,7 @@ def run_one(args: argparse.Namespace, seasons: int) -> Run:
     url = engine.ensure_database(server, f"fc_bench_scale_{seasons}", drop_first=True)
     database = connect(url)
     empty_mb = _database_mb(database)
-    env = _worker_env(settings, url)
+    env = _worker_env(_overrides(args, seasons), url)
     logs = Path(tempfile.mkdtemp(prefix=f"fc-scale-{seasons}-"))
     print(f"  [{seasons} season(s)] worker logs in {logs}", file=sys.stderr, flush=True)
     workers = _Workers(env, count=args.workers, concurrency=args.concurrency, logs=logs)

@@ -1,27 +1,185 @@
-"""Settings, read once at the entry point from the environment (``FOOTCAST_*``) and ``.env``."""
+"""Settings, read once at the entry point from the environment (``FOOTCAST_*``) and ``.env``.
+
+Every variable is read by one flat, private reader (its name, type, default and bounds are
+declared once, there), then sorted into small frozen groups (``settings.database``,
+``settings.windows``, ``settings.pipeline``, ``settings.queue``, ``settings.sources``,
+``settings.llm``, ``settings.web``), so a function takes only the group it needs. ``_PLACES``
+says where each variable lands.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from footcast import errors
 
-__all__ = ["Settings", "load_settings"]
+__all__ = [
+    "ApiFootballSettings",
+    "DatabaseSettings",
+    "LlmSettings",
+    "PipelineSettings",
+    "QueueSettings",
+    "Settings",
+    "SimulatedLeagueSettings",
+    "SourceSettings",
+    "WebSettings",
+    "Windows",
+    "load_settings",
+]
+
+ClockKind = Literal["system", "simulated"]
+SourceKind = Literal["simulated", "api-football"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatabaseSettings:
+    """Where the database is: a PostgreSQL URL, or an embedded server under ``data_dir``."""
+
+    url: str | None
+    data_dir: Path
+    pgdata: Path | None
+
+    @property
+    def embedded_pgdata(self) -> Path:
+        return self.pgdata or self.data_dir / "pgdata"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Windows:
+    """When each stage becomes due, relative to kickoff (the deadline is the kickoff)."""
+
+    analysis_lead: timedelta
+    lineups_lead: timedelta
+    prediction_lead: timedelta
+    live_every: timedelta
+
+
+@dataclass(frozen=True, kw_only=True)
+class PipelineSettings:
+    """The pipeline's other timing, and the clock every process reads."""
+
+    stuck_after: timedelta
+    fixtures_every: timedelta
+    fixtures_ahead: timedelta
+    fixtures_behind: timedelta
+    reconcile_lookback: timedelta
+    reconcile_every_seconds: float
+    history_window: timedelta
+    clock: ClockKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueSettings:
+    """The job queue and its workers."""
+
+    max_attempts: int
+    retry_base_seconds: float
+    stalled_after_seconds: float
+    heartbeat_seconds: float
+    poll_seconds: float
+    worker_name: str | None
+    start_wait_seconds: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimulatedLeagueSettings:
+    """The simulated league(s): seed, size, first day, and how many leagues and seasons."""
+
+    seed: int
+    teams: int
+    start: datetime
+    leagues: int
+    seasons: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApiFootballSettings:
+    """API-Football v3: the key, what to follow, and the request budget of all workers."""
+
+    key: SecretStr | None
+    url: str
+    leagues: tuple[int, ...]
+    season: int
+    timeout: float
+    per_minute: int
+    daily_budget: int
+    window_seconds: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceSettings:
+    """Where fixtures come from: ``kind`` picks one of the two sources configured here."""
+
+    kind: SourceKind
+    simulated: SimulatedLeagueSettings
+    api_football: ApiFootballSettings
+
+
+@dataclass(frozen=True, kw_only=True)
+class LlmSettings:
+    """The LLM forecasters: their roster, fan-out, health and circuit breakers."""
+
+    roster: Path | None
+    predict_fanout: int
+    disable_after: int
+    probe_after: timedelta
+    circuit_threshold: int
+    circuit_cooldown_seconds: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebSettings:
+    """The web surface (`footcast web`, `footcast run`)."""
+
+    host: str
+    port: int
+    admin_token: SecretStr | None
+    admin_rate_limit: str
+    health_cache_seconds: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Everything footcast reads from outside; build it once and pass down what is needed."""
+
+    database: DatabaseSettings
+    windows: Windows
+    pipeline: PipelineSettings
+    queue: QueueSettings
+    sources: SourceSettings
+    llm: LlmSettings
+    web: WebSettings
+
+    def evolve(self, **changes: object) -> Settings:
+        """These settings with ``changes``, named as ``load_settings`` overrides are (the
+        variable without ``FOOTCAST_``, lowercased: ``sim_teams=6``), checked like them.
+
+        Raises:
+            ConfigError: a changed value is invalid; the message names its variable.
+        """
+        unknown = sorted(set(changes) - set(_PLACES))
+        if unknown:
+            raise errors.ConfigError(f"invalid settings: unknown {', '.join(unknown)}")
+        values = {name: _at(self, place) for name, place in _PLACES.items()}
+        return _checked(lambda: _Variables.model_validate({**values, **changes}))
 
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("footcast", appauthor=False))
 
 
-class Settings(BaseSettings):
-    """Everything footcast reads from outside; build it once and pass it down."""
+class _Variables(BaseSettings):
+    """The ``FOOTCAST_*`` variables, flat as they are named: the one place each variable's
+    type, default and bounds are declared."""
 
     model_config = SettingsConfigDict(
         env_prefix="FOOTCAST_",
@@ -39,7 +197,6 @@ class Settings(BaseSettings):
     pgdata: Path | None = Field(
         default=None, description="Embedded server data directory (default: <data_dir>/pgdata)."
     )
-
     # pipeline windows (ARCHITECTURE.md "Stages of one match"); the deadline is the kickoff
     analysis_lead: timedelta = Field(default=timedelta(hours=48), gt=timedelta(0))
     lineups_lead: timedelta = Field(default=timedelta(minutes=60), gt=timedelta(0))
@@ -179,30 +336,107 @@ class Settings(BaseSettings):
             raise ValueError(f"must be a postgresql:// URL, got {value.split('@')[-1]!r}")
         return value
 
-    @property
-    def embedded_pgdata(self) -> Path:
-        return self.pgdata or self.data_dir / "pgdata"
+
+# variable (``FOOTCAST_`` + upper case) -> where it lands in ``Settings``
+_PLACES: dict[str, tuple[str, ...]] = {
+    "database_url": ("database", "url"),
+    "data_dir": ("database", "data_dir"),
+    "pgdata": ("database", "pgdata"),
+    "analysis_lead": ("windows", "analysis_lead"),
+    "lineups_lead": ("windows", "lineups_lead"),
+    "prediction_lead": ("windows", "prediction_lead"),
+    "live_every": ("windows", "live_every"),
+    "stuck_after": ("pipeline", "stuck_after"),
+    "fixtures_every": ("pipeline", "fixtures_every"),
+    "fixtures_ahead": ("pipeline", "fixtures_ahead"),
+    "fixtures_behind": ("pipeline", "fixtures_behind"),
+    "reconcile_lookback": ("pipeline", "reconcile_lookback"),
+    "reconcile_every_seconds": ("pipeline", "reconcile_every_seconds"),
+    "history_window": ("pipeline", "history_window"),
+    "clock": ("pipeline", "clock"),
+    "max_attempts": ("queue", "max_attempts"),
+    "retry_base_seconds": ("queue", "retry_base_seconds"),
+    "stalled_after_seconds": ("queue", "stalled_after_seconds"),
+    "heartbeat_seconds": ("queue", "heartbeat_seconds"),
+    "poll_seconds": ("queue", "poll_seconds"),
+    "worker_name": ("queue", "worker_name"),
+    "start_wait_seconds": ("queue", "start_wait_seconds"),
+    "source": ("sources", "kind"),
+    "sim_seed": ("sources", "simulated", "seed"),
+    "sim_teams": ("sources", "simulated", "teams"),
+    "sim_start": ("sources", "simulated", "start"),
+    "sim_leagues": ("sources", "simulated", "leagues"),
+    "sim_seasons": ("sources", "simulated", "seasons"),
+    "api_football_key": ("sources", "api_football", "key"),
+    "api_football_url": ("sources", "api_football", "url"),
+    "api_football_leagues": ("sources", "api_football", "leagues"),
+    "api_football_season": ("sources", "api_football", "season"),
+    "api_football_timeout": ("sources", "api_football", "timeout"),
+    "api_football_per_minute": ("sources", "api_football", "per_minute"),
+    "api_football_daily_budget": ("sources", "api_football", "daily_budget"),
+    "api_football_window_seconds": ("sources", "api_football", "window_seconds"),
+    "roster": ("llm", "roster"),
+    "predict_fanout": ("llm", "predict_fanout"),
+    "llm_disable_after": ("llm", "disable_after"),
+    "llm_probe_after": ("llm", "probe_after"),
+    "circuit_threshold": ("llm", "circuit_threshold"),
+    "circuit_cooldown_seconds": ("llm", "circuit_cooldown_seconds"),
+    "web_host": ("web", "host"),
+    "web_port": ("web", "port"),
+    "admin_token": ("web", "admin_token"),
+    "admin_rate_limit": ("web", "admin_rate_limit"),
+    "health_cache_seconds": ("web", "health_cache_seconds"),
+}
 
 
-def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-    """Build settings from ``environ`` (the process environment when None) and overrides.
+def _at(settings: Settings, place: tuple[str, ...]) -> object:
+    found: object = settings
+    for name in place:
+        found = getattr(found, name)
+    return found
 
-    Raises:
-        ConfigError: a value is invalid; the message names it.
-    """
+
+@functools.cache
+def _groups() -> TypeAdapter[Settings]:
+    return TypeAdapter(Settings)
+
+
+def _grouped(variables: _Variables) -> Settings:
+    """The groups of ``variables``, already checked: this only sorts them into place."""
+    tree: dict[str, Any] = {}
+    for name, place in _PLACES.items():
+        node = tree
+        for group in place[:-1]:
+            node = node.setdefault(group, {})
+        node[place[-1]] = getattr(variables, name)
+    return _groups().validate_python(tree)
+
+
+def _checked(read: Callable[[], _Variables]) -> Settings:
     try:
-        if environ is None:
-            return Settings(**overrides)  # type: ignore[arg-type]
-        values: dict[str, object] = {
-            key.removeprefix("FOOTCAST_").lower(): value
-            for key, value in environ.items()
-            if key.startswith("FOOTCAST_") and value != ""
-        }
-        values.update(overrides)
-        return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+        variables = read()
     except ValidationError as exc:
         problems = "; ".join(
             f"FOOTCAST_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
             for e in exc.errors()
         )
         raise errors.ConfigError(f"invalid settings: {problems}") from exc
+    return _grouped(variables)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Build settings from ``environ`` (the process environment and ``.env`` when None) and
+    ``overrides``, named as the variables without ``FOOTCAST_``, in lower case (``sim_teams=6``).
+
+    Raises:
+        ConfigError: a value is invalid; the message names it.
+    """
+    if environ is None:
+        return _checked(lambda: _Variables(**overrides))  # type: ignore[arg-type]
+    values: dict[str, object] = {
+        key.removeprefix("FOOTCAST_").lower(): value
+        for key, value in environ.items()
+        if key.startswith("FOOTCAST_") and value != ""
+    }
+    values.update(overrides)
+    return _checked(lambda: _Variables(_env_file=None, **values))  # type: ignore[arg-type]

@@ -122,7 +122,7 @@ async def run_season(
     llms: LLMs | None = None,
     on_step: Callable[[replay.Progress], None] = lambda progress: None,
 ) -> replay.Progress:
-    """Replay ``season`` (default: the simulated league of ``settings.sim_*``) from three days
+    """Replay ``season`` (default: the league of ``settings.sources.simulated``) from three days
     before its first kickoff to the day after its last (or ``until``); ``workers=0`` leaves the
     jobs to worker processes started elsewhere. ``llms``: the roster's models forecast too."""
     if season is None:

@@ -22,5 +22,5 @@ def db_upgrade(ctx: typer.Context) -> None:
 @app.command("stop")
 def db_stop(ctx: typer.Context) -> None:
     """Stop the embedded server (other footcast processes start it again when they need it)."""
-    stopped = embedded.stop_embedded_server(ctx.obj.settings.embedded_pgdata)
+    stopped = embedded.stop_embedded_server(ctx.obj.settings.database.embedded_pgdata)
     console.print("embedded server stopped" if stopped else "no embedded server was running")

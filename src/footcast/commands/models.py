@@ -25,7 +25,7 @@ app = typer.Typer(help="The roster's LLMs: list, enable, disable, check.", no_ar
 
 
 def _context(state: State) -> Context:
-    if state.settings.roster is None:
+    if state.settings.llm.roster is None:
         raise errors.ConfigError("no roster: set FOOTCAST_ROSTER to a roster TOML file")
     return worker.build_context(state.database, state.settings, actor=state.actor)
 
@@ -122,7 +122,7 @@ def check(
         cost = f"{trace.cost_usd:.6f}" if trace and trace.cost_usd is not None else "-"
         return entry.id, True, took, f"{answer.home_goals}-{answer.away_goals}", cost
 
-    with ThreadPoolExecutor(max_workers=state.settings.predict_fanout) as pool:
+    with ThreadPoolExecutor(max_workers=state.settings.llm.predict_fanout) as pool:
         results = list(pool.map(ask, chosen))
     table = Table(title="Model check")
     for column in ("model", "ok", "latency ms", "answer", "cost $"):

@@ -83,7 +83,7 @@ def worker_command(
     context = _started(
         lambda: worker.patiently(
             lambda: _context(ctx.obj, migrate=False),
-            seconds=ctx.obj.settings.start_wait_seconds,
+            seconds=ctx.obj.settings.queue.start_wait_seconds,
         )
     )
     if context is None:
@@ -219,7 +219,7 @@ def gaps(
     with state.database.transaction() as session:
         found = monitoring.pipeline_gaps(
             session, now=now, since=since, until=now + timedelta(hours=hours),
-            windows=context.windows,
+            windows=context.settings.windows,
         )  # fmt: skip
     due = reconcile.plan(context, now=now, since=since)
     table = Table("match", "kickoff", "status", "severity", "missing", "forecasters", title="Gaps")

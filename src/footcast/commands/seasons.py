@@ -88,7 +88,7 @@ def demo(
 ) -> None:
     """Replay a simulated 380-match season through the real pipeline and print the leaderboard."""
     state: State = ctx.obj
-    settings = state.settings.model_copy(update={**scenario.DEMO_OVERRIDES, "sim_seed": seed})
+    settings = state.settings.evolve(**scenario.DEMO_OVERRIDES, sim_seed=seed)
 
     def run(llm_roster: Roster | None) -> None:
         _replay(

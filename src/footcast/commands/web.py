@@ -24,8 +24,8 @@ def server(state: State, *, host: str | None = None, port: int | None = None) ->
     app = create_app(state.database, state.settings, clock=state.clock)
     config = uvicorn.Config(
         app,
-        host=host or state.settings.web_host,
-        port=state.settings.web_port if port is None else port,
+        host=host or state.settings.web.host,
+        port=state.settings.web.port if port is None else port,
         log_level="info",
         proxy_headers=False,
     )

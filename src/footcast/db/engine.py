@@ -127,15 +127,15 @@ def connect(url: str | URL, *, upgrade: bool = True, pool_size: int = 5) -> Data
 
 def server_url_of(settings: Settings) -> URL:
     """The configured server (any database on it), starting the embedded one when none is set."""
-    if settings.database_url:
-        return normalize_url(settings.database_url)
-    return normalize_url(embedded.embedded_server_url(settings.embedded_pgdata))
+    if settings.database.url:
+        return normalize_url(settings.database.url)
+    return normalize_url(embedded.embedded_server_url(settings.database.embedded_pgdata))
 
 
 def database_url_of(settings: Settings) -> URL:
     """footcast's database: FOOTCAST_DATABASE_URL, or ``footcast`` on the embedded server."""
-    if settings.database_url:
-        return normalize_url(settings.database_url)
+    if settings.database.url:
+        return normalize_url(settings.database.url)
     return ensure_database(server_url_of(settings), EMBEDDED_DATABASE)
 
 

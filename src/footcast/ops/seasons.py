@@ -117,7 +117,7 @@ def replay_files(
     rows = [row for path in paths for row in football_data.read(path, strict=True).rows]
     found = sorted({(r.division, r.season) for r in rows}, key=lambda b: (b[1], b[0]))
     return replay(
-        settings.model_copy(update=demo.DEMO_OVERRIDES),
+        settings.evolve(**demo.DEMO_OVERRIDES),
         database=database, actor=actor, now=now, boards=found, season=ArchiveSource(rows),
         workers=workers, until=until, on_step=on_step,
     )  # fmt: skip

@@ -24,7 +24,10 @@ def build(ctx: Context, match_id: int, *, retroactive: bool = False) -> str:
         match = matches.get_match(session, match_id)
         if match.status in names.DEAD:
             return f"skipped: match is {match.status}"
-        if snapshots.latest_valid(session, match, lead=ctx.settings.analysis_lead) is not None:
+        if (
+            snapshots.latest_valid(session, match, lead=ctx.settings.windows.analysis_lead)
+            is not None
+        ):
             return "unchanged: a snapshot exists"
         if now >= match.kickoff_at:
             if not retroactive:
@@ -33,7 +36,7 @@ def build(ctx: Context, match_id: int, *, retroactive: bool = False) -> str:
                     f" {match.kickoff_at.isoformat()}; only a retroactive backfill builds it now",
                     match_id=match_id,
                 )
-            as_of = match.kickoff_at - ctx.settings.prediction_lead
+            as_of = match.kickoff_at - ctx.settings.windows.prediction_lead
         else:
             as_of = now
         snapshot = assemble(ctx, session, match, as_of=as_of)
@@ -59,7 +62,7 @@ def assemble(ctx: Context, session: Session, match: Match, *, as_of: datetime) -
             competition_id=match.competition_id,
             as_of=as_of,
             known_after=ctx.known_after,
-            window=ctx.settings.history_window,
+            window=ctx.settings.pipeline.history_window,
         ),
         odds=ctx.source.odds(match.external_id, now=as_of),
         injuries=ctx.source.injuries(match.external_id, now=as_of),

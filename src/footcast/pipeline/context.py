@@ -10,7 +10,6 @@ from footcast import errors
 from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database
-from footcast.db.reads.plan import Windows
 from footcast.forecasters.base import Forecaster
 from footcast.pipeline.llms import LLMs
 from footcast.sources.base import Source
@@ -65,15 +64,6 @@ class Context:
     forecasters: Forecasters = field(default_factory=Forecasters)
     actor: str = "worker"
 
-    @property
-    def windows(self) -> Windows:
-        return Windows(
-            analysis_lead=self.settings.analysis_lead,
-            lineups_lead=self.settings.lineups_lead,
-            prediction_lead=self.settings.prediction_lead,
-            live_every=self.settings.live_every,
-        )
-
     def close(self) -> None:
         """Release the source's and the LLM clients' connections."""
         self.source.close()
@@ -83,4 +73,4 @@ class Context:
     @property
     def known_after(self) -> timedelta:
         """How long after kickoff a result is taken as known (for point-in-time history)."""
-        return self.settings.stuck_after
+        return self.settings.pipeline.stuck_after

@@ -17,7 +17,7 @@ def sync(ctx: Context) -> int:
     now = ctx.clock.now()
     settings = ctx.settings
     fixtures = ctx.source.fixtures(
-        now - settings.fixtures_behind, now + settings.fixtures_ahead, now=now
+        now - settings.pipeline.fixtures_behind, now + settings.pipeline.fixtures_ahead, now=now
     )
     with ctx.database.transaction() as session:
         matches.sync_fixtures(session, ctx.source.name, fixtures, now=now)

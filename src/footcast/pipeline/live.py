@@ -30,7 +30,7 @@ def poll(ctx: Context, match_id: int) -> str:
     with ctx.database.transaction() as session:
         matches.apply_live_state(session, match_id, fixture, now=now)
         late = now - fixture.kickoff
-        if fixture.status in _RUNNING and late >= ctx.settings.stuck_after:
+        if fixture.status in _RUNNING and late >= ctx.settings.pipeline.stuck_after:
             minutes = int(late.total_seconds() // 60)
             stuck = errors.PipelineError(
                 f"match {match_id} is stuck: still {fixture.status} {minutes} min after kickoff"

@@ -69,8 +69,8 @@ class LLMs:
                         provider=provider.name,
                         max_concurrent=provider.max_concurrent,
                         per_minute=provider.requests_per_minute,
-                        threshold=self._settings.circuit_threshold,
-                        cooldown=timedelta(seconds=self._settings.circuit_cooldown_seconds),
+                        threshold=self._settings.llm.circuit_threshold,
+                        cooldown=timedelta(seconds=self._settings.llm.circuit_cooldown_seconds),
                     ),
                 )
                 key = self._environ.get(provider.api_key_env or "", "") or "not-needed"

@@ -50,7 +50,7 @@ def predict(
             return f"skipped: match is {match.status}"
         if now >= match.prediction_deadline and not retroactive:
             return "skipped: the deadline has passed; the gaps wait for a retroactive backfill"
-        stored = snapshots.latest_valid(session, match, lead=ctx.settings.analysis_lead)
+        stored = snapshots.latest_valid(session, match, lead=ctx.settings.windows.analysis_lead)
         if stored is None:
             raise errors.NotReady(
                 f"match {match_id} has no analysis snapshot: predicting without analysis is"
@@ -67,7 +67,9 @@ def predict(
 
     made: dict[int, Forecast] = {}
     failed: list[tuple[owed.MissingForecaster, Exception]] = []
-    with ThreadPoolExecutor(max_workers=min(ctx.settings.predict_fanout, len(owing) or 1)) as pool:
+    with ThreadPoolExecutor(
+        max_workers=min(ctx.settings.llm.predict_fanout, len(owing) or 1)
+    ) as pool:
         asked = {who.id: pool.submit(_ask, ctx, who, snapshot) for who in owing}
     for who in owing:
         try:
@@ -169,7 +171,7 @@ def _health(
             who.id,
             at=now,
             error=f"{type(problem).__name__}: {problem}",
-            threshold=ctx.settings.llm_disable_after,
-            probe_after=ctx.settings.llm_probe_after,
+            threshold=ctx.settings.llm.disable_after,
+            probe_after=ctx.settings.llm.probe_after,
         ):
             log.warning("forecaster %s disabled after repeated failures: %s", who.name, problem)

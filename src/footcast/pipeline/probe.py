@@ -53,7 +53,7 @@ def probe(ctx: Context, name: str) -> str:
         model = ctx.forecasters.get(name=name, provider=provider, model_id=model_id)
         answer = model.predict(probe_snapshot(ctx))
     except Exception as exc:  # any failure keeps the model paused, probed later
-        wait = min(MAX_PROBE_WAIT, ctx.settings.llm_probe_after * 2 ** (probes + 1))
+        wait = min(MAX_PROBE_WAIT, ctx.settings.llm.probe_after * 2 ** (probes + 1))
         with ctx.database.transaction() as session:
             pauses.probe_failed(session, forecaster_id, next_probe=now + wait)
         log.info("probe of %s failed (%s); next in %s", name, exc, wait)

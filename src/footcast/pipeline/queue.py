@@ -220,7 +220,9 @@ def make_app(url: URL, settings: Settings, *, periodic: bool = True, pool_size: 
         conninfo=conninfo(url), min_size=1, max_size=pool_size, configure=_autocommit
     )
     app = App(connector=connector)
-    backoff = Backoff(max_attempts=settings.max_attempts, base_seconds=settings.retry_base_seconds)
+    backoff = Backoff(
+        max_attempts=settings.queue.max_attempts, base_seconds=settings.queue.retry_base_seconds
+    )
     for name, function in _STAGE_TASKS.items():
         app.task(name=name, queue=QUEUE, pass_context=True, retry=backoff)(function)
     # every worker knows the tick, whichever process deferred it: the jobs share one queue
@@ -239,13 +241,13 @@ def worker_options(
     SIGINT and SIGTERM, see ``pipeline.signals``)."""
     return {
         "queues": [QUEUE],
-        "name": settings.worker_name,
+        "name": settings.queue.worker_name,
         "concurrency": concurrency,
         "wait": wait,
         "additional_context": {"footcast": ctx},
-        "update_heartbeat_interval": settings.heartbeat_seconds,
-        "stalled_worker_timeout": settings.stalled_after_seconds,
-        "fetch_job_polling_interval": settings.poll_seconds,
+        "update_heartbeat_interval": settings.queue.heartbeat_seconds,
+        "stalled_worker_timeout": settings.queue.stalled_after_seconds,
+        "fetch_job_polling_interval": settings.queue.poll_seconds,
         "delete_jobs": "never",
         "install_signal_handlers": False,
     }

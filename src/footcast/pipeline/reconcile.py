@@ -82,9 +82,9 @@ MATCH_STAGES = frozenset(Stage) - {Stage.FIXTURES, Stage.PROBE}
 
 def _due_time(unit: plan_sql.Unit, ctx: Context) -> datetime:
     leads = {
-        Stage.ANALYSIS: ctx.settings.analysis_lead,
-        Stage.LINEUPS: ctx.settings.lineups_lead,
-        Stage.PREDICTIONS: ctx.settings.prediction_lead,
+        Stage.ANALYSIS: ctx.settings.windows.analysis_lead,
+        Stage.LINEUPS: ctx.settings.windows.lineups_lead,
+        Stage.PREDICTIONS: ctx.settings.windows.prediction_lead,
     }
     return unit.kickoff - leads.get(unit.stage, timedelta(0))
 
@@ -93,17 +93,17 @@ def plan(
     ctx: Context, *, now: datetime, since: datetime | None = None, retroactive: bool = False
 ) -> Plan:
     """Compute the missing work (no side effects)."""
-    since = since if since is not None else now - ctx.settings.reconcile_lookback
+    since = since if since is not None else now - ctx.settings.pipeline.reconcile_lookback
     with ctx.database.transaction() as session:
         units = plan_sql.missing_work(
-            session, now=now, since=since, windows=ctx.windows, retroactive=retroactive
+            session, now=now, since=since, windows=ctx.settings.windows, retroactive=retroactive
         )
         last_sync = stages.last_sync(session, ctx.source.name)
         dead = jobs.dead_match_jobs(session)
         syncing = jobs.busy(session, names.unit_key(Stage.FIXTURES, ctx.source.name))
         probes = [name for _, name, _ in pauses.due_probes(session, now=now)]
     fixtures_due = not syncing and (
-        last_sync is None or now - last_sync >= ctx.settings.fixtures_every
+        last_sync is None or now - last_sync >= ctx.settings.pipeline.fixtures_every
     )
     critical = [
         u
@@ -149,7 +149,7 @@ async def enqueue(app: App, units: list[tuple[str, str, dict[str, object]]]) -> 
 async def recover_stalled(app: App, ctx: Context) -> int:
     """Re-queue the jobs of workers that stopped sending heartbeats (killed, frozen, cut off).
     The re-run is safe: every stage writes idempotently."""
-    seconds = ctx.settings.stalled_after_seconds
+    seconds = ctx.settings.queue.stalled_after_seconds
     stalled = list(await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=seconds))
     for job in stalled:
         log.warning("re-queueing job %s (%s) of a dead worker", job.id, job.queueing_lock)

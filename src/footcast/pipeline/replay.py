@@ -50,9 +50,9 @@ class Progress:
 def _next_time(ctx: Context, now: datetime) -> datetime | None:
     with ctx.database.transaction() as session:
         leads = [
-            ctx.settings.analysis_lead,
-            ctx.settings.lineups_lead,
-            ctx.settings.prediction_lead,
+            ctx.settings.windows.analysis_lead,
+            ctx.settings.windows.lineups_lead,
+            ctx.settings.windows.prediction_lead,
             timedelta(0),
         ]
         due = plan_sql.next_due(session, now=now, leads=leads)
@@ -60,9 +60,9 @@ def _next_time(ctx: Context, now: datetime) -> datetime | None:
         live = plan_sql.running(session, now=now)
     candidates = [t for t in (due,) if t is not None]
     if last_sync is not None:
-        candidates.append(last_sync + ctx.settings.fixtures_every)
+        candidates.append(last_sync + ctx.settings.pipeline.fixtures_every)
     if live:
-        candidates.append(now + ctx.settings.live_every)
+        candidates.append(now + ctx.settings.windows.live_every)
     return min(candidates) if candidates else None
 
 

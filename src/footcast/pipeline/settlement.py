@@ -236,7 +236,7 @@ def settle(ctx: Context, match_id: int, *, last_attempt: bool = False) -> str:
             stages.unskip(session, stage=Stage.SETTLEMENT, match_id=match_id)
             return f"{result.outcome} revision {result.revision} ({result.scored} scored)"
         match = matches.get_match(session, match_id)
-        analysed = snapshots.latest_valid(session, match, lead=ctx.settings.analysis_lead)
+        analysed = snapshots.latest_valid(session, match, lead=ctx.settings.windows.analysis_lead)
         if analysed is not None and not last_attempt:
             raise errors.NotReady(
                 f"match {match_id} is finished but has no predictions yet; its analysis exists,"

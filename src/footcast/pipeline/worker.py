@@ -58,17 +58,12 @@ def simulated_league(settings: Settings) -> SimulatedLeague | SimulatedLeagues:
     Raises:
         ConfigError: the FOOTCAST_SIM_* settings ask for an impossible league.
     """
+    sim = settings.sources.simulated
     try:
-        if settings.sim_leagues == 1 and settings.sim_seasons == 1:
-            return SimulatedLeague(
-                settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams
-            )
+        if sim.leagues == 1 and sim.seasons == 1:
+            return SimulatedLeague(sim.seed, start=sim.start, teams=sim.teams)
         return simulated_leagues(
-            settings.sim_seed,
-            start=settings.sim_start,
-            teams=settings.sim_teams,
-            leagues=settings.sim_leagues,
-            seasons=settings.sim_seasons,
+            sim.seed, start=sim.start, teams=sim.teams, leagues=sim.leagues, seasons=sim.seasons
         )
     except ValueError as exc:
         raise errors.ConfigError(f"FOOTCAST_SIM_*: {exc}") from exc
@@ -81,14 +76,15 @@ def make_source(settings: Settings, database: Database) -> Source:
     Raises:
         SourceAuthError: the source is api-football and no key is set.
     """
-    if settings.source == "api-football":
+    if settings.sources.kind == "api-football":
+        api = settings.sources.api_football
         policy = limits.Policy(
             scope="api-football",
-            per_window=settings.api_football_per_minute,
-            window=timedelta(seconds=settings.api_football_window_seconds),
-            daily_budget=settings.api_football_daily_budget,
+            per_window=api.per_minute,
+            window=timedelta(seconds=api.window_seconds),
+            daily_budget=api.daily_budget,
         )
-        return ApiFootballSource.from_settings(settings, limits.PostgresLimiter(database, policy))
+        return ApiFootballSource.from_settings(api, limits.PostgresLimiter(database, policy))
     return simulated_league(settings)
 
 
@@ -125,9 +121,9 @@ def load_llms(
     database: Database, settings: Settings, *, clock: Clock, environ: Mapping[str, str]
 ) -> LLMs | None:
     """The roster's models, registered and ready (None without a roster)."""
-    if settings.roster is None:
+    if settings.llm.roster is None:
         return None
-    models = roster.load(settings.roster)
+    models = roster.load(settings.llm.roster)
     models.require_keys(environ)
     now = clock.now()
     llms.register(database, models, active_from=now, now=now)

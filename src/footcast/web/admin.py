@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from footcast.db.reads import monitoring
-from footcast.db.reads.plan import Windows
 from footcast.db.writes import ledger
 from footcast.domain import gaps
 from footcast.domain.gaps import Severity
@@ -22,7 +21,7 @@ from footcast.ops import backfill as backfills
 from footcast.ops import failures as ops
 from footcast.ops import forecasters
 from footcast.web.auth import admin
-from footcast.web.deps import TEXT, Web, web
+from footcast.web.deps import TEXT, web
 
 __all__ = [
     "TRUNCATE",
@@ -120,16 +119,6 @@ class ForecasterState(BaseModel):
     changed: bool
 
 
-def _windows(state: Web) -> Windows:
-    s = state.settings
-    return Windows(
-        analysis_lead=s.analysis_lead,
-        lineups_lead=s.lineups_lead,
-        prediction_lead=s.prediction_lead,
-        live_every=s.live_every,
-    )
-
-
 @router.get("/pipeline-health", response_model=PipelineHealth)
 def pipeline_health(
     request: Request,
@@ -147,7 +136,7 @@ def pipeline_health(
             now=now,
             since=now - timedelta(days=days),
             until=now + timedelta(hours=hours),
-            windows=_windows(state),
+            windows=state.settings.windows,
         )
     found_gaps = [
         GapOut(
@@ -212,7 +201,7 @@ async def retry(
         await state.runtime.app(),
         actor=actor,
         now=state.clock.now(),
-        source=state.settings.source,
+        source=state.settings.sources.kind,
         stage=stage,
         ids=ids,
         everything=everything,

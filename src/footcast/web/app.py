@@ -71,8 +71,8 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
         lifespan=lifespan,
     )
     app.state.web = Web(database=database, settings=settings, clock=clock, runtime=runtime)
-    app.state.admin_limit = RateLimit(settings.admin_rate_limit)
-    app.state.health_cache = health.Cache(seconds=settings.health_cache_seconds)
+    app.state.admin_limit = RateLimit(settings.web.admin_rate_limit)
+    app.state.health_cache = health.Cache(seconds=settings.web.health_cache_seconds)
     app.state.leaderboards = Stale[list[leaderboard.Row]](seconds=api.LEADERBOARD_SECONDS)
     app.state.standings = Stale[list[pages.Standing]](seconds=api.LEADERBOARD_SECONDS)
 

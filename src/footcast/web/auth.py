@@ -34,14 +34,14 @@ class RateLimit:
 
 
 def secret_matches(request: Request, given: str | None) -> bool:
-    expected = web(request).settings.admin_token
+    expected = web(request).settings.web.admin_token
     if expected is None or not given:
         return False
     return hmac.compare_digest(given.encode(), expected.get_secret_value().encode())
 
 
 def _signer(request: Request) -> URLSafeTimedSerializer | None:
-    secret = web(request).settings.admin_token
+    secret = web(request).settings.web.admin_token
     if secret is None:
         return None
     return URLSafeTimedSerializer(secret.get_secret_value(), salt="footcast-admin-login")

@@ -76,7 +76,7 @@ def _measure(request: Request) -> tuple[int, dict[str, Any]]:
     now = state.clock.now()
     with state.database.transaction() as session:
         covered = monitoring.coverage(
-            session, start=now - LOOKBACK, end=now + state.settings.prediction_lead
+            session, start=now - LOOKBACK, end=now + state.settings.windows.prediction_lead
         )
         queue = monitoring.queue(session, now=now)
     ratio = covered.ratio
@@ -90,7 +90,7 @@ def _measure(request: Request) -> tuple[int, dict[str, Any]]:
             "matches": covered.matches,
             "window": {
                 "from": (now - LOOKBACK).isoformat(),
-                "to": (now + state.settings.prediction_lead).isoformat(),
+                "to": (now + state.settings.windows.prediction_lead).isoformat(),
             },
         },
         "queue": {

@@ -23,7 +23,8 @@ from season_checks import snapshot_leaks
 @pytest.fixture
 def ctx(database: Database, settings: Settings) -> Context:
     """The whole simulated season stored as played, the clock well after its end."""
-    league = SimulatedLeague(settings.sim_seed, start=settings.sim_start, teams=settings.sim_teams)
+    sim = settings.sources.simulated
+    league = SimulatedLeague(sim.seed, start=sim.start, teams=sim.teams)
     late = league.last_kickoff + timedelta(days=30)
     with database.transaction() as session:
         matches.sync_fixtures(
@@ -64,7 +65,7 @@ def _rescore(database: Database, *, after: bool, moment: datetime) -> int:
 
 def test_nothing_after_as_of_changes_the_snapshot_not_even_its_own_result(ctx: Context) -> None:
     match = _middle_match(ctx.database)
-    as_of = match.kickoff_at - ctx.settings.prediction_lead
+    as_of = match.kickoff_at - ctx.settings.windows.prediction_lead
     before = _snapshot(ctx, match, as_of)
     assert len(before.history) > 5
     assert before.odds is not None
@@ -81,7 +82,7 @@ def test_nothing_after_as_of_changes_the_snapshot_not_even_its_own_result(ctx: C
 
 def test_a_result_is_known_only_once_known_after_has_passed(ctx: Context) -> None:
     match = _middle_match(ctx.database)
-    as_of = match.kickoff_at - ctx.settings.prediction_lead
+    as_of = match.kickoff_at - ctx.settings.windows.prediction_lead
     seen = _snapshot(ctx, match, as_of).history
     assert seen
     assert all(p.kickoff + ctx.known_after <= as_of for p in seen)
@@ -128,12 +129,10 @@ def test_the_history_reaches_back_only_the_window(ctx: Context) -> None:
     # found by the scale run: a snapshot held every result of its competition, so snapshots
     # and the database grew with the square of the seasons played
     match = _middle_match(ctx.database)
-    as_of = match.kickoff_at - ctx.settings.prediction_lead
+    as_of = match.kickoff_at - ctx.settings.windows.prediction_lead
     whole = _snapshot(ctx, match, as_of)
     window = timedelta(days=20)
-    short = dataclasses.replace(
-        ctx, settings=ctx.settings.model_copy(update={"history_window": window})
-    )
+    short = dataclasses.replace(ctx, settings=ctx.settings.evolve(history_window=window))
     bounded = _snapshot(short, match, as_of)
     assert 0 < len(bounded.history) < len(whole.history)
     assert all(p.kickoff >= as_of - window for p in bounded.history)

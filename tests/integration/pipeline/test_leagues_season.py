@@ -23,7 +23,7 @@ def _rows(database: Database, sql: str) -> list[tuple[object, ...]]:
 
 
 def _several(settings: Settings, **sizes: int) -> Settings:
-    return settings.model_copy(update=sizes)
+    return settings.evolve(**sizes)
 
 
 def test_the_settings_choose_one_league_season_or_several(settings: Settings) -> None:
@@ -46,8 +46,9 @@ def test_settings_asking_for_more_teams_than_names_are_a_config_error(
 def test_two_leagues_over_two_seasons_replay_whole(database: Database, settings: Settings) -> None:
     # seasons of 4 teams last about seven weeks: ten weeks apart, not a year, keeps the replay
     # short (each idle day costs a step)
+    sim = settings.sources.simulated
     league = simulated_leagues(
-        settings.sim_seed, start=settings.sim_start, teams=4, leagues=2, seasons=2,
+        sim.seed, start=sim.start, teams=4, leagues=2, seasons=2,
         every=timedelta(weeks=10),
     )  # fmt: skip
     assert league.leagues[0].last_kickoff < league.leagues[1].first_kickoff

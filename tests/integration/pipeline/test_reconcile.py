@@ -75,9 +75,9 @@ def test_after_days_of_downtime_one_pass_finds_every_due_unit(ctx: Context) -> N
 
     expected = set()
     for match_id, kickoff in _kickoffs(ctx.database).items():
-        if kickoff <= now and kickoff >= now - ctx.settings.reconcile_lookback:
+        if kickoff <= now and kickoff >= now - ctx.settings.pipeline.reconcile_lookback:
             expected.add(("live", match_id))  # played while we were down: fetch its state
-        elif now < kickoff <= now + ctx.settings.analysis_lead:
+        elif now < kickoff <= now + ctx.settings.windows.analysis_lead:
             expected.add(("analysis", match_id))
     assert expected
     assert _units(ctx) == expected
@@ -178,7 +178,7 @@ def test_a_forecaster_added_later_owes_only_matches_whose_deadline_is_ahead(
             since=early_kickoff - timedelta(days=1),
             until=clock.now(),
             now=clock.now(),
-            prediction_lead=ctx.settings.prediction_lead,
+            prediction_lead=ctx.settings.windows.prediction_lead,
         )
     assert "newcomer" in owing_late
     assert "newcomer" not in owing_early
@@ -272,7 +272,7 @@ def test_a_stuck_match_is_fetched_again_then_alerted(ctx: Context, league: Simul
     with ctx.database.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM failures")).scalar_one() == 0
 
-    clock.set(kickoff + ctx.settings.stuck_after + timedelta(minutes=1))
+    clock.set(kickoff + ctx.settings.pipeline.stuck_after + timedelta(minutes=1))
     assert ("live", match_id) in _units(stuck_ctx)
     live.poll(stuck_ctx, match_id)
 

@@ -65,7 +65,7 @@ def test_a_postponed_match_is_predicted_for_its_new_date_only(
         assert kickoff == new_kickoff
         # predicted once the new date came near: after the original kickoff, before the new one
         assert original < first <= last <= new_kickoff
-        assert new_kickoff - first <= settings.prediction_lead
+        assert new_kickoff - first <= settings.windows.prediction_lead
 
 
 def test_the_season_checks_notice_a_wrong_stored_point(

@@ -29,7 +29,8 @@ def source(fake: FakeApiFootball, limiter: MemoryLimiter) -> Iterator[ApiFootbal
         api_football_season=2025,
         api_football_timeout=1.0,
     )
-    with ApiFootballSource.from_settings(settings, limiter, retry=FAST_RETRY) as source:
+    api = settings.sources.api_football
+    with ApiFootballSource.from_settings(api, limiter, retry=FAST_RETRY) as source:
         yield source
 
 
@@ -111,12 +112,12 @@ def test_source_passes_provider_errors_through(
 
 def test_source_without_a_key_is_refused(limiter: MemoryLimiter) -> None:
     with pytest.raises(errors.SourceAuthError, match="FOOTCAST_API_FOOTBALL_KEY"):
-        ApiFootballSource.from_settings(load_settings({}), limiter)
+        ApiFootballSource.from_settings(load_settings({}).sources.api_football, limiter)
 
 
 def test_source_closes_once(fake: FakeApiFootball, limiter: MemoryLimiter) -> None:
     settings = load_settings({}, api_football_key=fake.key, api_football_url=fake.url)
-    source: base.Source = ApiFootballSource.from_settings(settings, limiter)
+    source: base.Source = ApiFootballSource.from_settings(settings.sources.api_football, limiter)
     assert source.name == "api-football"
     assert isinstance(source, ApiFootballSource)
     source.close()

@@ -150,7 +150,7 @@ def test_pipeline_health_reports_a_match_missing_one_of_its_forecasters(
     with world.database.transaction() as session:
         pairs = owed.gaps(
             session, since=now - timedelta(days=7), until=now + timedelta(hours=48), now=now,
-            prediction_lead=load_settings({}).prediction_lead,
+            prediction_lead=load_settings({}).windows.prediction_lead,
         )  # fmt: skip
     assert sorted((p.match_id, p.forecaster) for p in pairs) == sorted(
         (match_id, name) for match_id, (_, names) in gaps.items() for name in names

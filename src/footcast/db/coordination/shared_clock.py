@@ -20,7 +20,7 @@ def configured_clock(settings: Settings, database: Database) -> Clock:
     """The clock every footcast process reads: the replay's shared simulated time under
     ``FOOTCAST_CLOCK=simulated``, the wall clock otherwise. Workers, the web surface and every
     command take their clock from here, so one installation never runs on two times."""
-    if settings.clock == "simulated":
+    if settings.pipeline.clock == "simulated":
         return DatabaseClock(database)
     return SystemClock()
 

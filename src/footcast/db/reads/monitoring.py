@@ -10,9 +10,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from footcast.config import Windows
 from footcast.db import _sql
 from footcast.db.reads import owed
-from footcast.db.reads.plan import Windows
 from footcast.domain import gaps, names
 from footcast.domain.gaps import Severity
 from footcast.domain.names import MatchStatus, Stage

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from footcast.config import Windows
 from footcast.db import _sql
 from footcast.db.reads import owed
 from footcast.domain import names
@@ -20,21 +21,10 @@ from footcast.domain.names import FailureState, MatchStatus, Stage
 
 __all__ = [
     "Unit",
-    "Windows",
     "missing_work",
     "next_due",
     "running",
 ]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Windows:
-    """When each stage becomes due, relative to kickoff (the deadline is the kickoff)."""
-
-    analysis_lead: timedelta
-    lineups_lead: timedelta
-    prediction_lead: timedelta
-    live_every: timedelta
 
 
 @dataclass(frozen=True, kw_only=True)

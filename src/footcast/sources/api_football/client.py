@@ -20,7 +20,7 @@ from pydantic import SecretStr, TypeAdapter
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_random_exponential
 
 from footcast import errors
-from footcast.config import Settings
+from footcast.config import ApiFootballSettings
 from footcast.sources.api_football import payloads, wire
 from footcast.sources.api_football.limiter import Limiter
 
@@ -95,13 +95,13 @@ class ApiFootballClient:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, limiter: Limiter, *, retry: Retry = Retry()
+        cls, settings: ApiFootballSettings, limiter: Limiter, *, retry: Retry = Retry()
     ) -> ApiFootballClient:
         return cls(
-            settings.api_football_key,
+            settings.key,
             limiter=limiter,
-            base_url=settings.api_football_url,
-            timeout=settings.api_football_timeout,
+            base_url=settings.url,
+            timeout=settings.timeout,
             retry=retry,
         )
 

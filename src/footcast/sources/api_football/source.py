@@ -17,7 +17,7 @@ from typing import TypeVar
 from anyio.from_thread import start_blocking_portal
 
 from footcast import errors
-from footcast.config import Settings
+from footcast.config import ApiFootballSettings
 from footcast.domain import analysis, names
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
@@ -58,7 +58,7 @@ class ApiFootballSource:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, limiter: Limiter, *, retry: Retry | None = None
+        cls, settings: ApiFootballSettings, limiter: Limiter, *, retry: Retry | None = None
     ) -> ApiFootballSource:
         """The source of the configured key, leagues and season, limited by ``limiter`` (the
         shared PostgreSQL one, ``footcast.db.coordination.limits.PostgresLimiter``, in workers).
@@ -67,9 +67,7 @@ class ApiFootballSource:
             SourceAuthError: no key is configured.
         """
         client = ApiFootballClient.from_settings(settings, limiter, retry=retry or Retry())
-        return cls(
-            client, leagues=settings.api_football_leagues, season=settings.api_football_season
-        )
+        return cls(client, leagues=settings.leagues, season=settings.season)
 
     def close(self) -> None:
         """Close the client's connections and stop the portal's event loop (once)."""
