@@ -19,7 +19,7 @@ from footcast.commands import (
     seasons,
     web,
 )
-from footcast.commands.state import State
+from footcast.commands.state import State, show_error
 from footcast.config import load_settings
 
 __all__ = ["app", "main"]
@@ -60,7 +60,7 @@ def main() -> None:
     try:
         app()
     except errors.FootcastError as exc:
-        sys.stderr.write(f"Error [{exc.code}]: {exc.message}\n")
+        show_error(exc)
         sys.exit(1)
 
 

@@ -37,13 +37,15 @@ def test_bad_rows_are_listed_with_file_line_and_column_and_exit_1(
 
     strict = run("import", "--strict", str(path), env=env)
     assert strict.returncode == 1
-    assert "rejected, nothing stored" in strict.stdout
+    assert "Error [invalid_input]: " in strict.stderr
+    assert "rejected, nothing stored" in strict.stderr
 
 
 def test_a_missing_file_is_named(env: dict[str, str], tmp_path: Path) -> None:
     done = run("import", str(tmp_path / "nope.csv"), env=env)
     assert done.returncode == 1
-    assert "nope.csv: can not be read" in done.stdout
+    assert "Error [invalid_input]: " in done.stderr
+    assert "nope.csv: can not be read" in done.stderr
 
 
 @pytest.mark.realdata

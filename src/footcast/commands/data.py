@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from footcast import errors
-from footcast.commands.state import State, console
+from footcast.commands.state import State, console, show_error
 from footcast.ops import data as ops
 
 __all__ = ["import_command"]
@@ -27,7 +27,8 @@ def import_command(
 ) -> None:
     """Import matches, results and odds; re-importing a file changes nothing.
 
-    Exits 1 when a row or a file was rejected (the report names file, line and column).
+    Exits 1 when a row or a file was rejected (the report names file, line and column; a
+    rejected file is an ``Error [<code>]: <message>`` line on stderr).
     """
     state: State = ctx.obj
     rejected = 0
@@ -37,7 +38,7 @@ def import_command(
                 state.database, path, strict=strict, now=state.clock.now(), actor=state.actor
             )
         except (errors.InvalidInput, errors.Conflict) as exc:
-            console.print(f"[red]{exc.message}[/red]")
+            show_error(exc)  # and on to the next file
             rejected += 1
             continue
         console.print(

@@ -1,20 +1,32 @@
-"""What every command shares: settings, the clock, the database (opened on first use)."""
+"""What every command shares: settings, the clock, the database (opened on first use), and the
+way output and errors are printed."""
 
 from __future__ import annotations
 
 import getpass
+import sys
 from dataclasses import dataclass, field
 
 from rich.console import Console
 
+from footcast import errors
 from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database, open_database
 from footcast.db.coordination import shared_clock
 
-__all__ = ["State", "console"]
+__all__ = ["State", "console", "show_error"]
 
-console = Console()
+# A line is never broken to fit a width: a terminal wraps it for the eye, and a pipe, a file or a
+# pasted log keeps it whole (rich would otherwise break every line at 80 columns there, even a
+# database URL). Tables still fit the width: their cells wrap inside the table.
+console = Console(soft_wrap=True)
+
+
+def show_error(exc: errors.FootcastError) -> None:
+    """Print ``Error [<code>]: <message>`` on stderr, as plain text (a message's brackets are not
+    markup), on one line however long."""
+    sys.stderr.write(f"Error [{exc.code}]: {exc.message}\n")
 
 
 @dataclass

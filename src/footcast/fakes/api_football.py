@@ -65,6 +65,7 @@ class Fault(StrEnum):
     TRUNCATED = "truncated"  # the normal body cut in half
     HTML = "html"  # an HTML page with HTTP 200
     UNKNOWN_STATUS = "unknown-status"  # the first fixture's status short code is "XYZ"
+    SPARSE = "sparse"  # the normal answer without optional parts (``api_football_items.sparse``)
 
 
 _REFUSALS = {Fault.TOKEN: "token", Fault.RATE_LIMIT: "rateLimit", Fault.REQUESTS: "requests"}
@@ -275,8 +276,11 @@ class FakeApiFootball:
         normal = self._normal(endpoint, query)
         if fault is Fault.TRUNCATED:
             return Answer(normal.status, normal.body[: len(normal.body) // 2])
-        assert fault is Fault.UNKNOWN_STATUS, fault
         data = json.loads(normal.body)
+        if fault is Fault.SPARSE:
+            data["response"] = items.sparse(data["response"])
+            return Answer(normal.status, json.dumps(data).encode())
+        assert fault is Fault.UNKNOWN_STATUS, fault
         data["response"][0]["fixture"]["status"]["short"] = "XYZ"
         return Answer(200, json.dumps(data).encode())
 

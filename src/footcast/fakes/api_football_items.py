@@ -2,7 +2,8 @@
 
 ``fixture_item`` builds one ``/fixtures`` item; ``season`` builds a small league season with
 finished, extra-time, shoot-out, live, postponed and scheduled fixtures. The other builders derive
-lineups, events, statistics, odds, injuries, standings and team statistics from fixture items.
+lineups, events, statistics, odds, injuries, standings and team statistics from fixture items;
+``sparse`` leaves out the parts the provider does not always send.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ __all__ = [
     "lineups",
     "odds",
     "season",
+    "sparse",
     "standings",
     "statistics",
     "team_statistics",
@@ -50,6 +52,7 @@ _TEAMS = (
 )
 _LOGO = "https://media.api-sports.io/football"
 Score = tuple[int, int] | None
+SPARSE = ("substitutes", "coach", "assist")  # optional parts the provider may leave out
 
 
 def _pair(score: Score) -> Item:
@@ -385,3 +388,13 @@ def team_statistics(team_id: int, *, league: int, season: int) -> Item:
         "lineups": [{"formation": "4-4-2", "played": 3}],
         "cards": {"yellow": {}, "red": {}},
     }
+
+
+def sparse(value: Any) -> Any:
+    """``value`` (an answer, an item, a part) without the optional parts the provider does not
+    always send: a lineup's substitutes and coach, an event's assist."""
+    if isinstance(value, dict):
+        return {k: sparse(v) for k, v in value.items() if k not in SPARSE}
+    if isinstance(value, list):
+        return [sparse(v) for v in value]
+    return value

@@ -182,3 +182,14 @@ async def test_client_reads_every_recorded_answer_over_http(
         fake.serve_file(recorded / "fixtures_error_1.json")
         with pytest.raises(errors.SourceRejected, match="cannot be used with live field"):
             await client.live()
+
+
+async def test_client_uses_lineups_without_substitutes_or_coach(
+    client: ApiFootballClient, fake: FakeApiFootball
+) -> None:
+    fake.fail(Fault.SPARSE, endpoint="fixtures/lineups", times=10)
+    async with client:
+        home, away = await client.lineups(390001)
+    assert (home.substitutes, home.coach, away.substitutes, away.coach) == ([], None, [], None)
+    assert [len(home.starters), len(away.starters)] == [11, 11]
+    assert len(fake.requests) == 1  # used at once, not retried

@@ -122,3 +122,14 @@ def test_source_closes_once(fake: FakeApiFootball, limiter: MemoryLimiter) -> No
     assert isinstance(source, ApiFootballSource)
     source.close()
     source.close()
+
+
+def test_lineups_without_substitutes_or_coach_are_used(
+    source: ApiFootballSource, fake: FakeApiFootball
+) -> None:
+    fake.fail(Fault.SPARSE, endpoint="fixtures", times=10)  # events without assist, too
+    lineups = source.lineups("390001", now=NOW)
+    assert lineups is not None
+    assert lineups.home[:2] == ("Ashcombe United No.1", "Ashcombe United No.2")
+    assert len(lineups.away) == 11
+    assert len(fake.requests) == 1

@@ -1,17 +1,29 @@
 """API-Football v3 responses as pydantic models: the envelope every endpoint shares, and its items.
 
-Shapes follow ``shared/design/API-FOOTBALL.md`` and the recorded responses. The models are
-tolerant exactly where the provider is known to vary: ``parameters`` and ``errors`` may be an
-empty JSON array, ``status.extra`` and ``league.standings`` are absent in older answers, many
-fields are null before kickoff, and an odds ``value`` may be a number. Unknown fields are ignored.
+Shapes follow ``shared/design/API-FOOTBALL.md`` and the recorded responses. Liberal in what they
+accept: a field footcast needs is required (its absence is a ``MalformedResponse`` naming the
+field's path), every other part is optional, including those footcast reads but can do without
+(a round, the half-time score, an injury's reason). An optional part that is absent or null is
+empty: ``[]`` for a list (a lineup's ``substitutes``), ``{}`` for a table, None for anything else
+(a lineup's ``coach``, an event's ``assist``). The provider also varies in ways of its own:
+``parameters`` and ``errors`` may be an empty JSON array, ``status.extra`` and
+``league.standings`` are absent in older answers, many fields are null before kickoff, and an
+odds ``value`` may be a number. Unknown fields are ignored.
+
+What footcast needs (``source.py``, ``client.py``): the envelope's ``response``; a fixture's id,
+timestamp, status code, league (id, name, season), teams (id, name), goals and 90-minute score;
+a lineup's team id and its starters' names; a bookmaker's name and its bets' ids, values and
+odds; an injury's player (name, type) and team name; a table's groups of rows. Parts footcast
+does not read yet keep only what makes them what they are (the fixture odds or an injury are
+for; an event's time, team and type; a table row's rank, team and points).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 __all__ = [
     "Bet",
@@ -57,93 +69,122 @@ __all__ = [
 ]
 
 
+T = TypeVar("T")
+
+
+def _list_if_null(value: object) -> object:
+    return [] if value is None else value
+
+
+def _dict_if_null(value: object) -> object:
+    return {} if value is None else value
+
+
+_Many = Annotated[list[T], BeforeValidator(_list_if_null)]  # an optional list: null is empty
+_Table = Annotated[dict[str, Any], BeforeValidator(_dict_if_null)]  # kept as the provider sends it
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 class Paging(_Model):
-    current: int
-    total: int
+    current: int = 1
+    total: int = 1
 
 
 class Envelope(_Model):
     """What every endpoint answers; ``response`` is validated against the endpoint's item type
-    only once ``errors`` is known to be empty."""
+    only once ``errors`` is known to be empty. Only ``response`` is required: without
+    ``paging`` the answer is one page, without ``errors`` it refused nothing."""
 
-    get: str
-    parameters: dict[str, str]
-    errors: dict[str, str]
-    results: int
-    paging: Paging
+    get: str | None = None
+    parameters: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    results: int | None = None
+    paging: Annotated[Paging, BeforeValidator(_dict_if_null)] = Paging()
     response: list[Any] | dict[str, Any]
 
     @field_validator("parameters", mode="before")
     @classmethod
     def _no_parameters(cls, value: object) -> object:
-        return {} if value == [] else value
+        return {} if value in ([], None) else value
 
     @field_validator("errors", mode="before")
     @classmethod
     def _errors_by_field(cls, value: object) -> object:
-        """``[]`` means none; an object maps fields to messages; a bare list is numbered."""
+        """``[]`` or null means none; an object maps fields to messages; a bare list is
+        numbered."""
+        if value is None:
+            return {}
         if isinstance(value, list):
             return {str(i): str(message) for i, message in enumerate(value)}
         if isinstance(value, dict):
             return {str(k): v if isinstance(v, str) else str(v) for k, v in value.items()}
         return value
 
+    @field_validator("response", mode="before")
+    @classmethod
+    def _empty_response(cls, value: object) -> object:
+        """Nothing found: ``[]``, ``{}`` or null."""
+        return [] if value is None or value == {} else value
+
 
 # -- fixtures ----------------------------------------------------------------------------------
 
 
 class Periods(_Model):
-    first: int | None
-    second: int | None
+    first: int | None = None
+    second: int | None = None
 
 
 class Venue(_Model):
-    id: int | None
-    name: str | None
-    city: str | None
+    id: int | None = None
+    name: str | None = None
+    city: str | None = None
 
 
 class Status(_Model):
-    long: str
+    long: str | None = None
     short: str
-    elapsed: int | None
+    elapsed: int | None = None
     extra: int | None = None  # absent in 2024 recordings, present since 2025
 
 
 class Fixture(_Model):
     id: int
-    referee: str | None
-    timezone: str
-    date: datetime
+    referee: str | None = None
+    timezone: str | None = None
+    date: datetime | None = None  # footcast reads the kickoff from ``timestamp``
     timestamp: int
-    periods: Periods
-    venue: Venue
+    periods: Periods | None = None
+    venue: Venue | None = None
     status: Status
 
 
 class League(_Model):
+    """A league as other items mention it; footcast reads only a fixture's (``FixtureLeague``)."""
+
     id: int
-    name: str
-    country: str | None
-    logo: str | None
-    flag: str | None
-    season: int
+    name: str | None = None
+    country: str | None = None
+    logo: str | None = None
+    flag: str | None = None
+    season: int | None = None
 
 
 class FixtureLeague(League):
-    round: str | None
+    name: str
+    season: int
+    round: str | None = None
     standings: bool | None = None  # newer answers only
 
 
 class Team(_Model):
     id: int
     name: str
-    logo: str | None
-    winner: bool | None
+    logo: str | None = None
+    winner: bool | None = None
 
 
 class Teams(_Model):
@@ -152,17 +193,20 @@ class Teams(_Model):
 
 
 class Goals(_Model):
-    home: int | None
-    away: int | None
+    home: int | None = None
+    away: int | None = None
+
+
+_Pair = Annotated[Goals, BeforeValidator(_dict_if_null)]
 
 
 class Score(_Model):
     """``fulltime`` is the 90-minute score; extra time and the shoot-out sit beside it."""
 
-    halftime: Goals
-    fulltime: Goals
-    extratime: Goals
-    penalty: Goals
+    halftime: _Pair = Goals()
+    fulltime: _Pair
+    extratime: _Pair = Goals()
+    penalty: _Pair = Goals()
 
 
 class TeamRef(_Model):
@@ -172,13 +216,13 @@ class TeamRef(_Model):
 
 
 class PlayerRef(_Model):
-    id: int | None
-    name: str | None
+    id: int | None = None
+    name: str | None = None
 
 
 class EventTime(_Model):
     elapsed: int
-    extra: int | None
+    extra: int | None = None
 
 
 class Event(_Model):
@@ -186,32 +230,35 @@ class Event(_Model):
 
     time: EventTime
     team: TeamRef
-    player: PlayerRef
-    assist: PlayerRef
+    player: PlayerRef | None = None
+    assist: PlayerRef | None = None
     type: str
-    detail: str
-    comments: str | None
+    detail: str | None = None
+    comments: str | None = None
 
 
 class LineupPlayer(_Model):
-    id: int | None
+    id: int | None = None
     name: str
-    number: int | None
-    pos: str | None
-    grid: str | None
+    number: int | None = None
+    pos: str | None = None
+    grid: str | None = None
 
 
 class _LineupEntry(_Model):
     player: LineupPlayer
 
 
-class LineupTeam(TeamRef):
-    colors: dict[str, Any] | None = None
+class LineupTeam(_Model):
+    id: int  # footcast matches a lineup to its team by id
+    name: str | None = None
+    logo: str | None = None
+    colors: _Table = {}
 
 
 class Coach(_Model):
-    id: int | None
-    name: str | None
+    id: int | None = None
+    name: str | None = None
     photo: str | None = None
 
 
@@ -219,10 +266,10 @@ class Lineup(_Model):
     """One team's announced lineup (``/fixtures/lineups``)."""
 
     team: LineupTeam
-    formation: str | None
+    formation: str | None = None
     start_xi: list[_LineupEntry] = Field(alias="startXI")
-    substitutes: list[_LineupEntry]
-    coach: Coach
+    substitutes: _Many[_LineupEntry] = []
+    coach: Coach | None = None
 
     @property
     def starters(self) -> list[LineupPlayer]:
@@ -231,26 +278,26 @@ class Lineup(_Model):
 
 class Statistic(_Model):
     type: str
-    value: int | float | str | None  # 12, "32%", null
+    value: int | float | str | None = None  # 12, "32%", null
 
 
 class FixtureStatistics(_Model):
     """One team's match statistics (``/fixtures/statistics``)."""
 
     team: TeamRef
-    statistics: list[Statistic]
+    statistics: _Many[Statistic] = []
 
 
 class _PlayerEntry(_Model):
     player: PlayerRef
-    statistics: list[dict[str, Any]]
+    statistics: _Many[dict[str, Any]] = []
 
 
 class TeamPlayers(_Model):
     """Per-player match statistics of one team (``/fixtures/players``)."""
 
     team: TeamRef
-    players: list[_PlayerEntry]
+    players: _Many[_PlayerEntry] = []
 
 
 class FixtureItem(_Model):
@@ -262,10 +309,10 @@ class FixtureItem(_Model):
     teams: Teams
     goals: Goals
     score: Score
-    events: list[Event] = []
-    lineups: list[Lineup] = []
-    statistics: list[FixtureStatistics] = []
-    players: list[TeamPlayers] = []
+    events: _Many[Event] = []
+    lineups: _Many[Lineup] = []
+    statistics: _Many[FixtureStatistics] = []
+    players: _Many[TeamPlayers] = []
 
 
 # -- odds --------------------------------------------------------------------------------------
@@ -278,7 +325,7 @@ class BetValue(_Model):
 
 class Bet(_Model):
     id: int
-    name: str
+    name: str | None = None
     values: list[BetValue]
 
 
@@ -290,17 +337,17 @@ class Bookmaker(_Model):
 
 class FixtureRef(_Model):
     id: int
-    timezone: str
-    date: datetime
-    timestamp: int
+    timezone: str | None = None
+    date: datetime | None = None
+    timestamp: int | None = None
 
 
 class OddsItem(_Model):
     """Pre-match odds of one fixture from every bookmaker (``/odds``, 10 items per page)."""
 
-    league: League
-    fixture: FixtureRef
-    update: datetime
+    league: League | None = None
+    fixture: FixtureRef  # which fixture the odds are for (many in a league's answer)
+    update: datetime | None = None
     bookmakers: list[Bookmaker]
 
 
@@ -308,31 +355,31 @@ class OddsItem(_Model):
 
 
 class RecordGoals(_Model):
-    for_: int | None = Field(alias="for")
-    against: int | None
+    for_: int | None = Field(default=None, alias="for")
+    against: int | None = None
 
 
 class Record(_Model):
-    played: int | None
-    win: int | None
-    draw: int | None
-    lose: int | None
-    goals: RecordGoals
+    played: int | None = None
+    win: int | None = None
+    draw: int | None = None
+    lose: int | None = None
+    goals: RecordGoals | None = None
 
 
 class StandingRow(_Model):
     rank: int
     team: TeamRef
     points: int
-    goals_diff: int = Field(alias="goalsDiff")
-    group: str | None
-    form: str | None
-    status: str | None
-    description: str | None
-    all: Record
-    home: Record
-    away: Record
-    update: datetime
+    goals_diff: int | None = Field(default=None, alias="goalsDiff")
+    group: str | None = None
+    form: str | None = None
+    status: str | None = None
+    description: str | None = None
+    all: Record | None = None
+    home: Record | None = None
+    away: Record | None = None
+    update: datetime | None = None
 
 
 class StandingsLeague(League):
@@ -349,11 +396,11 @@ class Standings(_Model):
 
 
 class InjuredPlayer(_Model):
-    id: int | None
+    id: int | None = None
     name: str
     photo: str | None = None
     type: str  # "Missing Fixture", "Questionable"
-    reason: str | None  # "Knee Injury", "Yellow Cards"
+    reason: str | None = None  # "Knee Injury", "Yellow Cards"
 
 
 class Injury(_Model):
@@ -361,8 +408,8 @@ class Injury(_Model):
 
     player: InjuredPlayer
     team: TeamRef
-    fixture: FixtureRef
-    league: League
+    fixture: FixtureRef  # which fixture the player misses (many in a league's answer)
+    league: League | None = None
 
 
 # -- team statistics and predictions -----------------------------------------------------------
@@ -372,39 +419,39 @@ class TeamStatistics(_Model):
     """A team's season in one league (``/teams/statistics``, a dict response); the nested
     tables are kept as the provider sends them."""
 
-    league: League
+    league: League | None = None
     team: TeamRef
-    form: str | None
-    fixtures: dict[str, Any]
-    goals: dict[str, Any]
-    biggest: dict[str, Any]
-    clean_sheet: dict[str, Any]
-    failed_to_score: dict[str, Any]
-    penalty: dict[str, Any]
-    lineups: list[dict[str, Any]]
-    cards: dict[str, Any]
+    form: str | None = None
+    fixtures: _Table = {}
+    goals: _Table = {}
+    biggest: _Table = {}
+    clean_sheet: _Table = {}
+    failed_to_score: _Table = {}
+    penalty: _Table = {}
+    lineups: _Many[dict[str, Any]] = []
+    cards: _Table = {}
 
 
 class Winner(_Model):
-    id: int | None
-    name: str | None
-    comment: str | None
+    id: int | None = None
+    name: str | None = None
+    comment: str | None = None
 
 
 class Prediction(_Model):
-    winner: Winner
-    win_or_draw: bool | None
-    under_over: str | None
-    goals: dict[str, str | None]  # {"home": "-2.5", "away": "-3.5"}
-    advice: str | None
-    percent: dict[str, str]  # {"home": "45%", ...}
+    winner: Winner | None = None
+    win_or_draw: bool | None = None
+    under_over: str | None = None
+    goals: Annotated[dict[str, str | None], BeforeValidator(_dict_if_null)] = {}
+    advice: str | None = None
+    percent: Annotated[dict[str, str], BeforeValidator(_dict_if_null)] = {}  # {"home": "45%"}
 
 
 class PredictionItem(_Model):
     """The provider's own forecast for a fixture (``/predictions``)."""
 
     predictions: Prediction
-    league: League
-    teams: dict[str, dict[str, Any]]
-    comparison: dict[str, dict[str, str | None]]
-    h2h: list[FixtureItem]
+    league: League | None = None
+    teams: Annotated[dict[str, dict[str, Any]], BeforeValidator(_dict_if_null)] = {}
+    comparison: Annotated[dict[str, dict[str, str | None]], BeforeValidator(_dict_if_null)] = {}
+    h2h: _Many[FixtureItem] = []

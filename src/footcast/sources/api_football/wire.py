@@ -88,13 +88,18 @@ def items(envelope: payloads.Envelope, adapter: TypeAdapter[T], *, endpoint: str
     """The envelope's ``response`` as the endpoint's item type.
 
     Raises:
-        MalformedResponse: an item lacks a field or has one of the wrong type.
+        MalformedResponse: an item lacks a field footcast reads, or has one of the wrong type;
+            the message and ``context["field"]`` give its path (``response[0].startXI``).
     """
     try:
         return adapter.validate_python(envelope.response)
     except ValidationError as exc:
+        error = exc.errors()[0]
+        field = _path(("response", *error["loc"]))
         raise errors.MalformedResponse(
-            f"{endpoint}: unexpected item shape: {_first(exc)}", endpoint=endpoint
+            f"{endpoint}: unexpected item shape: {field}: {error['msg']}",
+            endpoint=endpoint,
+            field=field,
         ) from exc
 
 
@@ -151,8 +156,15 @@ def _shown(body: bytes) -> str:
 
 def _first(exc: ValidationError) -> str:
     error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"]) or "(top)"
-    return f"{where}: {error['msg']}"
+    return f"{_path(error['loc']) or '(top)'}: {error['msg']}"
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    """A field's path as the provider's JSON spells it: ``response[0].lineups[1].startXI``."""
+    return "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" if i else part
+        for i, part in enumerate(loc)
+    )
 
 
 def _int(value: str | None) -> int | None:

@@ -14,6 +14,7 @@ from pydantic import TypeAdapter, ValidationError
 from footcast import errors
 from footcast.fakes import api_football_items as items
 from footcast.sources.api_football import payloads, wire
+from footcast.sources.api_football.source import starting_elevens
 
 ITEMS: dict[str, TypeAdapter[Any]] = {
     "fixtures": TypeAdapter(list[payloads.FixtureItem]),
@@ -34,6 +35,7 @@ def _recorded(shared_dir: Path) -> list[Path]:
 
 def _parse(path: Path) -> tuple[payloads.Envelope, list[Any]]:
     envelope = wire.read(200, path.read_bytes(), endpoint=path.stem)
+    assert envelope.get is not None
     return envelope, wire.items(envelope, ITEMS[envelope.get], endpoint=envelope.get)
 
 
@@ -145,3 +147,175 @@ def test_generated_items_of_the_fake_are_valid_items() -> None:
     ITEMS["injuries"].validate_python(items.injuries(finished))
     ITEMS["standings"].validate_python(items.standings(season, league=39, season=2025))
     payloads.TeamStatistics.model_validate(items.team_statistics(1001, league=39, season=2025))
+
+
+# -- liberal in what it accepts: optional parts default to empty, needed fields are refused ------
+
+
+def _answer(endpoint: str, response: object, **envelope: object) -> bytes:
+    body = {"get": endpoint, "parameters": [], "errors": [], "results": 1,
+            "paging": {"current": 1, "total": 1}, "response": response, **envelope}  # fmt: skip
+    return json.dumps(body).encode()
+
+
+def _read(endpoint: str, response: object) -> Any:
+    envelope = wire.read(200, _answer(endpoint, response), endpoint=endpoint)
+    adapter = _DICT_ITEMS.get(endpoint) or ITEMS[endpoint]
+    return wire.items(envelope, adapter, endpoint=endpoint)
+
+
+_DICT_ITEMS: dict[str, TypeAdapter[Any]] = {
+    "teams/statistics": TypeAdapter(payloads.TeamStatistics)
+}
+
+
+def test_lineup_without_substitutes_or_coach_is_used() -> None:
+    item = items.fixture_item(42, kickoff=KICKOFF, short="FT", goals=(0, 0), fulltime=(0, 0))
+    answer = items.lineups(item)
+    for lineup in answer:
+        del lineup["substitutes"], lineup["coach"]
+    home, away = _read("fixtures/lineups", answer)
+    assert (home.substitutes, home.coach) == ([], None)
+    assert [p.name for p in home.starters][:1] == ["Ashcombe United No.1"]
+    assert len(away.starters) == 11
+
+
+def test_lineup_with_null_parts_is_used() -> None:
+    item = items.fixture_item(42, kickoff=KICKOFF, short="FT", goals=(0, 0), fulltime=(0, 0))
+    answer = items.lineups(item)
+    for lineup in answer:
+        lineup.update(substitutes=None, coach=None, formation=None)
+        lineup["team"]["colors"] = None
+    home, _ = _read("fixtures/lineups", answer)
+    assert (home.substitutes, home.coach, home.formation, home.team.colors) == ([], None, None, {})
+
+
+def test_fixture_item_with_sparse_details_keeps_its_lineups() -> None:
+    raw = items.fixture_item(42, kickoff=KICKOFF, short="FT", goals=(2, 0), fulltime=(2, 0))
+    raw.update(events=items.events(raw), lineups=items.lineups(raw), statistics=None, players=None)
+    (item,) = _read("fixtures", [items.sparse(raw)])
+    lineups = starting_elevens(item)
+    assert lineups is not None
+    assert lineups.home[0] == "Ashcombe United No.1"
+    assert [(e.type, e.assist) for e in item.events] == [("Goal", None), ("Goal", None)]
+    assert (item.statistics, item.players) == ([], [])
+
+
+def test_event_without_assist_player_or_detail_is_used() -> None:
+    raw = items.fixture_item(42, kickoff=KICKOFF, short="FT", goals=(1, 0), fulltime=(1, 0))
+    (event,) = items.events(raw)
+    del event["assist"], event["player"], event["detail"], event["comments"]
+    del event["time"]["extra"]
+    (found,) = _read("fixtures/events", [event])
+    assert (found.type, found.time.elapsed, found.team.id) == ("Goal", 10, 1001)
+    assert (found.assist, found.player, found.detail, found.time.extra) == (None, None, None, None)
+
+
+@pytest.mark.parametrize("endpoint", sorted(ITEMS))
+@pytest.mark.parametrize("empty", [[], {}, None])
+def test_empty_response_is_no_items(endpoint: str, empty: object) -> None:
+    assert _read(endpoint, empty) == []
+
+
+@pytest.mark.parametrize("empty", [[], {}, None])
+def test_empty_dict_response_is_nothing(empty: object) -> None:
+    envelope = wire.read(200, _answer("teams/statistics", empty), endpoint="teams/statistics")
+    assert not envelope.response
+
+
+def test_envelope_needs_only_its_response() -> None:
+    envelope = wire.read(200, b'{"response": []}', endpoint="fixtures")
+    assert (envelope.errors, envelope.parameters, envelope.paging.total) == ({}, {}, 1)
+    assert (envelope.get, envelope.results) == (None, None)
+    with pytest.raises(errors.MalformedResponse, match=r"not an API-Football envelope \(response:"):
+        wire.read(200, b'{"get": "fixtures", "errors": []}', endpoint="fixtures")
+
+
+# The least each endpoint's item may hold: every field here is one footcast reads (or, for parts
+# it does not read yet, what makes the item what it is); every other field is optional.
+MINIMAL: dict[str, Any] = {
+    "fixtures": {
+        "fixture": {"id": 1, "timestamp": 1755356400, "status": {"short": "NS"}},
+        "league": {"id": 39, "name": "Premier League", "season": 2025},
+        "teams": {"home": {"id": 1, "name": "Home"}, "away": {"id": 2, "name": "Away"}},
+        "goals": {},
+        "score": {"fulltime": {}},
+    },
+    "fixtures/lineups": {"team": {"id": 1}, "startXI": [{"player": {"name": "Keeper"}}]},
+    "fixtures/events": {"time": {"elapsed": 10}, "team": {"id": 1, "name": "Home"}, "type": "Goal"},
+    "fixtures/statistics": {"team": {"id": 1, "name": "Home"}},
+    "odds": {
+        "fixture": {"id": 1},
+        "bookmakers": [
+            {
+                "id": 8,
+                "name": "Bet365",
+                "bets": [{"id": 1, "values": [{"value": "Home", "odd": "2.10"}]}],
+            }
+        ],
+    },
+    "injuries": {
+        "player": {"name": "Striker", "type": "Questionable"},
+        "team": {"id": 1, "name": "Home"},
+        "fixture": {"id": 1},
+    },
+    "standings": {
+        "league": {
+            "id": 39,
+            "standings": [[{"rank": 1, "team": {"id": 1, "name": "Home"}, "points": 3}]],
+        }
+    },
+    "predictions": {"predictions": {}},
+}
+MINIMAL["fixtures/headtohead"] = MINIMAL["fixtures"]
+
+
+def _paths(value: Any, prefix: str = "") -> list[str]:
+    """Every field path of ``value`` as the provider spells it (a list's first item only)."""
+    if isinstance(value, list):
+        return _paths(value[0], f"{prefix}[0]") if value else []
+    if not isinstance(value, dict):
+        return []
+    found = []
+    for key, inner in value.items():
+        path = f"{prefix}.{key}" if prefix else key
+        found += [path, *_paths(inner, path)]
+    return found
+
+
+def _without(value: Any, path: str) -> Any:
+    """A copy of ``value`` without the field at ``path``."""
+    copy = json.loads(json.dumps(value))
+    parent: Any = copy
+    *steps, last = path.replace("[0]", ".0").split(".")
+    for step in steps:
+        parent = parent[int(step)] if step.isdigit() else parent[step]
+    del parent[last]
+    return copy
+
+
+def test_minimal_items_parse() -> None:
+    for endpoint, item in MINIMAL.items():
+        assert len(_read(endpoint, [item])) == 1, endpoint
+    stats = _read("teams/statistics", {"team": {"id": 1, "name": "Home"}})
+    assert (stats.fixtures, stats.lineups, stats.league) == ({}, [], None)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "path"),
+    [(endpoint, path) for endpoint, item in MINIMAL.items() for path in _paths(item)],
+)
+def test_an_absent_needed_field_is_refused_by_its_path(endpoint: str, path: str) -> None:
+    with pytest.raises(errors.MalformedResponse) as caught:
+        _read(endpoint, [_without(MINIMAL[endpoint], path)])
+    assert f": response[0].{path}: Field required" in caught.value.message
+    assert caught.value.context["field"] == f"response[0].{path}"
+
+
+def test_an_absent_needed_field_deep_in_a_fixture_is_named() -> None:
+    raw = items.fixture_item(42, kickoff=KICKOFF, short="FT", goals=(0, 0), fulltime=(0, 0))
+    raw["lineups"] = items.lineups(raw)
+    del raw["lineups"][1]["startXI"][3]["player"]["name"]
+    with pytest.raises(errors.MalformedResponse, match=r"response\[0\]\.lineups\[1\]\.startXI"
+                       r"\[3\]\.player\.name: Field required"):  # fmt: skip
+        _read("fixtures", [raw])
