@@ -40,6 +40,29 @@ def test_bad_rows_are_listed_with_file_line_and_column_and_exit_1(
     assert "rejected, nothing stored" in strict.stdout
 
 
+def test_a_bad_odds_cell_is_a_warning_and_the_match_is_stored(
+    env: dict[str, str], database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "E1.csv"
+    path.write_text(
+        f"{HEADER},AvgH,AvgD,AvgA,B365C>2.5\n"
+        "E1,05/08/2023,15:00,Leeds,Cardiff,2,2,D,2.1,3.4,3.6,#N/A\n"
+        "E1,05/08/2023,15:00,Hull,Norwich,2,1,H,#N/A,3.4,3.6,1.9\n"
+    )
+    done = run("import", str(path), env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 matches (2 new), 1 odds, 1 odds sets left out" in done.stdout
+    assert (
+        "warning: E1.csv:3: column AvgH = '#N/A': is not decimal odds; the avg pre-match odds"
+        " of this match are left out"
+    ) in done.stdout
+    assert matches(database) == 2
+
+    strict = run("import", "--strict", str(path), env=env)
+    assert strict.returncode == 1
+    assert "rejected, nothing stored: E1.csv:3: column AvgH = '#N/A'" in strict.stdout
+
+
 def test_a_missing_file_is_named(env: dict[str, str], tmp_path: Path) -> None:
     done = run("import", str(tmp_path / "nope.csv"), env=env)
     assert done.returncode == 1

@@ -25,16 +25,18 @@ class FileReport:
     new: int
     quotes: int
     bad: tuple[football_data.BadRow, ...]
+    dropped: tuple[football_data.DroppedOdds, ...]  # odds sets left out; their matches stored
 
 
 def import_file(
     database: Database, path: Path, *, strict: bool, now: datetime, actor: str
 ) -> FileReport:
-    """Import one file. Without ``strict``, bad rows are reported and the rest is stored.
+    """Import one file. Without ``strict``, bad rows are reported and the rest is stored, and
+    an odds set with a bad cell is left out of its match (which is stored).
 
     Raises:
-        InvalidInput: the file is unreadable, lacks a column, or (``strict``) has a bad row;
-            nothing of it is stored.
+        InvalidInput: the file is unreadable, lacks a column, or (``strict``) has a bad row or a
+            bad odds cell; nothing of it is stored.
         Conflict: a row names other teams than the match already stored under its id.
     """
     parsed = football_data.read(path, strict=strict)
@@ -61,7 +63,19 @@ def import_file(
             actor=actor,
             action="import",
             target=str(path),
-            details={"stored": len(rows), "new": new, "bad": len(parsed.bad)},
+            details={
+                "stored": len(rows),
+                "new": new,
+                "bad": len(parsed.bad),
+                "dropped_odds": len(parsed.dropped),
+            },
             now=now,
         )
-    return FileReport(path=path, stored=len(rows), new=new, quotes=len(quotes), bad=parsed.bad)
+    return FileReport(
+        path=path,
+        stored=len(rows),
+        new=new,
+        quotes=len(quotes),
+        bad=parsed.bad,
+        dropped=parsed.dropped,
+    )

@@ -5,7 +5,13 @@ UTF-8 byte-order mark and end its lines with CRLF (the site's own files do); old
 some leagues name the teams ``Home``/``Away`` and the goals ``HG``/``AG``/``Res``. ``Time`` is UK
 local time and is missing in files before 2019 (15:00 is assumed, the usual Saturday kickoff).
 
-Odds: the pre-match sets are collected by football-data on Friday afternoon for weekend matches
+Odds: a bookmaker's set is the three columns H, D, A of one prefix (``ODDS_SETS``); no other
+column is read, so none other is checked (``B365C>2.5`` may hold anything). A set whose three
+cells are empty is absent. A set with a cell that is empty, not a number (``#N/A``) or not above
+1.0 is dropped for that match alone, with a warning naming file, line and column: the match, its
+result and its other sets are kept. Read ``strict``, such a cell rejects the file like a bad row.
+
+The pre-match sets are collected by football-data on Friday afternoon for weekend matches
 and on Tuesday afternoon for midweek ones; the closing sets at kickoff. Each set gets that moment
 as its publication time, so a replay shows a forecaster only the odds it could have seen.
 """
@@ -15,6 +21,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -26,7 +33,7 @@ from footcast.domain.analysis import Odds
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
 
-__all__ = ["BadRow", "ParsedFile", "Row", "read"]
+__all__ = ["BadRow", "DroppedOdds", "ParsedFile", "Row", "read"]
 
 SOURCE = "football-data"
 UK = ZoneInfo("Europe/London")
@@ -128,10 +135,31 @@ class BadRow:
 
 
 @dataclass(frozen=True, kw_only=True)
+class DroppedOdds:
+    """A bookmaker's odds set left out of one match for a bad cell; the match itself is kept."""
+
+    path: Path
+    line: int
+    column: str
+    value: str
+    reason: str
+    bookmaker: str
+    kind: str  # "pre" or "closing"
+
+    def __str__(self) -> str:
+        kind = "pre-match" if self.kind == "pre" else self.kind
+        return (
+            f"{self.path.name}:{self.line}: column {self.column} = {self.value!r}: {self.reason};"
+            f" the {self.bookmaker} {kind} odds of this match are left out"
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class ParsedFile:
     path: Path
     rows: tuple[Row, ...]
     bad: tuple[BadRow, ...]
+    dropped: tuple[DroppedOdds, ...] = ()
 
 
 class _Bad(Exception):
@@ -140,15 +168,23 @@ class _Bad(Exception):
         self.column, self.value, self.reason = column, value, reason
 
 
+@dataclass(frozen=True, kw_only=True)
+class _BadOdds:
+    bookmaker: str
+    kind: str
+    problem: _Bad
+
+
 def read(path: Path, *, strict: bool = False) -> ParsedFile:
     """Parse one season file. Blank lines (the site pads files with commas) are skipped.
 
     Raises:
         InvalidInput: the file can not be read, lacks a required column, or (with ``strict``)
-            has a bad row; the message names the file, line and column.
+            has a bad row or a bad odds cell; the message names the file, line and column.
     """
     rows: list[Row] = []
     bad: list[BadRow] = []
+    dropped: list[DroppedOdds] = []
     lines: dict[str, int] = {}
     for line, record, names in _records(path):
         try:
@@ -156,7 +192,17 @@ def read(path: Path, *, strict: bool = False) -> ParsedFile:
             first = lines.setdefault(row.external_id, line)
             if first != line:
                 raise _Bad(names["date"], record[names["date"]], f"the same match as line {first}")
-            rows.append(row)
+            odds, problems = _odds(record)
+            if problems and strict:
+                raise problems[0].problem
+            rows.append(dataclasses.replace(row, odds=odds))
+            dropped.extend(
+                DroppedOdds(
+                    path=path, line=line, column=p.problem.column, value=p.problem.value,
+                    reason=p.problem.reason, bookmaker=p.bookmaker, kind=p.kind,
+                )
+                for p in problems
+            )  # fmt: skip
         except _Bad as problem:
             report = BadRow(
                 path=path,
@@ -172,7 +218,7 @@ def read(path: Path, *, strict: bool = False) -> ParsedFile:
         # one file is one season, even when a match is played late (2019-20 ended in July 2020)
         season = _season_of(min(r.kickoff for r in rows).date())
         rows = [dataclasses.replace(r, season=season) for r in rows]
-    return ParsedFile(path=path, rows=tuple(rows), bad=tuple(bad))
+    return ParsedFile(path=path, rows=tuple(rows), bad=tuple(bad), dropped=tuple(dropped))
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, str], dict[str, str]]]:
@@ -254,7 +300,6 @@ def _row(line: int, record: dict[str, str], names: dict[str, str]) -> Row:
         away_goals=away_goals,
         home_goals_ht=half_time[0],
         away_goals_ht=half_time[1],
-        odds=_odds(record),
     )
 
 
@@ -286,26 +331,36 @@ def _goals(column: str, value: str) -> int:
     return goals
 
 
-def _odds(record: dict[str, str]) -> dict[tuple[str, str], Odds]:
+def _odds(record: dict[str, str]) -> tuple[dict[tuple[str, str], Odds], list[_BadOdds]]:
+    """The odds sets of a row, and the sets dropped for a bad cell (see the module docstring)."""
     found: dict[tuple[str, str], Odds] = {}
+    problems: list[_BadOdds] = []
     for bookmaker, kind, prefix in ODDS_SETS:
         columns = [f"{prefix}{side}" for side in "HDA"]
         values = [record.get(c, "") for c in columns]
-        if (bookmaker, kind) in found or not all(values):
+        if (bookmaker, kind) in found or not any(values):
             continue  # a newer set of the same bookmaker was read, or this one is absent
-        prices = []
-        for column, value in zip(columns, values, strict=True):
-            try:
-                price = float(value)
-            except ValueError:
-                raise _Bad(column, value, "is not decimal odds") from None
-            if not price > 1.0:
-                raise _Bad(column, value, "is not decimal odds (must be above 1)")
-            prices.append(price)
+        try:
+            prices = [_price(c, v) for c, v in zip(columns, values, strict=True)]
+        except _Bad as problem:
+            problems.append(_BadOdds(bookmaker=bookmaker, kind=kind, problem=problem))
+            continue
         found[(bookmaker, kind)] = Odds(
             home=prices[0], draw=prices[1], away=prices[2], bookmaker=bookmaker
         )
-    return found
+    return found, problems
+
+
+def _price(column: str, value: str) -> float:
+    if not value:
+        raise _Bad(column, value, "is empty")
+    try:
+        price = float(value)
+    except ValueError:
+        raise _Bad(column, value, "is not decimal odds") from None
+    if not (math.isfinite(price) and price > 1.0):
+        raise _Bad(column, value, "is not decimal odds (must be above 1)")
+    return price
 
 
 def _season_of(day: date) -> str:

@@ -87,7 +87,7 @@ def test_an_import_is_audited_with_its_actor_file_and_counts(
             sa.select(AuditEntry.actor, AuditEntry.action, AuditEntry.target, AuditEntry.details)
         ).all()
     assert [tuple(e) for e in entries] == [
-        ("cli:ann", "import", str(path), {"stored": 3, "new": 3, "bad": 1})
+        ("cli:ann", "import", str(path), {"stored": 3, "new": 3, "bad": 1, "dropped_odds": 0})
     ]
 
 
@@ -122,6 +122,55 @@ def test_bad_rows_are_skipped_and_reported_the_rest_stored(
     assert report.stored == 3
     assert [(b.line, b.column, b.value) for b in report.bad] == [(3, "FTHG", "three")]
     assert counts(database) == (3, 9)
+
+
+def test_a_bad_odds_cell_costs_that_set_only_and_the_result_is_stored(
+    database: Database, tmp_path: Path
+) -> None:
+    no_average = ROWS[1].replace(",12.0,6.6,1.25,", ",#N/A,6.6,1.25,")
+    no_closing = ROWS[2].replace(",2.0,3.5,3.9", ",#N/A,3.5,3.9")
+    path = write(tmp_path, [HEADER, ROWS[0], no_average, no_closing])
+    report = import_file(database, path, strict=False, now=NOW, actor="test")
+    assert (report.stored, report.new, report.quotes, report.bad) == (3, 3, 7, ())
+    assert [(d.line, d.column, d.bookmaker, d.kind) for d in report.dropped] == [
+        (3, "AvgH", "avg", "pre"),
+        (4, "AvgCH", "avg", "closing"),
+    ]
+    with database.transaction() as session:
+        stored = session.execute(
+            sa.select(Match.external_id, Match.status, Match.home_goals, Match.away_goals)
+        ).all()
+        sets = session.execute(
+            sa.select(Match.external_id, MatchOdds.bookmaker, MatchOdds.kind).join(
+                Match, Match.id == MatchOdds.match_id
+            )
+        ).all()
+    assert sorted(stored) == [
+        ("E0:20190809:Liverpool:Norwich", "finished", 4, 1),
+        ("E0:20190810:Bournemouth:Sheffield Utd", "finished", 1, 1),
+        ("E0:20190810:West Ham:Man City", "finished", 0, 5),
+    ]
+    by_match = {(e, b, k) for e, b, k in sets}
+    assert ("E0:20190810:West Ham:Man City", "pinnacle", "pre") in by_match
+    assert ("E0:20190810:West Ham:Man City", "avg", "closing") in by_match
+    assert ("E0:20190810:West Ham:Man City", "avg", "pre") not in by_match
+    assert ("E0:20190810:Bournemouth:Sheffield Utd", "avg", "pre") in by_match
+    assert ("E0:20190810:Bournemouth:Sheffield Utd", "avg", "closing") not in by_match
+
+
+def test_strict_refuses_a_bad_odds_cell_and_stores_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    no_closing = ROWS[2].replace(",2.0,3.5,3.9", ",#N/A,3.5,3.9")
+    with pytest.raises(errors.InvalidInput, match=r"E0.csv:4: column AvgCH = '#N/A'"):
+        import_file(
+            database,
+            write(tmp_path, [HEADER, *ROWS[:2], no_closing]),
+            strict=True,
+            now=NOW,
+            actor="test",
+        )
+    assert counts(database) == (0, 0)
 
 
 def test_strict_stores_nothing_of_a_bad_file_and_keeps_what_was_stored(
