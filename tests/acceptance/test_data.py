@@ -63,6 +63,28 @@ def test_a_bad_odds_cell_is_a_warning_and_the_match_is_stored(
     assert "rejected, nothing stored: E1.csv:3: column AvgH = '#N/A'" in strict.stdout
 
 
+def test_a_football_json_file_is_imported(
+    env: dict[str, str], database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "en.1.json"
+    path.write_bytes(
+        b'{\r\n  "name": "Premier League 2023/24",\r\n  "matches": [\r\n'
+        b'    {"round": "Matchday 1", "date": "2023-08-11", "time": "20:00", "team1": "Burnley FC",'
+        b' "team2": "Manchester City FC", "score": {"ht": [0, 2], "ft": [0, 3]}},\r\n'
+        b'    {"round": "Matchday 1", "date": "2023-08-12", "team1": "Arsenal FC",'
+        b' "team2": "Nottingham Forest FC", "score": {"ft": [2, 1]}},\r\n'
+        b'    {"round": "Matchday 2", "date": "2023-08-19", "team1": "Nottingham Forest FC",'
+        b' "team2": "Sheffield United FC"},\r\n'
+        b'    {"round": "Matchday 2", "date": "2023-08-19", "team1": "Fulham FC"}\r\n'
+        b"  ]\r\n}\r\n"
+    )
+    done = run("import", str(path), env=env)
+    assert done.returncode == 1, done.stdout + done.stderr  # a bad entry was skipped
+    assert "3 matches (3 new), 0 odds, 1 bad rows skipped" in done.stdout
+    assert "en.1.json: matches[3]: team2 = '': is missing" in done.stdout
+    assert matches(database) == 3
+
+
 def test_a_missing_file_is_named(env: dict[str, str], tmp_path: Path) -> None:
     done = run("import", str(tmp_path / "nope.csv"), env=env)
     assert done.returncode == 1

@@ -1,4 +1,5 @@
-"""`footcast import`: football-data.co.uk season files into the database."""
+"""`footcast import`: season files (football-data.co.uk CSV, openfootball's football.json) into
+the database."""
 
 from __future__ import annotations
 
@@ -20,7 +21,11 @@ SHOWN_BAD_ROWS = 20
 def import_command(
     ctx: typer.Context,
     paths: Annotated[
-        list[Path], typer.Argument(help="football-data.co.uk CSV files", show_default=False)
+        list[Path],
+        typer.Argument(
+            help="football-data.co.uk CSV or openfootball football.json files (told by content)",
+            show_default=False,
+        ),
     ],
     strict: Annotated[
         bool,

@@ -121,7 +121,9 @@ def replay_command(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="football-data.co.uk season files, replayed in order", show_default=False
+            help="football-data.co.uk CSV or openfootball football.json season files,"
+            " replayed in order",
+            show_default=False,
         ),
     ],
     database: Annotated[

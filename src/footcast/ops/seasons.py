@@ -21,7 +21,7 @@ from footcast.db.writes import matches as match_rows
 from footcast.forecasters.roster import Roster
 from footcast.pipeline import replay as driver
 from footcast.pipeline.llms import LLMs
-from footcast.sources import football_data
+from footcast.sources import files, season_file
 from footcast.sources.archive import ArchiveSource
 
 __all__ = ["Board", "Replayed", "replay", "replay_files"]
@@ -41,7 +41,7 @@ class Replayed:
     enqueued: int  # jobs
     status: Mapping[str, int]  # matches by status at the end
     boards: tuple[Board, ...]
-    dropped: tuple[football_data.DroppedOdds, ...] = ()  # odds sets left out of the replay
+    dropped: tuple[season_file.DroppedOdds, ...] = ()  # odds sets left out of the replay
 
 
 def replay(
@@ -109,7 +109,8 @@ def replay_files(
     strict: bool = False,
     on_step: Callable[[driver.Progress], None] = lambda progress: None,
 ) -> Replayed:
-    """Replay played seasons from football-data.co.uk files, in order, with the statistical
+    """Replay played seasons from season files (football-data.co.uk CSV or openfootball's
+    football.json, told by content), in order, with the statistical
     forecasters (the market reads the files' pre-match odds); one board per (division,
     season). An odds set with a bad cell is left out of its match, as ``import`` does
     (``strict``: it rejects the file); a bad row always does, since a season missing a match
@@ -119,7 +120,7 @@ def replay_files(
         InvalidInput: a file is unreadable, lacks a column or has a bad row, or (``strict``) a
             bad odds cell; nothing is replayed.
     """
-    parsed = [football_data.read(path, strict=strict) for path in paths]
+    parsed = [files.read(path, strict=strict) for path in paths]
     for file in parsed:
         if file.bad:
             raise errors.InvalidInput(f"{file.path}: rejected, nothing replayed: {file.bad[0]}")

@@ -92,3 +92,26 @@ def test_replay_files_strict_refuses_a_bad_odds_cell_before_replaying(
             _settings(server_url), [path], database=str(scratch_database.database),
             actor="cli:ann", now=NOW, workers=1, strict=True,
         )  # fmt: skip
+
+
+def test_replay_files_reads_a_football_json_season(
+    server_url: URL, scratch_database: URL, tmp_path: Path
+) -> None:
+    path = tmp_path / "season"
+    path.write_text(
+        '{"name": "Premier League 2019/20", "matches": [\r\n'
+        ' {"round": "Matchday 1", "date": "2019-08-09", "time": "20:00", "team1": "Liverpool FC",'
+        ' "team2": "Norwich City FC", "score": {"ht": [4, 0], "ft": [4, 1]}},\r\n'
+        ' {"round": "Matchday 1", "date": "2019-08-10", "time": "12:30",'
+        ' "team1": "West Ham United FC", "team2": "Manchester City FC", "score": {"ft": [0, 5]}},'
+        '\r\n {"round": "Matchday 1", "date": "2019-08-10", "team1": "AFC Bournemouth",'
+        ' "team2": "Sheffield United FC", "score": {"ht": [0, 0], "ft": [1, 1]}}]}\r\n'
+    )
+    done = seasons.replay_files(
+        _settings(server_url), [path], database=str(scratch_database.database),
+        actor="cli:ann", now=NOW, workers=1,
+    )  # fmt: skip
+    assert done.status == {"finished": 3}
+    [table] = done.boards
+    assert (table.competition, table.season) == ("premier-league", "2019-20")
+    assert all(row.settled == 3 for row in table.rows)

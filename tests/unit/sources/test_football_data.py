@@ -224,5 +224,6 @@ def test_the_real_premier_league_seasons_parse_whole(shared_dir: Path) -> None:
         teams = {r.home for r in parsed.rows}
         assert len(teams) == 20
         assert all(("avg", "pre") in r.odds and ("avg", "closing") in r.odds for r in parsed.rows)
-        goals = sum(r.home_goals + r.away_goals for r in parsed.rows)
+        assert all(r.played for r in parsed.rows)
+        goals = sum((r.home_goals or 0) + (r.away_goals or 0) for r in parsed.rows)
         assert 900 < goals < 1200  # a Premier League season has about 1,000 goals
