@@ -41,6 +41,51 @@ def test_bad_rows_are_listed_with_file_line_and_column_and_exit_1(
     assert "rejected, nothing stored" in strict.stderr
 
 
+def test_a_bad_odds_cell_is_a_warning_and_the_match_is_stored(
+    env: dict[str, str], database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "E1.csv"
+    path.write_text(
+        f"{HEADER},AvgH,AvgD,AvgA,B365C>2.5\n"
+        "E1,05/08/2023,15:00,Leeds,Cardiff,2,2,D,2.1,3.4,3.6,#N/A\n"
+        "E1,05/08/2023,15:00,Hull,Norwich,2,1,H,#N/A,3.4,3.6,1.9\n"
+    )
+    done = run("import", str(path), env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 matches (2 new), 1 odds, 1 odds sets left out" in done.stdout
+    assert (
+        "warning: E1.csv:3: column AvgH = '#N/A': is not decimal odds; the avg pre-match odds"
+        " of this match are left out"
+    ) in done.stdout
+    assert matches(database) == 2
+
+    strict = run("import", "--strict", str(path), env=env)
+    assert strict.returncode == 1
+    assert "rejected, nothing stored: E1.csv:3: column AvgH = '#N/A'" in strict.stdout
+
+
+def test_a_football_json_file_is_imported(
+    env: dict[str, str], database: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "en.1.json"
+    path.write_bytes(
+        b'{\r\n  "name": "Premier League 2023/24",\r\n  "matches": [\r\n'
+        b'    {"round": "Matchday 1", "date": "2023-08-11", "time": "20:00", "team1": "Burnley FC",'
+        b' "team2": "Manchester City FC", "score": {"ht": [0, 2], "ft": [0, 3]}},\r\n'
+        b'    {"round": "Matchday 1", "date": "2023-08-12", "team1": "Arsenal FC",'
+        b' "team2": "Nottingham Forest FC", "score": {"ft": [2, 1]}},\r\n'
+        b'    {"round": "Matchday 2", "date": "2023-08-19", "team1": "Nottingham Forest FC",'
+        b' "team2": "Sheffield United FC"},\r\n'
+        b'    {"round": "Matchday 2", "date": "2023-08-19", "team1": "Fulham FC"}\r\n'
+        b"  ]\r\n}\r\n"
+    )
+    done = run("import", str(path), env=env)
+    assert done.returncode == 1, done.stdout + done.stderr  # a bad entry was skipped
+    assert "3 matches (3 new), 0 odds, 1 bad rows skipped" in done.stdout
+    assert "en.1.json: matches[3]: team2 = '': is missing" in done.stdout
+    assert matches(database) == 3
+
+
 def test_a_missing_file_is_named(env: dict[str, str], tmp_path: Path) -> None:
     done = run("import", str(tmp_path / "nope.csv"), env=env)
     assert done.returncode == 1

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from footcast import demo as scenario
 from footcast import rosters
+from footcast.commands.data import show_problems
 from footcast.commands.state import State, console
 from footcast.db import engine
 from footcast.db.reads import leaderboard as board
@@ -120,7 +121,9 @@ def replay_command(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="football-data.co.uk season files, replayed in order", show_default=False
+            help="football-data.co.uk CSV or openfootball football.json season files,"
+            " replayed in order",
+            show_default=False,
         ),
     ],
     database: Annotated[
@@ -131,25 +134,32 @@ def replay_command(
         typer.Option(formats=["%Y-%m-%d"], help="stop at this day (UTC) instead of the end"),
     ] = None,
     workers: Annotated[int, typer.Option(min=0, help=WORKERS_HELP)] = 2,
+    strict: Annotated[
+        bool, typer.Option(help="reject a file with a bad odds cell too, replaying nothing")
+    ] = False,
 ) -> None:
     """Replay played seasons through the real pipeline on a simulated clock, with the
     statistical forecasters (the market reads the files' pre-match odds), and print the
-    leaderboard of each season. Files are read strictly: a bad row stops the replay."""
+    leaderboard of each season. A bad row stops the replay; an odds set with a bad cell is
+    left out of its match with a warning, as in `import`."""
     state: State = ctx.obj
-    _replay(
+    done = _replay(
         state,
         lambda show: seasons.replay_files(
             state.settings, paths, database=database, actor=state.actor, now=state.clock.now(),
             workers=workers, until=None if until is None else until.replace(tzinfo=UTC),
-            on_step=show,
+            strict=strict, on_step=show,
         ),
     )  # fmt: skip
+    if done.dropped:
+        console.print(f"[yellow]{len(done.dropped)} odds sets left out[/yellow]")
+        show_problems(done.dropped, prefix="warning: ")
 
 
 def _replay(
     state: State,
     run: Callable[[Callable[[replay.Progress], None]], seasons.Replayed],
-) -> None:
+) -> seasons.Replayed:
     """``run`` a replay with a progress bar, then print one leaderboard per board."""
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console
@@ -173,3 +183,4 @@ def _replay(
         which = f" {found.competition} {found.season}" if found.season else ""  # one in the demo
         title = f"Leaderboard{which} (on-time predictions)"
         console.print(leaderboard_table(list(found.rows), title=title))
+    return done

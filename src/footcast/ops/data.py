@@ -1,5 +1,5 @@
-"""Importing football-data.co.uk season files as an operator action: matches, results and odds,
-idempotently, audited.
+"""Importing season files (football-data.co.uk CSV, openfootball's football.json) as an operator
+action: matches, results and odds, idempotently, audited.
 
 Each file is one transaction: it is stored whole (its good rows) or not at all. Re-importing a
 file changes nothing; importing a corrected file updates what changed.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from footcast.db import Database
 from footcast.db.writes import audit, matches, odds
-from footcast.sources import football_data
+from footcast.sources import files, season_file
 
 __all__ = ["FileReport", "import_file"]
 
@@ -24,26 +24,27 @@ class FileReport:
     stored: int  # matches written (new or updated) or confirmed unchanged
     new: int
     quotes: int
-    bad: tuple[football_data.BadRow, ...]
+    bad: tuple[season_file.BadRow, ...]
+    dropped: tuple[season_file.DroppedOdds, ...]  # odds sets left out; their matches stored
 
 
 def import_file(
     database: Database, path: Path, *, strict: bool, now: datetime, actor: str
 ) -> FileReport:
-    """Import one file. Without ``strict``, bad rows are reported and the rest is stored.
+    """Import one file, of a format told by its content. Without ``strict``, bad rows are
+    reported and the rest is stored, and an odds set with a bad cell is left out of its match
+    (which is stored).
 
     Raises:
-        InvalidInput: the file is unreadable, lacks a column, or (``strict``) has a bad row;
-            nothing of it is stored.
+        InvalidInput: the file is unreadable, lacks a column, or (``strict``) has a bad row or a
+            bad odds cell; nothing of it is stored.
         Conflict: a row names other teams than the match already stored under its id.
     """
-    parsed = football_data.read(path, strict=strict)
+    parsed = files.read(path, strict=strict)
     rows = parsed.rows
     with database.transaction() as session:
-        before = matches.count_by_source(session, football_data.SOURCE)
-        ids = matches.sync_fixtures(
-            session, football_data.SOURCE, [r.fixture() for r in rows], now=now
-        )
+        before = matches.count_by_source(session, parsed.source)
+        ids = matches.sync_fixtures(session, parsed.source, [r.fixture() for r in rows], now=now)
         quotes = [
             odds.Quote(
                 match_id=ids[r.external_id],
@@ -55,13 +56,25 @@ def import_file(
             for (_, kind), price in r.odds.items()
         ]
         odds.save_many(session, quotes)
-        new = matches.count_by_source(session, football_data.SOURCE) - before
+        new = matches.count_by_source(session, parsed.source) - before
         audit.record(
             session,
             actor=actor,
             action="import",
             target=str(path),
-            details={"stored": len(rows), "new": new, "bad": len(parsed.bad)},
+            details={
+                "stored": len(rows),
+                "new": new,
+                "bad": len(parsed.bad),
+                "dropped_odds": len(parsed.dropped),
+            },
             now=now,
         )
-    return FileReport(path=path, stored=len(rows), new=new, quotes=len(quotes), bad=parsed.bad)
+    return FileReport(
+        path=path,
+        stored=len(rows),
+        new=new,
+        quotes=len(quotes),
+        bad=parsed.bad,
+        dropped=parsed.dropped,
+    )

@@ -4,6 +4,7 @@ clock, one leaderboard per season; the replay's own database records who replaye
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from footcast import demo
+from footcast import demo, errors
 from footcast.config import Settings
 from footcast.db import engine
 from footcast.db.reads import leaderboard as board
@@ -20,7 +21,7 @@ from footcast.db.writes import matches as match_rows
 from footcast.forecasters.roster import Roster
 from footcast.pipeline import replay as driver
 from footcast.pipeline.llms import LLMs
-from footcast.sources import football_data
+from footcast.sources import files, season_file
 from footcast.sources.archive import ArchiveSource
 
 __all__ = ["Board", "Replayed", "replay", "replay_files"]
@@ -40,6 +41,7 @@ class Replayed:
     enqueued: int  # jobs
     status: Mapping[str, int]  # matches by status at the end
     boards: tuple[Board, ...]
+    dropped: tuple[season_file.DroppedOdds, ...] = ()  # odds sets left out of the replay
 
 
 def replay(
@@ -104,20 +106,29 @@ def replay_files(
     now: datetime,
     workers: int = 2,
     until: datetime | None = None,
+    strict: bool = False,
     on_step: Callable[[driver.Progress], None] = lambda progress: None,
 ) -> Replayed:
-    """Replay played seasons from football-data.co.uk files, in order, with the statistical
+    """Replay played seasons from season files (football-data.co.uk CSV or openfootball's
+    football.json, told by content), in order, with the statistical
     forecasters (the market reads the files' pre-match odds); one board per (division,
-    season).
+    season). An odds set with a bad cell is left out of its match, as ``import`` does
+    (``strict``: it rejects the file); a bad row always does, since a season missing a match
+    would be told wrong.
 
     Raises:
-        InvalidInput: a file is unreadable, lacks a column or has a bad row (read strictly:
-            nothing is replayed).
+        InvalidInput: a file is unreadable, lacks a column or has a bad row, or (``strict``) a
+            bad odds cell; nothing is replayed.
     """
-    rows = [row for path in paths for row in football_data.read(path, strict=True).rows]
+    parsed = [files.read(path, strict=strict) for path in paths]
+    for file in parsed:
+        if file.bad:
+            raise errors.InvalidInput(f"{file.path}: rejected, nothing replayed: {file.bad[0]}")
+    rows = [row for file in parsed for row in file.rows]
     found = sorted({(r.division, r.season) for r in rows}, key=lambda b: (b[1], b[0]))
-    return replay(
+    done = replay(
         settings.evolve(**demo.DEMO_OVERRIDES),
         database=database, actor=actor, now=now, boards=found, season=ArchiveSource(rows),
         workers=workers, until=until, on_step=on_step,
     )  # fmt: skip
+    return dataclasses.replace(done, dropped=tuple(d for file in parsed for d in file.dropped))

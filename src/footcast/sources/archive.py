@@ -1,10 +1,11 @@
 """A played season told again as of any moment: the source of ``footcast replay``.
 
-Built from football-data.co.uk rows, it answers like a live provider would have: a match is
-scheduled before its kickoff, live for the next 110 minutes (the files hold only the half-time
-and full-time scores, so the live score is unknown until half-time and then stays the half-time
-score), and finished after. Odds appear when football-data collected them (see
-``football_data``), so a forecaster sees only what it could have seen. There are no lineups
+Built from season-file rows (football-data.co.uk, openfootball), it answers like a live provider
+would have: a match is scheduled before its kickoff, live for the next 110 minutes (the files
+hold only the half-time and full-time scores, so the live score is unknown until half-time and
+then stays the half-time score), and finished after. A match the file has no score for stays
+scheduled: the file does not know it was played. Odds appear when football-data collected them
+(see ``season_file``), so a forecaster sees only what it could have seen. There are no lineups
 and no injury reports.
 """
 
@@ -18,7 +19,7 @@ from footcast import errors
 from footcast.domain.analysis import Injury, Lineups, Odds, preferred_odds
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
-from footcast.sources.football_data import SOURCE, Row
+from footcast.sources.season_file import Row
 
 __all__ = ["ArchiveSource"]
 
@@ -28,15 +29,15 @@ FULL_TIME = timedelta(minutes=110)
 
 
 class ArchiveSource:
-    """A source replaying played matches; ``now`` decides what is known."""
-
-    name = SOURCE
+    """A source replaying played matches; ``now`` decides what is known. Its name is the rows'
+    source (``+``-joined when the files are of several formats)."""
 
     def __init__(self, rows: Iterable[Row]) -> None:
         self._rows = sorted(rows, key=lambda r: (r.kickoff, r.external_id))
         if not self._rows:
             raise errors.InvalidInput("nothing to replay: the files hold no matches")
         self._by_id = {r.external_id: r for r in self._rows}
+        self.name = "+".join(sorted({r.source for r in self._rows}))
 
     @property
     def first_kickoff(self) -> datetime:
@@ -80,7 +81,7 @@ class ArchiveSource:
     @staticmethod
     def _as_of(row: Row, now: datetime) -> Fixture:
         played = now - row.kickoff
-        if played < timedelta(0):
+        if played < timedelta(0) or not row.played:
             return row.fixture(status=MatchStatus.SCHEDULED)
         if played >= FULL_TIME:
             return row.fixture()

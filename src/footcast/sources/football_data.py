@@ -5,33 +5,33 @@ UTF-8 byte-order mark and end its lines with CRLF (the site's own files do); old
 some leagues name the teams ``Home``/``Away`` and the goals ``HG``/``AG``/``Res``. ``Time`` is UK
 local time and is missing in files before 2019 (15:00 is assumed, the usual Saturday kickoff).
 
-Odds: the pre-match sets are collected by football-data on Friday afternoon for weekend matches
-and on Tuesday afternoon for midweek ones; the closing sets at kickoff. Each set gets that moment
-as its publication time, so a replay shows a forecaster only the odds it could have seen.
+Odds: a bookmaker's set is the three columns H, D, A of one prefix (``ODDS_SETS``); no other
+column is read, so none other is checked (``B365C>2.5`` may hold anything). A set whose three
+cells are empty is absent. A set with a cell that is empty, not a number (``#N/A``) or not above
+1.0 is dropped for that match alone, with a warning naming file, line and column: the match, its
+result and its other sets are kept. Read ``strict``, such a cell rejects the file like a bad row.
+
+When each set became known is told in ``season_file``.
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
-import hashlib
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from footcast import errors
 from footcast.domain.analysis import Odds
-from footcast.domain.fixture import Fixture
-from footcast.domain.names import MatchStatus
+from footcast.sources.season_file import UK, BadRow, DroppedOdds, ParsedFile, Row, season_of
 
-__all__ = ["BadRow", "ParsedFile", "Row", "read"]
+__all__ = ["read"]
 
 SOURCE = "football-data"
-UK = ZoneInfo("Europe/London")
 DEFAULT_KICKOFF = time(15, 0)
-COLLECTED_AT = time(16, 0)  # football-data's collection of pre-match odds, UK time
 
 LEAGUES = {
     "E0": "Premier League", "E1": "Championship", "E2": "League One", "E3": "League Two",
@@ -59,85 +59,17 @@ ODDS_SETS = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, kw_only=True)
-class Row:
-    """One played match of a file."""
-
-    line: int
-    division: str
-    season: str
-    kickoff: datetime
-    home: str
-    away: str
-    home_goals: int
-    away_goals: int
-    home_goals_ht: int | None = None
-    away_goals_ht: int | None = None
-    odds: Mapping[tuple[str, str], Odds] = field(default_factory=dict)  # (bookmaker, kind)
-
-    @property
-    def external_id(self) -> str:
-        """Stable across re-imports: a pair of teams never meets twice on one day."""
-        key = f"{self.division}:{self.kickoff.astimezone(UK):%Y%m%d}:{self.home}:{self.away}"
-        return (
-            key if len(key) <= 64 else f"{self.division}:{hashlib.sha1(key.encode()).hexdigest()}"
-        )
-
-    def published(self, kind: str) -> datetime:
-        """When odds of ``kind`` became known (see the module docstring)."""
-        if kind == "closing":
-            return self.kickoff
-        local = self.kickoff.astimezone(UK)
-        # weekend matches (Friday to Monday) were priced on Friday, midweek ones on Tuesday
-        collection_day = 4 if local.weekday() in (4, 5, 6, 0) else 1
-        back = (local.weekday() - collection_day) % 7
-        collected = datetime.combine(local.date() - timedelta(days=back), COLLECTED_AT, UK)
-        return min(collected.astimezone(UTC), self.kickoff - timedelta(hours=1))
-
-    def fixture(self, *, status: MatchStatus = MatchStatus.FINISHED) -> Fixture:
-        finished = status == MatchStatus.FINISHED
-        return Fixture(
-            external_id=self.external_id,
-            competition=self.division,
-            competition_name=LEAGUES.get(self.division, self.division),
-            season=self.season,
-            round=None,
-            home=self.home,
-            away=self.away,
-            kickoff=self.kickoff,
-            status=status,
-            home_goals=self.home_goals if finished else None,
-            away_goals=self.away_goals if finished else None,
-            home_goals_ht=self.home_goals_ht if finished else None,
-            away_goals_ht=self.away_goals_ht if finished else None,
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
-class BadRow:
-    """A row that can not be imported, and why."""
-
-    path: Path
-    line: int
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.path.name}:{self.line}: column {self.column} = {self.value!r}: {self.reason}"
-
-
-@dataclass(frozen=True, kw_only=True)
-class ParsedFile:
-    path: Path
-    rows: tuple[Row, ...]
-    bad: tuple[BadRow, ...]
-
-
 class _Bad(Exception):
     def __init__(self, column: str, value: str, reason: str) -> None:
         super().__init__(reason)
         self.column, self.value, self.reason = column, value, reason
+
+
+@dataclass(frozen=True, kw_only=True)
+class _BadOdds:
+    bookmaker: str
+    kind: str
+    problem: _Bad
 
 
 def read(path: Path, *, strict: bool = False) -> ParsedFile:
@@ -145,10 +77,11 @@ def read(path: Path, *, strict: bool = False) -> ParsedFile:
 
     Raises:
         InvalidInput: the file can not be read, lacks a required column, or (with ``strict``)
-            has a bad row; the message names the file, line and column.
+            has a bad row or a bad odds cell; the message names the file, line and column.
     """
     rows: list[Row] = []
     bad: list[BadRow] = []
+    dropped: list[DroppedOdds] = []
     lines: dict[str, int] = {}
     for line, record, names in _records(path):
         try:
@@ -156,7 +89,17 @@ def read(path: Path, *, strict: bool = False) -> ParsedFile:
             first = lines.setdefault(row.external_id, line)
             if first != line:
                 raise _Bad(names["date"], record[names["date"]], f"the same match as line {first}")
-            rows.append(row)
+            odds, problems = _odds(record)
+            if problems and strict:
+                raise problems[0].problem
+            rows.append(dataclasses.replace(row, odds=odds))
+            dropped.extend(
+                DroppedOdds(
+                    path=path, line=line, column=p.problem.column, value=p.problem.value,
+                    reason=p.problem.reason, bookmaker=p.bookmaker, kind=p.kind,
+                )
+                for p in problems
+            )  # fmt: skip
         except _Bad as problem:
             report = BadRow(
                 path=path,
@@ -170,9 +113,11 @@ def read(path: Path, *, strict: bool = False) -> ParsedFile:
             bad.append(report)
     if rows and not rows[0].season:
         # one file is one season, even when a match is played late (2019-20 ended in July 2020)
-        season = _season_of(min(r.kickoff for r in rows).date())
+        season = season_of(min(r.kickoff for r in rows).date())
         rows = [dataclasses.replace(r, season=season) for r in rows]
-    return ParsedFile(path=path, rows=tuple(rows), bad=tuple(bad))
+    return ParsedFile(
+        path=path, source=SOURCE, rows=tuple(rows), bad=tuple(bad), dropped=tuple(dropped)
+    )
 
 
 def _records(path: Path) -> Iterator[tuple[int, dict[str, str], dict[str, str]]]:
@@ -244,9 +189,12 @@ def _row(line: int, record: dict[str, str], names: dict[str, str]) -> Row:
             "HTHG/HTAG", f"{record.get('HTHG', '')}/{record.get('HTAG', '')}", "one is empty"
         )
     return Row(
+        source=SOURCE,
         line=line,
         division=division,
+        competition_name=LEAGUES.get(division, division),
         season=record.get("Season") or "",
+        day=day,
         kickoff=kickoff,
         home=home,
         away=away,
@@ -254,7 +202,6 @@ def _row(line: int, record: dict[str, str], names: dict[str, str]) -> Row:
         away_goals=away_goals,
         home_goals_ht=half_time[0],
         away_goals_ht=half_time[1],
-        odds=_odds(record),
     )
 
 
@@ -286,29 +233,33 @@ def _goals(column: str, value: str) -> int:
     return goals
 
 
-def _odds(record: dict[str, str]) -> dict[tuple[str, str], Odds]:
+def _odds(record: dict[str, str]) -> tuple[dict[tuple[str, str], Odds], list[_BadOdds]]:
+    """The odds sets of a row, and the sets dropped for a bad cell (see the module docstring)."""
     found: dict[tuple[str, str], Odds] = {}
+    problems: list[_BadOdds] = []
     for bookmaker, kind, prefix in ODDS_SETS:
         columns = [f"{prefix}{side}" for side in "HDA"]
         values = [record.get(c, "") for c in columns]
-        if (bookmaker, kind) in found or not all(values):
+        if (bookmaker, kind) in found or not any(values):
             continue  # a newer set of the same bookmaker was read, or this one is absent
-        prices = []
-        for column, value in zip(columns, values, strict=True):
-            try:
-                price = float(value)
-            except ValueError:
-                raise _Bad(column, value, "is not decimal odds") from None
-            if not price > 1.0:
-                raise _Bad(column, value, "is not decimal odds (must be above 1)")
-            prices.append(price)
+        try:
+            prices = [_price(c, v) for c, v in zip(columns, values, strict=True)]
+        except _Bad as problem:
+            problems.append(_BadOdds(bookmaker=bookmaker, kind=kind, problem=problem))
+            continue
         found[(bookmaker, kind)] = Odds(
             home=prices[0], draw=prices[1], away=prices[2], bookmaker=bookmaker
         )
-    return found
+    return found, problems
 
 
-def _season_of(day: date) -> str:
-    """European seasons start in July: 2019-08-09 and 2020-05-01 are both 2019-20."""
-    start = day.year if day.month >= 7 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+def _price(column: str, value: str) -> float:
+    if not value:
+        raise _Bad(column, value, "is empty")
+    try:
+        price = float(value)
+    except ValueError:
+        raise _Bad(column, value, "is not decimal odds") from None
+    if not (math.isfinite(price) and price > 1.0):
+        raise _Bad(column, value, "is not decimal odds (must be above 1)")
+    return price

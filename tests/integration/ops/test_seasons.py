@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from footcast.config import load_settings
+from footcast import errors
+from footcast.config import Settings, load_settings
 from footcast.db import engine
 from footcast.db.tables import AuditEntry
 from footcast.ops import seasons
@@ -56,3 +58,60 @@ def test_replay_files_fills_a_fresh_database_and_audits_it_there(
     assert (at, actor, action, target) == (NOW, "cli:ann", "replay", f"database:{name}")
     assert details["source"] == "football-data"
     assert details["steps"] == done.steps
+
+
+def _settings(server_url: URL) -> Settings:
+    return load_settings(
+        {}, database_url=server_url.render_as_string(hide_password=False), retry_base_seconds=0.02
+    )
+
+
+def test_replay_files_leaves_out_a_bad_odds_set_and_replays_its_match(
+    server_url: URL, scratch_database: URL, tmp_path: Path
+) -> None:
+    path = tmp_path / "E0.csv"
+    path.write_text("\n".join([*SEASON[:2], SEASON[2].replace(",12.0,", ",#N/A,"), SEASON[3]]))
+    done = seasons.replay_files(
+        _settings(server_url), [path], database=str(scratch_database.database),
+        actor="cli:ann", now=NOW, workers=1,
+    )  # fmt: skip
+    assert done.status == {"finished": 3}
+    [table] = done.boards
+    assert all(row.settled == 3 for row in table.rows)
+    [dropped] = done.dropped
+    assert (dropped.path, dropped.line, dropped.column) == (path, 3, "AvgH")
+
+
+def test_replay_files_strict_refuses_a_bad_odds_cell_before_replaying(
+    server_url: URL, scratch_database: URL, tmp_path: Path
+) -> None:
+    path = tmp_path / "E0.csv"
+    path.write_text("\n".join([*SEASON[:2], SEASON[2].replace(",12.0,", ",#N/A,"), SEASON[3]]))
+    with pytest.raises(errors.InvalidInput, match=r"E0.csv:3: column AvgH = '#N/A'"):
+        seasons.replay_files(
+            _settings(server_url), [path], database=str(scratch_database.database),
+            actor="cli:ann", now=NOW, workers=1, strict=True,
+        )  # fmt: skip
+
+
+def test_replay_files_reads_a_football_json_season(
+    server_url: URL, scratch_database: URL, tmp_path: Path
+) -> None:
+    path = tmp_path / "season"
+    path.write_text(
+        '{"name": "Premier League 2019/20", "matches": [\r\n'
+        ' {"round": "Matchday 1", "date": "2019-08-09", "time": "20:00", "team1": "Liverpool FC",'
+        ' "team2": "Norwich City FC", "score": {"ht": [4, 0], "ft": [4, 1]}},\r\n'
+        ' {"round": "Matchday 1", "date": "2019-08-10", "time": "12:30",'
+        ' "team1": "West Ham United FC", "team2": "Manchester City FC", "score": {"ft": [0, 5]}},'
+        '\r\n {"round": "Matchday 1", "date": "2019-08-10", "team1": "AFC Bournemouth",'
+        ' "team2": "Sheffield United FC", "score": {"ht": [0, 0], "ft": [1, 1]}}]}\r\n'
+    )
+    done = seasons.replay_files(
+        _settings(server_url), [path], database=str(scratch_database.database),
+        actor="cli:ann", now=NOW, workers=1,
+    )  # fmt: skip
+    assert done.status == {"finished": 3}
+    [table] = done.boards
+    assert (table.competition, table.season) == ("premier-league", "2019-20")
+    assert all(row.settled == 3 for row in table.rows)

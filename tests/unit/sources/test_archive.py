@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from footcast import errors
-from footcast.sources import football_data
+from footcast.sources import football_data, openfootball
 from footcast.sources.archive import ArchiveSource
 
 HEADER = (
@@ -69,3 +69,21 @@ def test_unknown_ids_and_empty_archives_are_refused(archive: ArchiveSource) -> N
     assert archive.lineups("E0:20190810:Burnley:Southampton", now=KICKOFF) is None
     with pytest.raises(errors.InvalidInput, match="nothing to replay"):
         ArchiveSource([])
+
+
+def test_an_openfootball_match_without_a_score_stays_scheduled(tmp_path: Path) -> None:
+    path = tmp_path / "en.1.json"
+    path.write_text(
+        '{"name": "Premier League 2020/21", "matches": [\r\n'
+        ' {"date": "2020-09-12", "time": "12:30", "team1": "Fulham FC", "team2": "Arsenal FC",'
+        ' "score": {"ft": [0, 3]}},\r\n'
+        ' {"date": "2020-09-13", "team1": "Tottenham Hotspur FC", "team2": "Everton FC"}]}\r\n'
+    )
+    archive = ArchiveSource(openfootball.read(path, strict=True).rows)
+    assert archive.name == "openfootball"
+    later = datetime(2020, 9, 20, tzinfo=UTC)
+    played = archive.fixture("premier-league:20200912:Fulham FC:Arsenal FC", now=later)
+    assert (played.status, played.home_goals, played.away_goals) == ("finished", 0, 3)
+    unplayed = archive.fixture("premier-league:20200913:Tottenham Hotspur FC:Everton FC", now=later)
+    assert (unplayed.status, unplayed.home_goals) == ("scheduled", None)
+    assert archive.odds(unplayed.external_id, now=later) is None

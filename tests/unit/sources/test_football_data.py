@@ -93,10 +93,6 @@ def test_a_season_file_keeps_one_season_for_late_matches(tmp_path: Path) -> None
         pytest.param(
             "E0,10/08/2019,15:00,A,B,1,0,H,1,,H,,,,,,", "HTHG/HTAG", "one is empty", id="ht"
         ),
-        pytest.param("E0,10/08/2019,15:00,A,B,1,0,H,,,,2.0,x,3.0,,,", "AvgD", "decimal", id="odds"),
-        pytest.param(
-            "E0,10/08/2019,15:00,A,B,1,0,H,,,,2.0,1.0,3.0,,,", "AvgD", "above 1", id="odds-1"
-        ),
     ],
 )
 def test_a_bad_row_is_reported_with_file_line_and_column(
@@ -108,6 +104,67 @@ def test_a_bad_row_is_reported_with_file_line_and_column(
     assert (bad.path.name, bad.line, bad.column) == ("E0.csv", 3, column)
     assert reason in bad.reason
     assert str(bad).startswith(f"E0.csv:3: column {column}")
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "reason"),
+    [
+        pytest.param(("#N/A", "3.3", "2.5"), "AvgH", "is not decimal odds", id="n/a"),
+        pytest.param(("2.0", "", "2.5"), "AvgD", "is empty", id="empty"),
+        pytest.param(("2.0", "3.3", "evens"), "AvgA", "is not decimal odds", id="text"),
+        pytest.param(("2.0", "1.0", "2.5"), "AvgD", "above 1", id="one"),
+        pytest.param(("2.0", "0.5", "2.5"), "AvgD", "above 1", id="below-one"),
+        pytest.param(("2.0", "nan", "2.5"), "AvgD", "above 1", id="nan"),
+    ],
+)
+@pytest.mark.parametrize("kind", ["pre", "closing"])
+def test_a_bad_odds_cell_drops_that_set_of_that_match_only(
+    tmp_path: Path, cells: tuple[str, str, str], column: str, reason: str, kind: str
+) -> None:
+    good = "3.1,3.3,2.5"
+    pre, closing = (",".join(cells), good) if kind == "pre" else (good, ",".join(cells))
+    line = f"E0,10/08/2019,15:00,Burnley,Southampton,3,0,H,0,0,D,{pre},{closing}"
+    if kind == "closing":
+        column = column.replace("Avg", "AvgC")
+    parsed = football_data.read(write(tmp_path, [HEADER, GOOD[0], line, GOOD[1]]))
+    assert parsed.bad == ()
+    assert len(parsed.rows) == 3
+    row = parsed.rows[1]
+    assert (row.home, row.home_goals, row.away_goals, row.home_goals_ht) == ("Burnley", 3, 0, 0)
+    other = "closing" if kind == "pre" else "pre"
+    assert set(row.odds) == {("avg", other)}
+    assert row.odds[("avg", other)].home == 3.1
+    assert all(len(r.odds) == 2 for r in (parsed.rows[0], parsed.rows[2]))
+    (dropped,) = parsed.dropped
+    assert (dropped.path.name, dropped.line, dropped.column) == ("E0.csv", 3, column)
+    assert (dropped.bookmaker, dropped.kind) == ("avg", kind)
+    assert reason in dropped.reason
+    assert str(dropped).startswith(f"E0.csv:3: column {column} = ")
+    assert str(dropped).endswith("odds of this match are left out")
+
+
+def test_a_set_of_three_empty_cells_is_absent_not_bad(tmp_path: Path) -> None:
+    line = "E0,10/08/2019,15:00,Burnley,Southampton,3,0,H,0,0,D,,,,3.1,3.3,2.5"
+    parsed = football_data.read(write(tmp_path, [HEADER, line]), strict=True)
+    (row,) = parsed.rows
+    assert set(row.odds) == {("avg", "closing")}
+    assert parsed.dropped == ()
+
+
+def test_columns_footcast_does_not_read_are_never_checked(tmp_path: Path) -> None:
+    header = f"{HEADER},B365C>2.5,B365C<2.5,AHCh,MaxH"
+    line = f"{GOOD[0]},#N/A,,not a number,0.5"
+    parsed = football_data.read(write(tmp_path, [header, line]), strict=True)
+    assert (len(parsed.rows), parsed.bad, parsed.dropped) == (1, (), ())
+
+
+def test_strict_rejects_a_file_with_a_bad_odds_cell(tmp_path: Path) -> None:
+    line = "E0,10/08/2019,15:00,Burnley,Southampton,3,0,H,0,0,D,3.1,3.3,2.5,#N/A,3.3,2.5"
+    path = write(tmp_path, [HEADER, GOOD[0], line])
+    with pytest.raises(
+        errors.InvalidInput, match=r"rejected, nothing stored: E0.csv:3: column AvgCH = '#N/A'"
+    ):
+        football_data.read(path, strict=True)
 
 
 def test_strict_rejects_the_file_at_its_first_bad_row(tmp_path: Path) -> None:
@@ -167,5 +224,6 @@ def test_the_real_premier_league_seasons_parse_whole(shared_dir: Path) -> None:
         teams = {r.home for r in parsed.rows}
         assert len(teams) == 20
         assert all(("avg", "pre") in r.odds and ("avg", "closing") in r.odds for r in parsed.rows)
-        goals = sum(r.home_goals + r.away_goals for r in parsed.rows)
+        assert all(r.played for r in parsed.rows)
+        goals = sum((r.home_goals or 0) + (r.away_goals or 0) for r in parsed.rows)
         assert 900 < goals < 1200  # a Premier League season has about 1,000 goals
