@@ -61,7 +61,7 @@ def test_a_bad_odds_cell_is_a_warning_and_the_match_is_stored(
 
     strict = run("import", "--strict", str(path), env=env)
     assert strict.returncode == 1
-    assert "rejected, nothing stored: E1.csv:3: column AvgH = '#N/A'" in strict.stdout
+    assert "rejected, nothing stored: E1.csv:3: column AvgH = '#N/A'" in strict.stderr
 
 
 def test_a_football_json_file_is_imported(
