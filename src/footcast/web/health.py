@@ -108,8 +108,7 @@ def health(request: Request) -> JSONResponse:
     cache: Cache = request.app.state.health_cache
     state = web(request)
     try:
-        with state.database.transaction() as session:
-            monitoring.ping(session)
+        monitoring.ping(state.database)
         cached = cache.get()
         if cached is None:
             cached = _measure(request)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from footcast.config import Windows
 from footcast.db import _sql
+from footcast.db.engine import Database
 from footcast.db.reads import owed
 from footcast.domain import gaps, names
 from footcast.domain.gaps import Severity
@@ -147,6 +148,12 @@ def pipeline_gaps(
     return found
 
 
-def ping(session: Session) -> None:
-    """Ask the database the cheapest question there is (``SELECT 1``): is it there?"""
-    session.execute(sa.select(1))
+def ping(database: Database) -> None:
+    """Is the database there? One round trip: a connection checked out of the pool is pinged
+    (``pool_pre_ping``), and one newly opened has just answered; nothing else is sent.
+
+    Raises:
+        DatabaseUnavailable: it is not.
+    """
+    with database.connection():
+        pass
