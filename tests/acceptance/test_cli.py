@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from commandline import run
+from commandline import run, seed_match
 from footcast.db import connect, engine
 
 
@@ -21,24 +21,6 @@ def _count(database_url: URL, table: str) -> int:
         count = connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
     database.dispose()
     return int(count)
-
-
-def _seed_match(database_url: URL, *, kickoff: str = "2099-01-01 15:00+00") -> int:
-    database = connect(database_url)
-    with database.transaction() as session:
-        session.execute(sa.text("INSERT INTO competitions (code, name) VALUES ('T', 'Test')"))
-        session.execute(sa.text("INSERT INTO teams (name) VALUES ('Home'), ('Away')"))
-        match_id = session.execute(
-            sa.text(
-                "INSERT INTO matches (competition_id, home_team_id, away_team_id, source,"
-                " external_id, kickoff_at, prediction_deadline)"
-                " SELECT 1, (SELECT id FROM teams WHERE name = 'Home'),"
-                " (SELECT id FROM teams WHERE name = 'Away'), 'test', 'x', :k, :k RETURNING id"
-            ),
-            {"k": kickoff},
-        ).scalar_one()
-    database.dispose()
-    return int(match_id)
 
 
 def test_cli_help_lists_the_commands() -> None:
@@ -85,7 +67,7 @@ def test_cli_settle_unknown_match_exits_1(env: dict[str, str]) -> None:
 def test_cli_predict_bad_input_is_refused_and_stores_nothing(
     env: dict[str, str], database_url: URL, args: list[str], code: str, text: str
 ) -> None:
-    match_id = _seed_match(database_url)
+    match_id = seed_match(database_url)
     assert run("forecasters", "add", "alice", env=env).returncode == 0
 
     result = run("predict", str(match_id), *args, env=env)
@@ -97,7 +79,7 @@ def test_cli_predict_bad_input_is_refused_and_stores_nothing(
 
 
 def test_cli_predict_result_settle_and_leaderboard(env: dict[str, str], database_url: URL) -> None:
-    match_id = _seed_match(database_url)
+    match_id = seed_match(database_url)
     assert run("forecasters", "add", "alice", env=env).returncode == 0
     assert run("forecasters", "add", "bob", env=env).returncode == 0
     assert run("predict", str(match_id), "alice", "2:1", env=env).returncode == 0
@@ -190,7 +172,7 @@ def test_cli_demo_with_the_fake_llm_provider_runs_the_42_reference_models(
 
 
 def test_cli_competitions_list_and_set_rule(env: dict[str, str], database_url: URL) -> None:
-    match_id = _seed_match(database_url, kickoff="2020-01-01 15:00+00")
+    match_id = seed_match(database_url, "2020-01-01 15:00+00")
     assert run("forecasters", "add", "alice", env=env).returncode == 0
     assert run("predict", str(match_id), "alice", "2:0", env=env).returncode == 0
     assert run("result", str(match_id), "1:0", env=env).returncode == 0

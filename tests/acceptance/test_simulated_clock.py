@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
-from commandline import run
+from commandline import run, seed_match
 from footcast.db import connect
 from footcast.db.coordination import shared_clock
 
@@ -35,24 +35,6 @@ def _rows(database_url: URL, query: str) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _seed_match(database_url: URL, kickoff: datetime) -> int:
-    database = connect(database_url)
-    with database.transaction() as session:
-        session.execute(sa.text("INSERT INTO competitions (code, name) VALUES ('T', 'Test')"))
-        session.execute(sa.text("INSERT INTO teams (name) VALUES ('Home'), ('Away')"))
-        match_id = session.execute(
-            sa.text(
-                "INSERT INTO matches (competition_id, home_team_id, away_team_id, source,"
-                " external_id, kickoff_at, prediction_deadline)"
-                " SELECT 1, (SELECT id FROM teams WHERE name = 'Home'),"
-                " (SELECT id FROM teams WHERE name = 'Away'), 'test', 'x', :k, :k RETURNING id"
-            ),
-            {"k": kickoff},
-        ).scalar_one()
-    database.dispose()
-    return int(match_id)
-
-
 def _ok(*args: str, env: dict[str, str]) -> str:
     result = run(*args, env=env)
     assert result.returncode == 0, result.stderr
@@ -63,7 +45,7 @@ def test_forecasters_add_and_predict_read_the_replay_s_time(
     simulated: dict[str, str], database_url: URL
 ) -> None:
     _set_time(database_url, REPLAY)
-    match_id = _seed_match(database_url, REPLAY + timedelta(hours=3))
+    match_id = seed_match(database_url, REPLAY + timedelta(hours=3))
 
     _ok("forecasters", "add", "alice", env=simulated)
     predicted = _ok("predict", str(match_id), "alice", "1:0", env=simulated)
@@ -79,7 +61,7 @@ def test_result_and_settle_write_the_replay_s_time(
     simulated: dict[str, str], database_url: URL
 ) -> None:
     _set_time(database_url, REPLAY)
-    match_id = _seed_match(database_url, REPLAY + timedelta(hours=3))
+    match_id = seed_match(database_url, REPLAY + timedelta(hours=3))
     _ok("forecasters", "add", "alice", env=simulated)
     _ok("predict", str(match_id), "alice", "1:0", env=simulated)
     finished, corrected = REPLAY + timedelta(hours=6), REPLAY + timedelta(hours=8)
