@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from chaos import FAULTS, Outcome
 from footcast.db import Database
-from season_checks import OWED_PAIRS, PAIR_KEY, season_problems
+from season_checks import OWED_PAIRS, PAIR_KEY, season_problems, snapshot_problems
 
 __all__ = ["Check", "Report", "report"]
 
@@ -140,6 +140,15 @@ def report(outcome: Outcome) -> Report:
             "stored points = independent recomputation",
             not wrong and scored == predicted,
             f"{scored:,} stored points, {'0 differ' if not wrong else wrong[0]}",
+        )
+    )
+    snapshots = snapshot_problems(db)
+    built = _one(db, "SELECT count(*) FROM analysis_snapshots")
+    found.checks.append(
+        Check(
+            "snapshots: none lacks a result known before its as_of, none holds a later fact",
+            not snapshots,
+            f"{len(snapshots)} of {built:,} {snapshots[:2]}",
         )
     )
     found.checks += _ledger(outcome)

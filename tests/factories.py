@@ -5,12 +5,40 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.db import Database
 from footcast.db.writes import forecasters as forecaster_rows
 from footcast.db.writes import matches as match_rows
 from footcast.domain import forecast, probabilistic
+from footcast.domain.analysis import Injury, Lineups, Odds
+from footcast.domain.fixture import Fixture
 from footcast.pipeline import predictions
+
+
+class NoFacts:
+    """A source that knows the world's matches exist and nothing more about them: no odds, no
+    lineups, no injuries (the pipeline's stages still run; a fixture sync finds nothing)."""
+
+    name = "no-facts"
+
+    def fixtures(self, start: datetime, end: datetime, *, now: datetime) -> list[Fixture]:
+        return []
+
+    def fixture(self, external_id: str, *, now: datetime) -> Fixture:
+        raise errors.NotFound(f"no fixture {external_id!r}: this source knows none")
+
+    def odds(self, external_id: str, *, now: datetime) -> Odds | None:
+        return None
+
+    def lineups(self, external_id: str, *, now: datetime) -> Lineups | None:
+        return None
+
+    def injuries(self, external_id: str, *, now: datetime) -> tuple[Injury, ...]:
+        return ()
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 @dataclass

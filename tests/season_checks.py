@@ -6,16 +6,27 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
 import sqlalchemy as sa
 
+from footcast.config import Settings, load_settings
 from footcast.db import Database, _sql
 from footcast.db.reads import owed
 
-__all__ = ["OWED_PAIRS", "PAIR_KEY", "recomputed_points", "season_problems", "snapshot_leaks"]
+__all__ = [
+    "OWED_PAIRS",
+    "PAIR_KEY",
+    "recomputed_points",
+    "season_problems",
+    "snapshot_leaks",
+    "snapshot_problems",
+    "stale_snapshots",
+]
+
+DEFAULTS = load_settings({})
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 # the (match m, forecaster f) pairs owed a prediction, by footcast's one rule (the view of
@@ -160,6 +171,47 @@ def _dates(value: Any, path: str = "") -> list[tuple[str, datetime]]:
     if isinstance(value, str) and ISO_DATE.match(value):
         return [(path, datetime.fromisoformat(value))]
     return []
+
+
+# a finished result of the snapshot's competition that kicked off at least :known_after before
+# its as_of (and within :window) and is missing from its history; matched on kickoff and names
+_STALE = """
+SELECT s.id, s.as_of, count(*), min(h.name || '-' || a.name || ' ' || m.kickoff_at::text)
+FROM analysis_snapshots s
+JOIN matches t ON t.id = s.match_id
+JOIN matches m ON m.competition_id = t.competition_id AND m.id <> t.id
+  AND m.status = 'finished' AND m.home_goals IS NOT NULL
+  AND m.kickoff_at + :known_after <= s.as_of AND m.kickoff_at >= s.as_of - :window
+JOIN teams h ON h.id = m.home_team_id JOIN teams a ON a.id = m.away_team_id
+WHERE NOT EXISTS (
+  SELECT 1 FROM jsonb_array_elements(s.payload -> 'history') e
+  WHERE (e ->> 0)::timestamptz = m.kickoff_at AND e ->> 1 = h.name AND e ->> 2 = a.name)
+GROUP BY s.id, s.as_of ORDER BY s.id
+"""
+
+
+def stale_snapshots(
+    database: Database,
+    *,
+    known_after: timedelta = DEFAULTS.pipeline.stuck_after,
+    window: timedelta = DEFAULTS.pipeline.history_window,
+) -> list[str]:
+    """Every stored snapshot that lacks a result known before its ``as_of``: a finished match of
+    its competition that kicked off at least ``known_after`` earlier (within ``window``)."""
+    rows = _scalar_list(database, _STALE, known_after=known_after, window=window)
+    return [
+        f"snapshot {snapshot_id} as of {as_of}: {missing} known result(s) missing, e.g. {first}"
+        for snapshot_id, as_of, missing, first in rows
+    ]
+
+
+def snapshot_problems(database: Database, *, settings: Settings | None = None) -> list[str]:
+    """Every snapshot that leaks something from after its ``as_of`` or lacks something known
+    before it (``settings``' result delay and history window; the defaults when None)."""
+    pipeline = (settings or DEFAULTS).pipeline
+    return snapshot_leaks(database) + stale_snapshots(
+        database, known_after=pipeline.stuck_after, window=pipeline.history_window
+    )
 
 
 def snapshot_leaks(database: Database) -> list[str]:

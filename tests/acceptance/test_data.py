@@ -12,7 +12,7 @@ from commandline import run
 from footcast.db import Database, engine
 from footcast.db.reads import leaderboard
 from footcast.db.tables import Match
-from season_checks import season_problems, snapshot_leaks
+from season_checks import season_problems, snapshot_problems
 
 HEADER = "Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR"
 
@@ -118,7 +118,7 @@ def test_replay_runs_a_real_season_through_the_pipeline(
     replayed = engine.connect(scratch_database, upgrade=False)
     try:
         assert season_problems(replayed, whole=False) == []
-        assert snapshot_leaks(replayed) == []
+        assert snapshot_problems(replayed) == []
         with replayed.transaction() as session:
             rows = {r.forecaster: r for r in leaderboard.leaderboard(session, season="2019-20")}
     finally:

@@ -6,7 +6,6 @@ it runs, so a re-run after a crash or a retry asks only those, and never writes 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -23,6 +22,7 @@ from footcast.domain.analysis import Snapshot
 from footcast.domain.forecast import Forecast
 from footcast.domain.names import Stage
 from footcast.forecasters.roster import PROVIDER_KIND
+from footcast.pipeline import analysis
 from footcast.pipeline.context import Context
 from footcast.pipeline.retry import Attempt, is_retryable
 
@@ -50,20 +50,20 @@ def predict(
             return f"skipped: match is {match.status}"
         if now >= match.prediction_deadline and not retroactive:
             return "skipped: the deadline has passed; the gaps wait for a retroactive backfill"
-        stored = snapshots.latest_valid(session, match, lead=ctx.settings.windows.analysis_lead)
-        if stored is None:
+        if snapshots.latest_valid(session, match, lead=ctx.settings.windows.analysis_lead) is None:
             raise errors.NotReady(
                 f"match {match_id} has no analysis snapshot: predicting without analysis is"
                 " impossible",
                 match_id=match_id,
             )
-        snapshot, snapshot_id = stored.snapshot, stored.id
-        if now < match.kickoff_at:
-            newer = snapshots.newer_facts(session, match, snapshot, now=now)
-            if newer:
-                snapshot = dataclasses.replace(snapshot, **newer, as_of=now)
-                snapshot_id = snapshots.save_snapshot(session, snapshot, now=now)
         owing = owed.missing_forecasters(session, match_id)
+        if not owing:
+            return "0 written: nobody owes a prediction"
+        # the forecasters see what is known now (a retroactive run: at the deadline), not what
+        # the analysis snapshot of two days earlier knew; that one stays for the record
+        as_of = analysis.moment(ctx, match, now=now)
+        snapshot = analysis.assemble(ctx, session, match, as_of=as_of)
+        snapshot_id = snapshots.save_snapshot(session, snapshot, now=now)
 
     made: dict[int, Forecast] = {}
     failed: list[tuple[owed.MissingForecaster, Exception]] = []

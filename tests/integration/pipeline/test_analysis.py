@@ -11,13 +11,14 @@ import sqlalchemy as sa
 from footcast.clock import SimulatedClock
 from footcast.config import Settings
 from footcast.db import Database
-from footcast.db.tables import AnalysisSnapshot, Match
-from footcast.db.writes import matches
+from footcast.db.tables import AnalysisSnapshot, Match, Prediction, Team
+from footcast.db.writes import forecasters as forecaster_rows
+from footcast.db.writes import matches, snapshots
 from footcast.domain.analysis import Snapshot
-from footcast.pipeline import analysis
+from footcast.pipeline import analysis, predict
 from footcast.pipeline.context import Context
 from footcast.sources.simulated import SimulatedLeague
-from season_checks import snapshot_leaks
+from season_checks import snapshot_leaks, snapshot_problems, stale_snapshots
 
 
 @pytest.fixture
@@ -137,3 +138,93 @@ def test_the_history_reaches_back_only_the_window(ctx: Context) -> None:
     assert 0 < len(bounded.history) < len(whole.history)
     assert all(p.kickoff >= as_of - window for p in bounded.history)
     assert bounded.history == tuple(p for p in whole.history if p.kickoff >= as_of - window)
+
+
+def _at(ctx: Context, moment: datetime) -> Context:
+    return dataclasses.replace(ctx, clock=SimulatedClock(moment))
+
+
+def _match_after_news(ctx: Context) -> tuple[Match, Match]:
+    """A match and another of its competition whose result became known between the match's
+    analysis (48 h before kickoff) and its prediction deadline."""
+    windows, known = ctx.settings.windows, ctx.known_after
+    # predictions are due prediction_lead before kickoff
+    with ctx.database.transaction() as session:
+        rows = session.execute(sa.select(Match).order_by(Match.kickoff_at, Match.id)).scalars()
+        played = list(rows)
+        session.expunge_all()
+    for match in played:
+        analysed = match.kickoff_at - windows.analysis_lead
+        for other in played:
+            if analysed < other.kickoff_at + known <= match.kickoff_at - windows.prediction_lead:
+                return match, other
+    raise AssertionError("the simulated season has no result between analysis and prediction")
+
+
+def test_a_prediction_sees_the_results_known_at_its_own_time(ctx: Context) -> None:
+    # issue 15, item 1: the prediction stage kept the analysis snapshot's history from 48 h
+    # earlier, so a 27 December match saw none of the Boxing Day results
+    match, news = _match_after_news(ctx)
+    with ctx.database.transaction() as session:
+        forecaster_rows.upsert_forecaster(
+            session, name="draw", kind="naive", provider="builtin", model_id="naive-draw-1-1",
+            active_from=match.kickoff_at - timedelta(days=30),
+        )  # fmt: skip
+    analysed_at = match.kickoff_at - ctx.settings.windows.analysis_lead
+    analysis.build(_at(ctx, analysed_at), match.id)
+    predicted_at = match.kickoff_at - ctx.settings.windows.prediction_lead
+
+    assert predict.predict(_at(ctx, predicted_at), match.id) == "1 written, 0 failed of 1 owing"
+
+    with ctx.database.transaction() as session:
+        used = session.execute(
+            sa.select(AnalysisSnapshot.as_of, AnalysisSnapshot.payload)
+            .join(Prediction, Prediction.analysis_snapshot_id == AnalysisSnapshot.id)
+            .where(Prediction.match_id == match.id)
+        ).one()
+        as_ofs = session.execute(
+            sa.select(AnalysisSnapshot.as_of).where(AnalysisSnapshot.match_id == match.id)
+        ).scalars()
+        assert sorted(as_ofs) == [analysed_at, predicted_at]  # the analysis stays for the record
+    assert used.as_of == predicted_at
+    seen = {(row[1], row[2], datetime.fromisoformat(row[0])) for row in used.payload["history"]}
+    with ctx.database.transaction() as session:
+        home, away = (session.get_one(Team, t).name for t in (news.home_team_id, news.away_team_id))
+    assert (home, away, news.kickoff_at) in seen
+    assert snapshot_problems(ctx.database, settings=ctx.settings) == []
+
+
+def test_a_retroactive_prediction_sees_what_was_known_at_the_deadline(ctx: Context) -> None:
+    match, _ = _match_after_news(ctx)
+    with ctx.database.transaction() as session:
+        forecaster_rows.upsert_forecaster(
+            session, name="draw", kind="naive", provider="builtin", model_id="naive-draw-1-1",
+            active_from=match.kickoff_at - timedelta(days=30),
+        )  # fmt: skip
+    late = _at(ctx, match.kickoff_at + timedelta(days=3))
+    analysis.build(late, match.id, retroactive=True)
+
+    predict.predict(late, match.id, retroactive=True)
+
+    with ctx.database.transaction() as session:
+        used = session.execute(
+            sa.select(AnalysisSnapshot.as_of)
+            .join(Prediction, Prediction.analysis_snapshot_id == AnalysisSnapshot.id)
+            .where(Prediction.match_id == match.id)
+        ).scalar_one()
+    assert used == match.kickoff_at - ctx.settings.windows.prediction_lead
+    assert snapshot_problems(ctx.database, settings=ctx.settings) == []
+
+
+def test_the_scan_notices_a_snapshot_lacking_a_known_result(ctx: Context) -> None:
+    match, _ = _match_after_news(ctx)
+    as_of = match.kickoff_at - ctx.settings.windows.prediction_lead
+    snapshot = _snapshot(ctx, match, as_of)
+    stale = dataclasses.replace(snapshot, history=snapshot.history[:-1])
+    with ctx.database.transaction() as session:
+        snapshots.save_snapshot(session, stale, now=as_of)
+
+    found = stale_snapshots(ctx.database, known_after=ctx.known_after)
+
+    assert len(found) == 1
+    assert "1 known result(s) missing" in found[0]

@@ -14,7 +14,7 @@ from footcast.db import Database
 from footcast.pipeline import worker
 from footcast.sources.leagues import SimulatedLeagues, simulated_leagues
 from footcast.sources.simulated import SimulatedLeague
-from season_checks import season_problems, snapshot_leaks
+from season_checks import season_problems, snapshot_problems
 
 
 def _rows(database: Database, sql: str) -> list[tuple[object, ...]]:
@@ -58,7 +58,7 @@ def test_two_leagues_over_two_seasons_replay_whole(database: Database, settings:
     )
 
     assert season_problems(database) == []
-    assert snapshot_leaks(database) == []
+    assert snapshot_problems(database, settings=settings) == []
     matches = 2 * 2 * 12
     assert _rows(
         database,

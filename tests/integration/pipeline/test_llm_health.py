@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from factories import World
+from factories import NoFacts, World
 from footcast import errors
 from footcast.config import load_settings
 from footcast.db.coordination import pauses
@@ -47,7 +47,7 @@ def ctx(world: World, fake: FakeOpenAI, tmp_path: Path) -> Iterator[Context]:
     now = world.clock.now()
     llms.register(world.database, models, active_from=now - timedelta(days=1), now=now)
     made = llms.LLMs(world.database, models, settings, environ={})
-    yield Context(database=world.database, clock=world.clock, source=None,  # type: ignore[arg-type]
+    yield Context(database=world.database, clock=world.clock, source=NoFacts(),
                   settings=settings, forecasters=Forecasters(made))  # fmt: skip
     made.close()
 

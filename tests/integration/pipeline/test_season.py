@@ -11,7 +11,7 @@ from footcast.config import Settings
 from footcast.db import Database
 from footcast.pipeline import worker
 from footcast.sources.simulated import SimulatedLeague
-from season_checks import season_problems, snapshot_leaks
+from season_checks import season_problems, snapshot_problems
 
 
 def _scalar(database: Database, sql: str, **params: object) -> object:
@@ -25,7 +25,7 @@ def test_a_replayed_season_is_complete_and_settles_like_an_independent_recomputa
     progress = asyncio.run(demo.run_season(database, settings, standins=2, workers=2))
 
     assert season_problems(database) == []
-    assert snapshot_leaks(database) == []
+    assert snapshot_problems(database, settings=settings) == []
     forecasters = 7 + 2
     assert _scalar(database, "SELECT count(*) FROM matches") == 30
     assert _scalar(database, "SELECT count(*) FROM predictions") == 30 * forecasters

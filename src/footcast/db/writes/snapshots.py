@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from footcast.db.tables import AnalysisSnapshot, Lineup, Match
-from footcast.db.writes import odds
 from footcast.domain.analysis import Lineups, PastMatch, Snapshot
 from footcast.domain.names import MatchStatus
 
@@ -20,7 +18,6 @@ __all__ = [
     "history",
     "latest_valid",
     "lineups_of",
-    "newer_facts",
     "save_lineups",
     "save_snapshot",
 ]
@@ -132,26 +129,12 @@ def save_lineups(session: Session, match: Match, lineups: Lineups | None, *, now
         )
 
 
-def newer_facts(
-    session: Session, match: Match, snapshot: Snapshot, *, now: datetime
-) -> dict[str, Any]:
-    """Lineups and pre-match odds stored since ``snapshot`` was built, by snapshot field."""
-    newer: dict[str, Any] = {}
-    lineups = lineups_of(session, match)
-    if lineups is not None and snapshot.lineups is None:
-        newer["lineups"] = lineups
-    quote = odds.latest(session, match.id, now=now)
-    if quote is not None and quote != snapshot.odds:
-        newer["odds"] = quote
-    return newer
-
-
-def lineups_of(session: Session, match: Match) -> Lineups | None:
-    """The stored lineups of ``match`` when both teams' are available."""
+def lineups_of(session: Session, match: Match, *, known_at: datetime) -> Lineups | None:
+    """The lineups of ``match`` stored by ``known_at`` when both teams' are available."""
     rows: dict[int, list[str] | None] = dict(
         session.execute(
             sa.select(Lineup.team_id, Lineup.starting).where(
-                Lineup.match_id == match.id, Lineup.available
+                Lineup.match_id == match.id, Lineup.available, Lineup.fetched_at <= known_at
             )
         ).all()
     )

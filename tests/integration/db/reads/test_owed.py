@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from factories import World
+from factories import NoFacts, World
 from footcast.config import load_settings
 from footcast.db.coordination import pauses
 from footcast.db.reads import leaderboard, monitoring, owed
@@ -40,7 +40,7 @@ def test_a_human_forecaster_is_never_asked_and_never_a_gap(world: World) -> None
     world.forecasters("alice", kind="human")
     match_id = world.match(kickoff=world.clock.now() + timedelta(minutes=20))
     _snapshot(world, match_id)
-    ctx = Context(database=world.database, clock=world.clock, source=None,  # type: ignore[arg-type]
+    ctx = Context(database=world.database, clock=world.clock, source=NoFacts(),
                   settings=load_settings({}), forecasters=Forecasters())  # fmt: skip
 
     assert predict.predict(ctx, match_id) == "1 written, 0 failed of 1 owing"
