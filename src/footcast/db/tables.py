@@ -30,6 +30,7 @@ from footcast.domain import names
 from footcast.domain.names import FailureState, ForecasterKind, MatchStatus
 
 __all__ = [
+    "Abstention",
     "AnalysisSnapshot",
     "AuditEntry",
     "Base",
@@ -235,6 +236,22 @@ class Lineup(Base):
     substitutes: Mapped[list[Any] | None] = mapped_column(JSONB)
     fetched_at: Mapped[datetime]
     __table_args__ = (UniqueConstraint("match_id", "team_id"),)
+
+
+class Abstention(Base):
+    """A forecaster that did not predict a match because its snapshot lacked what it needs
+    (``missing``, e.g. ``["odds"]``); the pair is then not owed and not counted."""
+
+    __tablename__ = "abstentions"
+
+    match_id: Mapped[int] = mapped_column(ForeignKey("matches.id"), primary_key=True)
+    forecaster_id: Mapped[int] = mapped_column(
+        ForeignKey("forecasters.id"), primary_key=True, index=True
+    )
+    missing: Mapped[list[str]] = mapped_column(ARRAY(String(20)))
+    reason: Mapped[str] = mapped_column(Text)
+    analysis_snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_snapshots.id"))
+    created_at: Mapped[datetime]
 
 
 class Prediction(Base):

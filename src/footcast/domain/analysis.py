@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from footcast import errors
@@ -19,6 +20,7 @@ __all__ = [
     "BOOKMAKERS",
     "Injury",
     "Lineups",
+    "Need",
     "Odds",
     "PastMatch",
     "Snapshot",
@@ -31,6 +33,14 @@ H2H_LENGTH = 5
 
 # whose odds a snapshot shows when several are known: the market average, then the sharpest book
 BOOKMAKERS = ("avg", "pinnacle", "bet365")
+
+
+class Need(StrEnum):
+    """A part of the snapshot a forecaster cannot predict without; where it is absent, the
+    forecaster abstains (it is not asked, and the pair is not owed)."""
+
+    ODDS = "odds"
+    LINEUPS = "lineups"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,6 +165,11 @@ class Snapshot:
                 f" {len(late)} result(s) from later, first {late[0].home}-{late[0].away}"
                 f" at {late[0].kickoff.isoformat()}"
             )
+
+    def lacks(self, needs: Iterable[Need]) -> tuple[Need, ...]:
+        """Which of ``needs`` this snapshot does not hold, in their declared order."""
+        present = {Need.ODDS: self.odds is not None, Need.LINEUPS: self.lineups is not None}
+        return tuple(need for need in Need if need in set(needs) and not present[need])
 
     def form(self, team: str, last: int = FORM_LENGTH) -> str:
         """``team``'s last results in this competition, oldest first, e.g. "WDLWW"."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from footcast.domain.analysis import Snapshot
+from footcast.domain.analysis import Need, Snapshot
 from footcast.domain.forecast import Forecast
 
 __all__ = ["Forecaster"]
@@ -18,5 +18,8 @@ class Forecaster(Protocol):
     """
 
     name: str
+    needs: frozenset[Need]
+    """What the snapshot must hold for this forecaster to predict; where any is absent it
+    abstains instead of being asked (``Snapshot.lacks``)."""
 
     def predict(self, snapshot: Snapshot) -> Forecast: ...

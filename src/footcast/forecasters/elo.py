@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from footcast.domain.analysis import PastMatch, Snapshot
+from footcast.domain.analysis import Need, PastMatch, Snapshot
 from footcast.domain.forecast import Forecast
 from footcast.forecasters import scorelines
 
@@ -87,6 +87,8 @@ def replay(
 
 class EloForecaster:
     """Elo probabilities; the score from a Poisson pair reproducing them."""
+
+    needs: frozenset[Need] = frozenset()
 
     def __init__(self, name: str = "elo", k: float = 20.0, home_advantage: float = 60.0) -> None:
         self.name = name

@@ -32,7 +32,7 @@ from openai.types.chat import ChatCompletionMessageParam
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from footcast import errors
-from footcast.domain.analysis import Snapshot
+from footcast.domain.analysis import Need, Snapshot
 from footcast.domain.forecast import Forecast, Trace
 from footcast.forecasters import llm_output, prompt
 from footcast.forecasters.roster import Model, Provider
@@ -66,6 +66,8 @@ def _transient(exc: BaseException) -> bool:
 
 class LLMForecaster:
     """One roster model."""
+
+    needs: frozenset[Need] = frozenset()
 
     def __init__(
         self,

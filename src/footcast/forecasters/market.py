@@ -7,7 +7,7 @@ import math
 from scipy import optimize  # type: ignore[import-untyped]
 
 from footcast import errors
-from footcast.domain.analysis import Odds, Snapshot
+from footcast.domain.analysis import Need, Odds, Snapshot
 from footcast.domain.forecast import Forecast
 from footcast.forecasters import scorelines
 
@@ -55,6 +55,8 @@ class MarketForecaster:
     Raises:
         errors.InvalidForecast: the snapshot has no odds.
     """
+
+    needs: frozenset[Need] = frozenset({Need.ODDS})
 
     def __init__(self, name: str = "market") -> None:
         self.name = name

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from footcast.domain import scoring
-from footcast.domain.analysis import PastMatch, Snapshot
+from footcast.domain.analysis import Need, PastMatch, Snapshot
 from footcast.domain.forecast import MAX_GOALS, Forecast
 from footcast.forecasters import scorelines
 
@@ -28,6 +28,8 @@ TYPICAL_PROBABILITIES = (0.46, 0.26, 0.28)
 class HomeWinForecaster:
     """Always 1:0, with the typical probabilities."""
 
+    needs: frozenset[Need] = frozenset()
+
     def __init__(self, name: str = "naive-home-1-0") -> None:
         self.name = name
 
@@ -41,6 +43,8 @@ class HomeWinForecaster:
 
 class DrawForecaster:
     """Always 1:1, with the typical probabilities."""
+
+    needs: frozenset[Need] = frozenset()
 
     def __init__(self, name: str = "naive-draw-1-1") -> None:
         self.name = name
@@ -80,6 +84,8 @@ def base_rates(history: Sequence[PastMatch]) -> tuple[tuple[float, float, float]
 
 class BaseRatesForecaster:
     """The history's outcome frequencies and its most common score of the likeliest tendency."""
+
+    needs: frozenset[Need] = frozenset()
 
     def __init__(self, name: str = "naive-base-rates") -> None:
         self.name = name

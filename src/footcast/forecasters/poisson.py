@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import optimize  # type: ignore[import-untyped]
 
-from footcast.domain.analysis import PastMatch, Snapshot
+from footcast.domain.analysis import Need, PastMatch, Snapshot
 from footcast.domain.forecast import Forecast
 from footcast.forecasters import scorelines
 
@@ -224,6 +224,8 @@ def fit(
 
 class DixonColesForecaster:
     """Dixon-Coles with time decay; fits are cached per (competition, as_of date, history size)."""
+
+    needs: frozenset[Need] = frozenset()
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 
 from footcast.domain import probabilistic
-from footcast.domain.analysis import Snapshot
+from footcast.domain.analysis import Need, Snapshot
 from footcast.domain.forecast import Forecast
 
 __all__ = ["StandInForecaster"]
@@ -19,6 +19,8 @@ class StandInForecaster:
     The score's tendency always gets the largest probability. ``latency`` (seconds) makes each
     answer take that long, like a remote model; tests use it to kill a worker mid-job.
     """
+
+    needs: frozenset[Need] = frozenset()
 
     def __init__(
         self, name: str, *, latency: float = 0.0, sleep: Callable[[float], None] = time.sleep

@@ -16,9 +16,9 @@ from footcast import errors
 from footcast.db import engine
 from footcast.db.coordination import pauses
 from footcast.db.reads import owed
-from footcast.db.writes import ledger, matches, predictions, snapshots
+from footcast.db.writes import abstentions, ledger, matches, predictions, snapshots
 from footcast.domain import names
-from footcast.domain.analysis import Snapshot
+from footcast.domain.analysis import Need, Snapshot
 from footcast.domain.forecast import Forecast
 from footcast.domain.names import Stage
 from footcast.forecasters.roster import PROVIDER_KIND
@@ -65,13 +65,24 @@ def predict(
         snapshot = analysis.assemble(ctx, session, match, as_of=as_of)
         snapshot_id = snapshots.save_snapshot(session, snapshot, now=now)
 
+    abstaining = [
+        abstentions.Abstaining(
+            forecaster_id=who.id,
+            missing=missing,
+            reason=f"needs {', '.join(missing)}: none known at {as_of.isoformat()}",
+        )
+        for who in owing
+        if (missing := _missing(ctx, who, snapshot))
+    ]
+    abstained = {a.forecaster_id for a in abstaining}
+    asking = [who for who in owing if who.id not in abstained]
     made: dict[int, Forecast] = {}
     failed: list[tuple[owed.MissingForecaster, Exception]] = []
     with ThreadPoolExecutor(
-        max_workers=min(ctx.settings.llm.predict_fanout, len(owing) or 1)
+        max_workers=min(ctx.settings.llm.predict_fanout, len(asking) or 1)
     ) as pool:
-        asked = {who.id: pool.submit(_ask, ctx, who, snapshot) for who in owing}
-    for who in owing:
+        asked = {who.id: pool.submit(_ask, ctx, who, snapshot) for who in asking}
+    for who in asking:
         try:
             made[who.id] = asked[who.id].result()
         except Exception as error:  # every failure is classified and recorded below
@@ -101,8 +112,17 @@ def predict(
             created_at=now,
             analysis_snapshot_id=snapshot_id,
         )
+        abstentions.record(
+            session,
+            match_id=match_id,
+            abstaining=[a for a in abstaining if a.forecaster_id not in already],
+            analysis_snapshot_id=snapshot_id,
+            now=now,
+        )
         done = [
-            names.pair_key(match_id, who.name) for who in owing if who.id in made.keys() | already
+            names.pair_key(match_id, who.name)
+            for who in owing
+            if who.id in made.keys() | already | abstained
         ]
         ledger.resolve(session, stage=Stage.PREDICTIONS, keys=done, now=now)
         _health(ctx, session, owing, made, failed, now=now)
@@ -117,7 +137,9 @@ def predict(
                 payload={"forecaster": who.name, "retroactive": retroactive},
                 terminal=who.name not in retry_later,
             )
-    summary = f"{written} written, {len(failed)} failed of {len(owing)} owing"
+    summary = f"{written} written, {len(failed)} failed of {len(owing)} owing" + (
+        f" ({len(abstaining)} abstained for want of their input)" if abstaining else ""
+    )
     if resting and len(resting) == len(retry_later):  # only rests stand in the way
         until = max(_rest_end(error) for error in resting)
         raise errors.Resting(
@@ -140,6 +162,16 @@ def _rest_end(error: errors.CircuitOpen) -> datetime:
     if not isinstance(until, datetime):
         raise TypeError(f"a CircuitOpen without its end: {error!r}")  # a bug in the gate
     return until
+
+
+def _missing(ctx: Context, who: owed.MissingForecaster, snapshot: Snapshot) -> tuple[Need, ...]:
+    """What ``who`` needs and ``snapshot`` lacks (it abstains); nothing when ``who`` cannot be
+    made (asking it then fails, and is recorded as such)."""
+    try:
+        model = ctx.forecasters.get(name=who.name, provider=who.provider, model_id=who.model_id)
+    except errors.FootcastError:
+        return ()
+    return snapshot.lacks(model.needs)
 
 
 def _ask(ctx: Context, who: owed.MissingForecaster, snapshot: Snapshot) -> Forecast:

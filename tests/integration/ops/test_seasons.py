@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL
 from footcast import errors
 from footcast.config import Settings, load_settings
 from footcast.db import engine
-from footcast.db.tables import AuditEntry
+from footcast.db.tables import Abstention, AuditEntry, Failure, Forecaster
 from footcast.ops import seasons
 
 NOW = datetime(2025, 8, 15, 12, 0, tzinfo=UTC)
@@ -77,7 +77,10 @@ def test_replay_files_leaves_out_a_bad_odds_set_and_replays_its_match(
     )  # fmt: skip
     assert done.status == {"finished": 3}
     [table] = done.boards
-    assert all(row.settled == 3 for row in table.rows)
+    rows = {row.forecaster: row for row in table.rows}
+    assert all(row.settled == 3 for name, row in rows.items() if name != "market")
+    # the match's only odds set was dropped: the market abstains from it, and from it alone
+    assert (rows["market"].predicted, rows["market"].settled) == (2, 2)
     [dropped] = done.dropped
     assert (dropped.path, dropped.line, dropped.column) == (path, 3, "AvgH")
 
@@ -114,4 +117,19 @@ def test_replay_files_reads_a_football_json_season(
     assert done.status == {"finished": 3}
     [table] = done.boards
     assert (table.competition, table.season) == ("premier-league", "2019-20")
-    assert all(row.settled == 3 for row in table.rows)
+    rows = {row.forecaster: row for row in table.rows}
+    assert all(row.settled == 3 for name, row in rows.items() if name != "market")
+    # the file has no odds: the market abstains from every match, and nothing failed (issue 15,
+    # item 3: it had 3 terminal invalid_forecast failures, 0 points and 0/3 coverage)
+    assert (rows["market"].predicted, rows["market"].settled) == (0, 0)
+    replayed = engine.connect(scratch_database, upgrade=False)
+    try:
+        with replayed.transaction() as session:
+            reasons = session.execute(
+                sa.select(Abstention.missing).join(Forecaster).where(Forecaster.name == "market")
+            ).scalars().all()  # fmt: skip
+            failures = session.execute(sa.select(sa.func.count()).select_from(Failure)).scalar()
+    finally:
+        replayed.dispose()
+    assert reasons == [["odds"]] * 3
+    assert failures == 0

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from footcast import errors
 from footcast.db.tables import (
+    Abstention,
     Competition,
     Forecaster,
     Match,
@@ -24,10 +25,12 @@ from footcast.db.tables import (
 )
 
 __all__ = [
+    "AbstentionRow",
     "MatchRow",
     "PredictionRow",
     "Quotas",
     "ScoredPrediction",
+    "abstentions",
     "forecaster_predictions",
     "match",
     "match_predictions",
@@ -251,3 +254,49 @@ def forecaster_predictions(
         for r in rows
     ]
     return found, page, int(total)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AbstentionRow:
+    """A forecaster that abstained from a match, and why."""
+
+    match_id: int
+    forecaster: str
+    missing: tuple[str, ...]
+    reason: str
+    created_at: datetime
+
+
+def abstentions(
+    session: Session, *, match_id: int | None = None, forecaster: str | None = None, limit: int = 50
+) -> tuple[list[AbstentionRow], int]:
+    """The abstentions of a match or of a forecaster (newest first, at most ``limit``) and how
+    many there are in all."""
+    where = []
+    if match_id is not None:
+        where.append(Abstention.match_id == match_id)
+    if forecaster is not None:
+        where.append(Forecaster.name == forecaster)
+    base = sa.select(Abstention).join(Forecaster, Forecaster.id == Abstention.forecaster_id)
+    total = session.execute(
+        sa.select(sa.func.count()).select_from(base.where(*where).subquery())
+    ).scalar_one()
+    rows = session.execute(
+        sa.select(
+            Abstention.match_id,
+            Forecaster.name,
+            Abstention.missing,
+            Abstention.reason,
+            Abstention.created_at,
+        )
+        .join(Forecaster, Forecaster.id == Abstention.forecaster_id)
+        .where(*where)
+        .order_by(Abstention.created_at.desc(), Forecaster.name)
+        .limit(limit)
+    )
+    return [
+        AbstentionRow(
+            match_id=m, forecaster=name, missing=tuple(missing), reason=reason, created_at=at
+        )
+        for m, name, missing, reason, at in rows
+    ], int(total)
