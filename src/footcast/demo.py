@@ -119,23 +119,26 @@ async def run_season(
     latency_ms: int = 0,
     workers: int = 1,
     until: datetime | None = None,
+    start: datetime | None = None,
     llms: LLMs | None = None,
     on_step: Callable[[replay.Progress], None] = lambda progress: None,
 ) -> replay.Progress:
     """Replay ``season`` (default: the league of ``settings.sources.simulated``) from three days
-    before its first kickoff to the day after its last (or ``until``); ``workers=0`` leaves the
-    jobs to worker processes started elsewhere. ``llms``: the roster's models forecast too."""
+    before its first kickoff (or ``start``, where an earlier replay stopped) to the day after
+    its last (or ``until``); ``workers=0`` leaves the jobs to worker processes started
+    elsewhere. ``llms``: the roster's models forecast too."""
     if season is None:
         season = worker.simulated_league(settings)
-    clock = SimulatedClock(season.first_kickoff - timedelta(days=3))
+    first = season.first_kickoff - timedelta(days=3)
+    clock = SimulatedClock(start or first)
     register_forecasters(
         database,
-        active_from=clock.now() - timedelta(days=1),
+        active_from=first - timedelta(days=1),
         standins=standins,
         latency_ms=latency_ms,
     )
     if llms is not None:
-        register_roster(database, llms.roster, active_from=clock.now() - timedelta(days=1),
+        register_roster(database, llms.roster, active_from=first - timedelta(days=1),
                         now=clock.now())  # fmt: skip
     ctx = Context(
         database=database,

@@ -126,3 +126,36 @@ def test_replay_runs_a_real_season_through_the_pipeline(
     # three rounds played by 26 August: 30 matches, each predicted by every forecaster
     assert {(r.predicted, r.settled) for r in rows.values()} == {(30, 30)}
     assert rows["market"].tendency_rate > 0.4  # it read the files' pre-match odds
+
+
+def test_replay_goes_on_with_a_later_until_and_run_leaves_its_database_alone(
+    env: dict[str, str], scratch_database: URL, tmp_path: Path
+) -> None:
+    # issue 15, item 6: a stopped replay could not go on, and `run` synced the simulated league
+    # into its database
+    season = tmp_path / "E0.csv"
+    season.write_text(
+        f"{HEADER}\nE0,09/08/2019,20:00,Liverpool,Norwich,4,1,H\n"
+        "E0,10/08/2019,12:30,West Ham,Man City,0,5,A\n"
+        "E0,17/08/2019,15:00,Norwich,Newcastle,3,1,H\n"
+    )
+    name = str(scratch_database.database)
+
+    first = run("replay", str(season), "--until", "2019-08-11", "--database", name, env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "went on from" not in first.stdout
+    assert "matches: 2 finished, 1 scheduled" in first.stdout
+    again = run("replay", str(season), "--database", name, env=env)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "went on from 2019-08-1" in again.stdout
+    assert "matches: 3 finished" in again.stdout
+
+    mine = {"FOOTCAST_DATABASE_URL": scratch_database.render_as_string(hide_password=False)}
+    refused = run("run", "--no-web", env=mine)
+    assert refused.returncode == 1
+    assert "Error [conflict]: this database holds a replay of football-data" in refused.stderr
+    replayed = engine.connect(scratch_database, upgrade=False)
+    try:
+        assert matches(replayed) == 3  # nothing synced into it
+    finally:
+        replayed.dispose()

@@ -127,7 +127,8 @@ def replay_command(
         ),
     ],
     database: Annotated[
-        str, typer.Option(help="database to (re)create for the replay")
+        str,
+        typer.Option(help="database of the replay: created, or gone on with when it holds one"),
     ] = "footcast_replay",
     until: Annotated[
         datetime | None,
@@ -137,18 +138,25 @@ def replay_command(
     strict: Annotated[
         bool, typer.Option(help="reject a file with a bad odds cell too, replaying nothing")
     ] = False,
+    fresh: Annotated[
+        bool,
+        typer.Option(
+            "--fresh", help="recreate the database (what it holds is lost) instead of going on"
+        ),
+    ] = False,
 ) -> None:
     """Replay played seasons through the real pipeline on a simulated clock, with the
     statistical forecasters (the market reads the files' pre-match odds), and print the
     leaderboard of each season. A bad row stops the replay; an odds set with a bad cell is
-    left out of its match with a warning, as in `import`."""
+    left out of its match with a warning, as in `import`. Run again with the same files and a
+    later --until, it goes on from where it stopped."""
     state: State = ctx.obj
     done = _replay(
         state,
         lambda show: seasons.replay_files(
             state.settings, paths, database=database, actor=state.actor, now=state.clock.now(),
             workers=workers, until=None if until is None else until.replace(tzinfo=UTC),
-            strict=strict, on_step=show,
+            strict=strict, fresh=fresh, on_step=show,
         ),
     )  # fmt: skip
     if done.dropped:
@@ -175,6 +183,10 @@ def _replay(
 
         done = run(show)
     console.print(f"database {engine.redact(done.url)}")
+    if done.continued_from is not None:
+        console.print(f"went on from {done.continued_from:%Y-%m-%d %H:%M} (UTC)")
+    if done.reached is not None:
+        console.print(f"reached {done.reached:%Y-%m-%d %H:%M} (UTC)")
     console.print(
         f"{done.steps} clock steps, {done.enqueued} jobs; matches: "
         + ", ".join(f"{n} {s}" for s, n in sorted(done.status.items()))

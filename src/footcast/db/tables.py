@@ -46,6 +46,7 @@ __all__ = [
     "ProviderCircuit",
     "ProviderSlot",
     "QuotaSnapshot",
+    "Replay",
     "RequestLimit",
     "RequestSlot",
     "ScoringRule",
@@ -430,6 +431,20 @@ class SourceSync(Base):
     source: Mapped[str] = mapped_column(String(32), primary_key=True)
     synced_at: Mapped[datetime]
     fixtures: Mapped[int]
+
+
+class Replay(Base):
+    """The one replay a database holds: its files (by content), and how far it has got."""
+
+    __tablename__ = "replays"
+
+    id: Mapped[int] = mapped_column(primary_key=True, server_default=text("1"))
+    source: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    reached_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    __table_args__ = (CheckConstraint("id = 1", name="one"),)
 
 
 class SimClock(Base):

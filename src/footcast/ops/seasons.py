@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,9 +15,9 @@ from sqlalchemy.engine import URL
 
 from footcast import demo, errors
 from footcast.config import Settings
-from footcast.db import engine
+from footcast.db import Database, engine
 from footcast.db.reads import leaderboard as board
-from footcast.db.writes import audit
+from footcast.db.writes import audit, replays
 from footcast.db.writes import matches as match_rows
 from footcast.forecasters.roster import Roster
 from footcast.pipeline import replay as driver
@@ -42,6 +43,8 @@ class Replayed:
     status: Mapping[str, int]  # matches by status at the end
     boards: tuple[Board, ...]
     dropped: tuple[season_file.DroppedOdds, ...] = ()  # odds sets left out of the replay
+    continued_from: datetime | None = None  # where an earlier replay of the same files stopped
+    reached: datetime | None = None  # the simulated time this replay reached
 
 
 def replay(
@@ -57,22 +60,44 @@ def replay(
     latency_ms: int = 0,
     until: datetime | None = None,
     llm_roster: Roster | None = None,
+    fresh: bool = True,
+    fingerprint: str | None = None,
     on_step: Callable[[driver.Progress], None] = lambda progress: None,
 ) -> Replayed:
-    """Recreate ``database`` on the settings' server and replay ``season`` (default: the
-    simulated league of the settings) into it; ``boards``: the (competition, season) tables to
-    read at the end. ``now``: when the operator asked (the replay runs on its own clock)."""
-    url = engine.ensure_database(engine.server_url_of(settings), database, drop_first=True)
+    """Replay ``season`` (default: the simulated league of the settings) into ``database`` on
+    the settings' server, recreated (``fresh``) or else going on from where the replay it holds
+    stopped; ``fingerprint`` tells which season that must be (default: the season's name).
+    ``boards``: the (competition, season) tables to read at the end. ``now``: when the operator
+    asked (the replay runs on its own clock).
+
+    Raises:
+        Conflict: not ``fresh``, and ``database`` holds something other than a replay of this
+            season; nothing in it is touched.
+    """
+    url = engine.ensure_database(engine.server_url_of(settings), database, drop_first=fresh)
     db = engine.connect(url)
-    llms = None if llm_roster is None else LLMs(db, llm_roster, settings, environ={})
+    llms = None
     try:
+        source = "simulated" if season is None else season.name
+        fingerprint = fingerprint or source
+        state = None if fresh else _resumable(db, database, fingerprint)
+        llms = None if llm_roster is None else LLMs(db, llm_roster, settings, environ={})
         done = asyncio.run(
             demo.run_season(
                 db, settings, season=season, standins=standins, latency_ms=latency_ms,
                 workers=workers, until=until, llms=llms, on_step=on_step,
+                start=None if state is None else state.reached_at,
             )
         )  # fmt: skip
         with db.transaction() as session:
+            replays.save(
+                session,
+                replays.ReplayState(
+                    source=source, fingerprint=fingerprint, reached_at=done.now,
+                    started_at=done.start if state is None else state.started_at,
+                ),
+                now=now,
+            )  # fmt: skip
             tables = tuple(
                 Board(
                     competition=competition,
@@ -85,7 +110,8 @@ def replay(
             audit.record(
                 session, actor=actor, action="replay", target=f"database:{database}", now=now,
                 details={
-                    "source": "simulated" if season is None else season.name,
+                    "source": source,
+                    "continued_from": None if state is None else state.reached_at.isoformat(),
                     "until": None if until is None else until.isoformat(),
                     "steps": done.steps, "enqueued": done.enqueued,
                 },
@@ -94,7 +120,40 @@ def replay(
         if llms is not None:
             llms.close()
         db.dispose()
-    return Replayed(url=url, steps=done.steps, enqueued=done.enqueued, status=status, boards=tables)
+    return Replayed(
+        url=url,
+        steps=done.steps,
+        enqueued=done.enqueued,
+        status=status,
+        boards=tables,
+        continued_from=None if state is None else state.reached_at,
+        reached=done.now,
+    )
+
+
+def _resumable(db: Database, name: str, fingerprint: str) -> replays.ReplayState | None:
+    """The replay ``db`` holds when it is one of the season with ``fingerprint`` (None: the
+    database is empty, the replay starts afresh)."""
+    with db.transaction() as session:
+        state = replays.current(session)
+        stored = match_rows.status_counts(session)
+    if state is None and not stored:
+        return None
+    if state is None:
+        raise errors.Conflict(
+            f"database {name!r} holds {sum(stored.values())} matches but no replay; a replay"
+            " into it would mix them up: --fresh recreates it (what it holds is lost), or name"
+            " another database",
+            database=name,
+        )
+    if state.fingerprint != fingerprint:
+        raise errors.Conflict(
+            f"database {name!r} holds a replay of other files ({state.source}, reached"
+            f" {state.reached_at.isoformat()}); the same files in the same order go on with it,"
+            " --fresh recreates it for these (what it holds is lost)",
+            database=name,
+        )
+    return state
 
 
 def replay_files(
@@ -107,6 +166,7 @@ def replay_files(
     workers: int = 2,
     until: datetime | None = None,
     strict: bool = False,
+    fresh: bool = False,
     on_step: Callable[[driver.Progress], None] = lambda progress: None,
 ) -> Replayed:
     """Replay played seasons from season files (football-data.co.uk CSV or openfootball's
@@ -114,11 +174,14 @@ def replay_files(
     forecasters (the market reads the files' pre-match odds); one board per (division,
     season). An odds set with a bad cell is left out of its match, as ``import`` does
     (``strict``: it rejects the file); a bad row always does, since a season missing a match
-    would be told wrong.
+    would be told wrong. A database that holds a replay of the same files (by content, in
+    order) goes on from where it stopped; ``fresh`` recreates it.
 
     Raises:
         InvalidInput: a file is unreadable, lacks a column or has a bad row, or (``strict``) a
             bad odds cell; nothing is replayed.
+        Conflict: not ``fresh``, and the database holds something other than a replay of
+            these files; nothing in it is touched.
     """
     parsed = [files.read(path, strict=strict) for path in paths]
     for file in parsed:
@@ -129,6 +192,17 @@ def replay_files(
     done = replay(
         settings.evolve(**demo.DEMO_OVERRIDES),
         database=database, actor=actor, now=now, boards=found, season=ArchiveSource(rows),
-        workers=workers, until=until, on_step=on_step,
+        workers=workers, until=until, on_step=on_step, fresh=fresh,
+        fingerprint=_fingerprint(paths),
     )  # fmt: skip
     return dataclasses.replace(done, dropped=tuple(d for file in parsed for d in file.dropped))
+
+
+def _fingerprint(paths: Sequence[Path]) -> str:
+    """The files' contents, in order, as one hash: a replay goes on only with the same files."""
+    digest = hashlib.sha256()
+    for path in paths:
+        content = path.read_bytes()
+        digest.update(len(content).to_bytes(8, "big"))
+        digest.update(content)
+    return digest.hexdigest()

@@ -23,6 +23,7 @@ from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database, connect, migrate
 from footcast.db.coordination import limits, shared_clock
+from footcast.db.writes import replays
 from footcast.forecasters import roster
 from footcast.pipeline import llms, queue, signals
 from footcast.pipeline.context import Context, Forecasters
@@ -170,6 +171,8 @@ async def run(ctx: Context, *, concurrency: int, schedule: bool) -> None:
     """Work jobs until stopped by SIGINT or SIGTERM, whenever it arrives (the running jobs
     finish first); with ``schedule``, also reconcile on start and every 10 s. Reconnects after
     losing the database. Must run in the main thread."""
+    if schedule:
+        _refuse_a_replay(ctx)
     task = asyncio.current_task()
     assert task is not None
     with signals.cancel_on_signals(task) as stop:
@@ -180,6 +183,25 @@ async def run(ctx: Context, *, concurrency: int, schedule: bool) -> None:
                 raise
             task.uncancel()
             log.info("stopped by a signal")
+
+
+def _refuse_a_replay(ctx: Context) -> None:
+    """A replay's database is driven by its replay: a scheduler would sync the configured
+    source's fixtures into it.
+
+    Raises:
+        Conflict: the database holds a replay.
+    """
+    with ctx.database.transaction() as session:
+        held = replays.current(session)
+    if held is not None:
+        raise errors.Conflict(
+            f"this database holds a replay of {held.source} (reached"
+            f" {held.reached_at.isoformat()}); a scheduler would sync {ctx.source.name} into it."
+            " `footcast replay FILES --database NAME --until DAY` goes on with the replay;"
+            " `footcast worker` may work its jobs",
+            source=held.source,
+        )
 
 
 async def _work(ctx: Context, *, concurrency: int, schedule: bool) -> None:

@@ -13,8 +13,11 @@ from sqlalchemy.engine import URL
 from footcast import errors
 from footcast.config import Settings, load_settings
 from footcast.db import engine
+from footcast.db.reads import leaderboard as board
 from footcast.db.tables import Abstention, AuditEntry, Failure, Forecaster
+from footcast.db.writes import matches as match_rows
 from footcast.ops import seasons
+from season_checks import season_problems, snapshot_problems
 
 NOW = datetime(2025, 8, 15, 12, 0, tzinfo=UTC)
 SEASON = [
@@ -133,3 +136,88 @@ def test_replay_files_reads_a_football_json_season(
         replayed.dispose()
     assert reasons == [["odds"]] * 3
     assert failures == 0
+
+
+def _points(url: URL) -> dict[str, int]:
+    replayed = engine.connect(url, upgrade=False)
+    try:
+        with replayed.transaction() as session:
+            return {row.forecaster: row.points for row in board.leaderboard(session)}
+    finally:
+        replayed.dispose()
+
+
+def test_a_replay_stopped_with_until_goes_on_where_it_stopped(
+    server_url: URL, scratch_database: URL, tmp_path: Path
+) -> None:
+    # issue 15, item 6: nothing could continue a stopped replay
+    path = tmp_path / "E0.csv"
+    path.write_text("\n".join(SEASON) + "\n")
+    name = str(scratch_database.database)
+    settings = _settings(server_url)
+
+    first = seasons.replay_files(settings, [path], database=name, actor="cli:ann", now=NOW,
+                                 workers=1, until=datetime(2019, 8, 10, tzinfo=UTC))  # fmt: skip
+    assert first.continued_from is None
+    assert first.status == {"finished": 1, "scheduled": 2}
+    assert first.reached is not None
+    assert first.reached <= datetime(2019, 8, 10, tzinfo=UTC)
+    second = seasons.replay_files(settings, [path], database=name, actor="cli:ann", now=NOW,
+                                  workers=1)  # fmt: skip
+    assert second.continued_from == first.reached
+    assert second.status == {"finished": 3}
+    went_on = _points(scratch_database)
+
+    whole = seasons.replay_files(settings, [path], database=name, actor="cli:ann", now=NOW,
+                                 workers=1, fresh=True)  # fmt: skip
+    assert whole.continued_from is None
+    assert _points(scratch_database) == went_on  # the same table as one replay in one go
+    replayed = engine.connect(scratch_database, upgrade=False)
+    try:
+        assert season_problems(replayed) == []
+        assert snapshot_problems(replayed) == []
+    finally:
+        replayed.dispose()
+
+
+def test_a_replay_does_not_go_on_with_other_files(
+    server_url: URL, scratch_database: URL, tmp_path: Path
+) -> None:
+    path, other = tmp_path / "E0.csv", tmp_path / "other.csv"
+    path.write_text("\n".join(SEASON) + "\n")
+    other.write_text("\n".join(SEASON[:3]) + "\n")
+    name = str(scratch_database.database)
+    settings = _settings(server_url)
+    seasons.replay_files(settings, [path], database=name, actor="cli:ann", now=NOW, workers=1,
+                         until=datetime(2019, 8, 10, tzinfo=UTC))  # fmt: skip
+
+    with pytest.raises(errors.Conflict, match=r"holds a replay of other files .*--fresh"):
+        seasons.replay_files(settings, [other], database=name, actor="cli:ann", now=NOW,
+                             workers=1)  # fmt: skip
+
+    assert _points(scratch_database)  # what it held is still there
+    done = seasons.replay_files(settings, [other], database=name, actor="cli:ann", now=NOW,
+                                workers=1, fresh=True)  # fmt: skip
+    assert done.status == {"finished": 2}
+
+
+def test_a_replay_does_not_go_into_a_database_of_other_matches(
+    server_url: URL, scratch_database: URL, tmp_path: Path
+) -> None:
+    path = tmp_path / "E0.csv"
+    path.write_text("\n".join(SEASON) + "\n")
+    target = engine.connect(engine.ensure_database(server_url, str(scratch_database.database)))
+    try:
+        with target.transaction() as session:
+            competition = match_rows.upsert_competition(session, code="X", name="X")
+            home, away = (match_rows.upsert_team(session, name=n) for n in ("A", "B"))
+            match_rows.upsert_match(
+                session, source="test", external_id="1", competition_id=competition,
+                home_team_id=home, away_team_id=away, kickoff_at=NOW, now=NOW,
+            )  # fmt: skip
+    finally:
+        target.dispose()
+
+    with pytest.raises(errors.Conflict, match=r"holds 1 matches but no replay"):
+        seasons.replay_files(_settings(server_url), [path], actor="cli:ann", now=NOW,
+                             database=str(scratch_database.database), workers=1)  # fmt: skip
