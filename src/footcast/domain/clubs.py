@@ -74,7 +74,8 @@ def api_football_code(league_id: int) -> str:
 def loose_key(name: str) -> str:
     """``name`` without accents, case, punctuation or the words FC, AFC, CF and SC."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    words = re.split(r"[^a-z0-9]+", plain.casefold().replace("&", " and "))
+    plain = re.sub(r"[.'’]", "", plain.casefold()).replace("&", " and ")  # F.C., Nott'm
+    words = re.split(r"[^a-z0-9]+", plain)
     return " ".join(w for w in words if w and w not in _FILLER)
 
 
@@ -135,6 +136,10 @@ class Catalogue:
         if api_football is not None and api_football in self._club_ids:
             return self._club_ids[api_football]
         return self._clubs.find(source, name)
+
+    def spelled(self, source: str, name: str) -> Club | None:
+        """The club ``source`` calls ``name`` by that very spelling (no looser look-up)."""
+        return self._clubs.exact.get((source, name))
 
     def league(self, source: str, code: str) -> League | None:
         """The competition ``source`` codes ``code``; None if unknown."""
