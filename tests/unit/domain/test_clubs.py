@@ -51,9 +51,9 @@ def test_an_unknown_or_ambiguous_name_finds_no_club() -> None:
     )
     assert catalogue.club("football-data", "Ashcombe United") is None
     assert catalogue.club("z", "Rovers") is None  # two clubs go by it elsewhere: not guessed
-    assert catalogue.club("x", "Rovers") is not None and catalogue.club("x", "Rovers").name == (
-        "Rovers A"
-    )
+    rovers = catalogue.club("x", "Rovers")
+    assert rovers is not None
+    assert rovers.name == "Rovers A"
 
 
 def test_competitions_of_every_source_are_one() -> None:

@@ -69,7 +69,7 @@ def test_an_existing_team_under_a_source_name_is_found_by_the_catalogue(
             sa.insert(TeamAlias).values(source="football-data", name="Man United", team_id=old)
         )
         assert teams.resolve(session, "api-football", "Manchester United", api_football=33) == old
-        assert session.get_one(Team, old).api_football_id == 33  # fmt: skip
+        assert session.get_one(Team, old).api_football_id == 33
         # and by id alone from now on, whatever the provider calls the club
         assert teams.resolve(session, "api-football", "Man Utd", api_football=33) == old
 
@@ -135,7 +135,7 @@ def _two_teams_world(database: Database) -> tuple[int, int, int]:
                 match_id=match_id, team_id=gone, available=True, fetched_at=NOW
             )
         )
-    return gone, kept, opponent  # fmt: skip
+    return gone, kept, opponent
 
 
 def test_a_catalogued_club_stored_under_a_source_name_is_found_again(database: Database) -> None:
@@ -150,7 +150,7 @@ def test_a_catalogued_club_stored_under_a_source_name_is_found_again(database: D
         session.execute(
             sa.insert(TeamAlias).values(source="openfootball", name="Arsenal FC", team_id=old)
         )
-        assert teams.resolve(session, "football-data", "Arsenal") == old  # fmt: skip
+        assert teams.resolve(session, "football-data", "Arsenal") == old
 
 
 def test_merge_moves_matches_lineups_and_aliases_and_deletes_the_row(database: Database) -> None:
@@ -160,7 +160,7 @@ def test_merge_moves_matches_lineups_and_aliases_and_deletes_the_row(database: D
         merged = teams.merge(
             session, teams.find(session, "Ashcombe Utd"), teams.find(session, str(kept))
         )
-        assert (merged.matches, merged.lineups) == ((1,), 1)  # fmt: skip
+        assert (merged.matches, merged.lineups) == ((1,), 1)
         pairs = {
             tuple(r) for r in session.execute(sa.select(Match.home_team_id, Match.away_team_id))
         }
@@ -215,9 +215,19 @@ def test_a_known_match_still_refuses_other_teams_after_a_merge(database: Databas
     with database.transaction() as session:
         teams.merge(session, teams.find(session, str(gone)), teams.find(session, str(kept)))
     with database.transaction() as session:  # the same file again: nothing changes teams
-        matches.sync_fixtures(session, "openfootball", [_fixture(1, "Ashcombe Utd", "Brackenford City", competition="premier-league")], now=NOW)  # fmt: skip
+        matches.sync_fixtures(
+            session,
+            "openfootball",
+            [_fixture(1, "Ashcombe Utd", "Brackenford City", competition="premier-league")],
+            now=NOW,
+        )
     with (
         pytest.raises(errors.Conflict, match="stored as Ashcombe United v Brackenford City"),
         database.transaction() as session,
     ):
-        matches.sync_fixtures(session, "openfootball", [_fixture(1, "Everton FC", "Brackenford City", competition="premier-league")], now=NOW)  # fmt: skip
+        matches.sync_fixtures(
+            session,
+            "openfootball",
+            [_fixture(1, "Everton FC", "Brackenford City", competition="premier-league")],
+            now=NOW,
+        )
