@@ -9,7 +9,7 @@ another source names it.
 
 A club is found by, in order: its API-Football id; the name exactly as the source spells it; its
 canonical name; a name any source uses for it (when only one club has it); and that name less
-accents, case, punctuation and the words FC, AFC, CF and SC (again only when unambiguous).
+accents, case, punctuation and the words FC, AFC and CF (again only when unambiguous).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ FOOTBALL_DATA = "football-data"
 API_FOOTBALL = "api-football"
 OPENFOOTBALL = "openfootball"
 SOURCES = (FOOTBALL_DATA, API_FOOTBALL, OPENFOOTBALL)
-_FILLER = frozenset({"fc", "afc", "cf", "sc"})
+_FILLER = frozenset({"fc", "afc", "cf"})  # not "sc": Barcelona SC is not FC Barcelona
 _KEYS = frozenset({"name", "code", "country", "api_football"})
 
 
@@ -72,7 +72,7 @@ def api_football_code(league_id: int) -> str:
 
 
 def loose_key(name: str) -> str:
-    """``name`` without accents, case, punctuation or the words FC, AFC, CF and SC."""
+    """``name`` without accents, case, punctuation or the words FC, AFC and CF."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     plain = re.sub(r"[.'’]", "", plain.casefold()).replace("&", " and ")  # F.C., Nott'm
     words = re.split(r"[^a-z0-9]+", plain)

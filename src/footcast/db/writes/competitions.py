@@ -9,13 +9,21 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from footcast import errors
-from footcast.db.tables import Competition, CompetitionAlias, Match, ScoringRule, Settlement
+from footcast.db.tables import (
+    Competition,
+    CompetitionAlias,
+    Match,
+    ScoringRule,
+    Season,
+    Settlement,
+)
 from footcast.domain import clubs
 
 __all__ = [
     "CompetitionRow",
     "listing",
     "lock_by_code",
+    "merge",
     "resolve",
     "rule_names",
     "set_rule",
@@ -178,3 +186,64 @@ def _create(session: Session, code: str, name: str, api_football: int | None) ->
     stmt = insert(Competition).values(code=code, name=name, api_football_id=api_football)
     stmt = stmt.on_conflict_do_update(index_elements=[Competition.code], set_={"code": code})
     return int(session.execute(stmt.returning(Competition.id)).scalar_one())
+
+
+def merge(session: Session, gone: CompetitionRow, kept: CompetitionRow) -> tuple[int, ...]:
+    """Move competition ``gone``'s matches, seasons and source codes onto ``kept`` (a season of
+    the same label becomes one), keep ``gone``'s code as an alias, delete ``gone``; return the
+    moved match ids. Its history then counts for ``kept``.
+
+    Raises:
+        Conflict: the two are one competition, or their scoring rules differ.
+    """
+    if gone.id == kept.id:
+        raise errors.Conflict(f"competition {gone.code} can not be merged into itself")
+    if gone.rule != kept.rule:
+        raise errors.Conflict(
+            f"{gone.code} is settled with {gone.rule} and {kept.code} with {kept.rule}; give"
+            " them the same rule first (`competitions set-rule`), nothing merged",
+            competition=gone.code,
+        )
+    moved = tuple(
+        session.execute(
+            sa.select(Match.id).where(Match.competition_id == gone.id).order_by(Match.id)
+        ).scalars()
+    )
+    labels = dict(
+        session.execute(
+            sa.select(Season.label, Season.id).where(Season.competition_id == kept.id)
+        ).all()
+    )
+    for season_id, label in session.execute(
+        sa.select(Season.id, Season.label).where(Season.competition_id == gone.id)
+    ).all():
+        if label in labels:
+            session.execute(
+                sa.update(Match).where(Match.season_id == season_id).values(season_id=labels[label])
+            )
+            session.execute(sa.delete(Season).where(Season.id == season_id))
+        else:
+            session.execute(
+                sa.update(Season).where(Season.id == season_id).values(competition_id=kept.id)
+            )
+    session.execute(
+        sa.update(Match).where(Match.competition_id == gone.id).values(competition_id=kept.id)
+    )
+    sources = set(
+        session.execute(
+            sa.select(CompetitionAlias.source).where(CompetitionAlias.competition_id == gone.id)
+        ).scalars()
+    )
+    session.execute(
+        sa.update(CompetitionAlias)
+        .where(CompetitionAlias.competition_id == gone.id)
+        .values(competition_id=kept.id)
+    )
+    session.execute(sa.delete(Competition).where(Competition.id == gone.id))
+    for source in sources or {"footcast"}:
+        session.execute(
+            insert(CompetitionAlias)
+            .values(source=source, code=gone.code, competition_id=kept.id)
+            .on_conflict_do_nothing()
+        )
+    return moved
