@@ -132,10 +132,15 @@ class Catalogue:
         self._leagues = _Index(self.leagues, {id(c): (c.code, c.name) for c in self.leagues})
 
     def club(self, source: str, name: str, *, api_football: int | None = None) -> Club | None:
-        """The club ``source`` calls ``name`` (or gives the API-Football id); None if unknown."""
+        """The club ``source`` calls ``name`` (or gives the API-Football id); None if unknown.
+        A club found by name whose API-Football id is another than the one given is not it
+        (API-Football's "Barcelona" of another country, say)."""
         if api_football is not None and api_football in self._club_ids:
             return self._club_ids[api_football]
-        return self._clubs.find(source, name)
+        club = self._clubs.find(source, name)
+        if club is not None and None not in (api_football, club.api_football):
+            return None
+        return club
 
     def spelled(self, source: str, name: str) -> Club | None:
         """The club ``source`` calls ``name`` by that very spelling (no looser look-up)."""

@@ -50,6 +50,8 @@ def test_an_unknown_or_ambiguous_name_finds_no_club() -> None:
         '[[club]]\nname = "Rovers A"\nx = ["Rovers"]\n[[club]]\nname = "Rovers B"\ny = ["Rovers"]\n'
     )
     assert catalogue.club("football-data", "Ashcombe United") is None
+    # API-Football's id says which club: another id under a known name is another club
+    assert clubs.catalogue().club("api-football", "Arsenal", api_football=99_999) is None
     assert catalogue.club("z", "Rovers") is None  # two clubs go by it elsewhere: not guessed
     rovers = catalogue.club("x", "Rovers")
     assert rovers is not None

@@ -75,16 +75,19 @@ def resolve_many(
             ).all()
         )
         known = {n: by_id[i] for n, i in wanted.items() if i in by_id}
-    aliased = dict(
-        session.execute(
-            sa.select(TeamAlias.name, TeamAlias.team_id).where(
-                TeamAlias.source == source, TeamAlias.name.in_(list(wanted))
-            )
-        ).all()
-    )
+    stored: dict[str, int] = {}
+    aliased: dict[str, int] = {}
+    for name, team_id, team_api_id in session.execute(
+        sa.select(TeamAlias.name, TeamAlias.team_id, Team.api_football_id)
+        .join(Team, Team.id == TeamAlias.team_id)
+        .where(TeamAlias.source == source, TeamAlias.name.in_(list(wanted)))
+    ):
+        stored[name] = team_id
+        if None in (wanted[name], team_api_id) or wanted[name] == team_api_id:
+            aliased[name] = team_id  # (an alias of a team the provider numbers otherwise is not)
     for name in sorted(wanted):
         if name in known:
-            if aliased.get(name) != known[name]:
+            if stored.get(name) != known[name]:
                 _alias(session, source, name, known[name])
         elif name in aliased:
             known[name] = aliased[name]
@@ -121,16 +124,23 @@ def _resolve_new(
         if team_id is None:
             team_id = _create(session, club.name, club.country, club.api_football or api_football)
     else:
-        team_id = session.execute(sa.select(Team.id).where(Team.name == name)).scalar()
+        # the very name, from any source; not a team API-Football knows by another id
+        other_id = sa.and_(Team.api_football_id.is_not(None), Team.api_football_id != api_football)
+        unlike = other_id if api_football is not None else sa.false()
+        team_id = session.execute(sa.select(Team.id).where(Team.name == name, ~unlike)).scalar()
         if team_id is None:
             others = set(
                 session.execute(
-                    sa.select(TeamAlias.team_id).where(TeamAlias.name == name)
+                    sa.select(TeamAlias.team_id)
+                    .join(Team, Team.id == TeamAlias.team_id)
+                    .where(TeamAlias.name == name, ~unlike)
                 ).scalars()
             )
             team_id = others.pop() if len(others) == 1 else None
         if team_id is None:
-            team_id = _create(session, name, None, api_football)
+            taken = session.execute(sa.select(Team.id).where(Team.name == name)).scalar()
+            own = name if taken is None else f"{name} ({source} {api_football})"
+            team_id = _create(session, own, None, api_football)
     _alias(session, source, name, team_id)
     _claim_id(session, team_id, api_football)
     return team_id

@@ -231,3 +231,16 @@ def test_a_known_match_still_refuses_other_teams_after_a_merge(database: Databas
             [_fixture(1, "Everton FC", "Brackenford City", competition="premier-league")],
             now=NOW,
         )
+
+
+def test_another_api_football_id_under_a_known_name_is_another_team(database: Database) -> None:
+    with database.transaction() as session:
+        arsenal = teams.resolve(session, "football-data", "Arsenal")
+        assert teams.resolve(session, "api-football", "Arsenal", api_football=42) == arsenal
+        other = teams.resolve(session, "api-football", "Arsenal", api_football=99_999)
+        again = teams.resolve(session, "api-football", "Arsenal", api_football=99_999)
+        real = teams.resolve(session, "api-football", "Arsenal", api_football=42)
+        name = session.get_one(Team, other).name
+    assert other == again != arsenal
+    assert real == arsenal
+    assert name == "Arsenal (api-football 99999)"
