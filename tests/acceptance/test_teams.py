@@ -16,8 +16,10 @@ from footcast.config import load_settings
 from footcast.db import Database
 from footcast.db.tables import AuditEntry, Competition, Match, Team
 from footcast.db.writes import matches, snapshots
+from footcast.domain import clubs
 from footcast.fakes import api_football_items as items
 from footcast.fakes.api_football import FakeApiFootball
+from footcast.ops import data
 from footcast.pipeline import analysis, fixtures, worker
 from footcast.pipeline.context import Context
 from footcast.sources.api_football.source import ApiFootballSource
@@ -161,3 +163,60 @@ def test_teams_commands_list_alias_and_merge_with_an_audit_entry(
         teams_left = session.execute(sa.select(sa.func.count()).select_from(Team)).scalar_one()
     assert actions == ["import", "team.merge", "team.alias"]
     assert teams_left == 2
+
+
+@pytest.mark.realdata
+def test_a_real_season_is_the_history_of_the_next_one_at_api_football(
+    database: Database, shared_dir: Path
+) -> None:
+    """The real 2020-21 Premier League from football-data.co.uk, then API-Football's 2021 season
+    of the same twenty clubs under API-Football's names and ids (from the catalogue)."""
+    now = datetime(2021, 8, 13, 12, tzinfo=UTC)
+    season = shared_dir / "data" / "football-data" / "E0_2020-21.csv"
+    report = data.import_file(database, season, strict=False, now=now, actor="test")
+    assert report.stored == 380
+    catalogue = clubs.catalogue()
+    with database.transaction() as session:
+        names = sorted(session.execute(sa.select(Team.name)).scalars())
+    api_teams = []
+    for name in names:
+        club = catalogue.club(clubs.FOOTBALL_DATA, name)
+        assert club is not None
+        assert club.api_football is not None
+        api_name = dict(club.aliases)[clubs.API_FOOTBALL]
+        api_teams.append((club.api_football, api_name))
+    start = datetime(2021, 8, 14, 14, tzinfo=UTC)
+    fixtures_2021 = [
+        items.fixture_item(
+            710_000 + i, kickoff=start + timedelta(hours=i), home=home, away=away, season=2021
+        )
+        for i, (home, away) in enumerate(zip(api_teams[::2], api_teams[1::2], strict=True))
+    ]
+    with FakeApiFootball(fixtures=fixtures_2021) as api:
+        settings = load_settings(
+            {},
+            source="api-football", api_football_key=api.key, api_football_url=api.url,
+            api_football_leagues=[39], api_football_season=2021,
+        )  # fmt: skip
+        ctx = worker.build_context(database, settings, clock=SimulatedClock(now))
+        try:
+            assert fixtures.sync(ctx) == 10
+            with database.transaction() as session:
+                first = (
+                    session.execute(
+                        sa.select(Match.id).where(Match.source == "api-football").order_by(Match.id)
+                    )
+                    .scalars()
+                    .first()
+                )
+                assert first is not None
+                snapshot = analysis.assemble(
+                    ctx, session, matches.get_match(session, first), as_of=now
+                )
+                teams_now = session.execute(sa.select(sa.func.count()).select_from(Team))
+                assert teams_now.scalar_one() == 20
+        finally:
+            assert isinstance(ctx.source, ApiFootballSource)
+            ctx.source.close()
+    assert len(snapshot.history) == 380
+    assert {p.season for p in snapshot.history} == {"2020-21"}
