@@ -17,6 +17,7 @@ from footcast.commands import (
     models,
     pipeline,
     seasons,
+    teams,
     web,
 )
 from footcast.commands.state import State, show_error
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.add_typer(competitions.app, name="competitions")
+app.add_typer(teams.app, name="teams")
 app.add_typer(forecasters.app, name="forecasters")
 app.add_typer(failures.app, name="failures")
 app.add_typer(models.app, name="models")

@@ -12,6 +12,7 @@ from footcast.commands import (
     pipeline,
     seasons,
     state,
+    teams,
     web,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "pipeline",
     "seasons",
     "state",
+    "teams",
     "web",
 ]

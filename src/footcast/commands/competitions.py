@@ -43,3 +43,19 @@ def set_rule(
         f"{code}: rule {change.old_rule} → {change.new_rule};"
         f" {len(change.resettled)} settled match(es) re-settled as a new revision"
     )
+
+
+@app.command("merge")
+def merge(
+    ctx: typer.Context,
+    gone: Annotated[str, typer.Argument(help="the competition to merge away (code)")],
+    kept: Annotated[str, typer.Argument(help="the competition that stays (code)")],
+) -> None:
+    """Merge competition GONE into KEPT (e.g. AF39 into E0): matches and seasons move, and the
+    history of both counts for KEPT."""
+    state: State = ctx.obj
+    merged = ops.merge(state.database, state.clock, gone=gone, kept=kept, actor=state.actor)
+    console.print(
+        f"merged {merged.gone} into {merged.kept}: {len(merged.matches)} match(es) moved;"
+        f" {merged.gone} is now an alias of {merged.kept}"
+    )

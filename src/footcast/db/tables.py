@@ -35,6 +35,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Competition",
+    "CompetitionAlias",
     "Failure",
     "Forecaster",
     "ForecasterHealth",
@@ -57,6 +58,7 @@ __all__ = [
     "SourceSync",
     "StageSkip",
     "Team",
+    "TeamAlias",
 ]
 
 NAMING = {
@@ -125,6 +127,31 @@ class Team(Base):
     short_name: Mapped[str | None] = mapped_column(String(32))
     country: Mapped[str | None] = mapped_column(String(100))
     api_football_id: Mapped[int | None] = mapped_column(unique=True)
+
+
+class TeamAlias(Base):
+    """What one source calls a canonical team: a name (football-data.co.uk, openfootball,
+    API-Football); API-Football's team id is ``teams.api_football_id``."""
+
+    __tablename__ = "team_aliases"
+
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    __table_args__ = (Index("ix_team_aliases_team_id", "team_id"),)
+
+
+class CompetitionAlias(Base):
+    """What one source calls a canonical competition: its code there (``E0``, ``AF39``)."""
+
+    __tablename__ = "competition_aliases"
+
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    __table_args__ = (Index("ix_competition_aliases_competition_id", "competition_id"),)
 
 
 class Match(Base):

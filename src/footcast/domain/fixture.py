@@ -32,3 +32,5 @@ class Fixture:
     home_goals_ht: int | None = None
     away_goals_ht: int | None = None
     minute: int | None = None
+    home_api_id: int | None = None  # API-Football's team ids, when the source is API-Football
+    away_api_id: int | None = None

@@ -13,6 +13,7 @@ from footcast.ops import (
     matches,
     runtime,
     seasons,
+    teams,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "matches",
     "runtime",
     "seasons",
+    "teams",
 ]

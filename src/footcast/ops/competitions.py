@@ -10,7 +10,7 @@ from footcast.db import Database
 from footcast.db.writes import audit, competitions
 from footcast.pipeline import settlement
 
-__all__ = ["RuleChange", "set_rule"]
+__all__ = ["Merged", "RuleChange", "merge", "set_rule"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -22,6 +22,39 @@ class RuleChange:
     new_rule: str
     changed: bool
     resettled: tuple[settlement.SettlementResult, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Merged:
+    """What merging competition ``gone`` into ``kept`` moved."""
+
+    gone: str
+    kept: str
+    matches: tuple[int, ...]
+
+
+def merge(database: Database, clock: Clock, *, gone: str, kept: str, actor: str) -> Merged:
+    """Make competition ``gone`` part of ``kept`` (codes, canonical or a source's): its matches
+    and seasons move, its code becomes an alias of ``kept``, so history and the next syncs of
+    either code count for ``kept``. One transaction, one audit entry.
+
+    Raises:
+        NotFound: no such competition.
+        Conflict: both are one competition, or their scoring rules differ.
+    """
+    with database.transaction() as session:
+        source = competitions.lock_by_code(session, gone)
+        target = competitions.lock_by_code(session, kept)
+        moved = competitions.merge(session, source, target)
+        audit.record(
+            session,
+            actor=actor,
+            action="competition.merge",
+            target=f"competition:{target.code}",
+            now=clock.now(),
+            details={"from": source.code, "into": target.code, "matches": list(moved)},
+        )
+    return Merged(gone=source.code, kept=target.code, matches=moved)
 
 
 def set_rule(database: Database, clock: Clock, *, code: str, rule: str, actor: str) -> RuleChange:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -13,12 +15,15 @@ from footcast.db import Database
 from footcast.db.tables import (
     AuditEntry,
     Competition,
+    CompetitionAlias,
     Forecaster,
+    Match,
     QuotaSnapshot,
+    Season,
     Settlement,
     SettlementScore,
 )
-from footcast.db.writes import matches
+from footcast.db.writes import matches, snapshots
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
 from footcast.ops import competitions
@@ -169,3 +174,74 @@ def test_set_rule_survives_the_next_fixture_sync(world: World) -> None:
 
     with world.database.transaction() as session:
         assert session.scalar(sa.select(Competition.scoring_rule)) == "standard-v1"
+
+
+def _split_premier_league(world: World) -> None:
+    """A database from before canonical competitions: football-data's E0 and API-Football's
+    AF39 stored as two competitions (AF39 known by its own code only), one season label each
+    and one shared ("2025")."""
+    kickoff = world.clock.now() - timedelta(days=3)
+    with world.database.transaction() as session:
+        for code, source in (("E0", "football-data"), ("AF39", "api-football")):
+            session.execute(sa.insert(Competition).values(code=code, name=f"Premier League {code}"))
+            session.execute(
+                sa.insert(CompetitionAlias).values(
+                    source=source,
+                    code=code,
+                    competition_id=sa.select(Competition.id)
+                    .where(Competition.code == code)
+                    .scalar_subquery(),
+                )
+            )
+        for n, (code, source, season) in enumerate(
+            [("E0", "football-data", "2024-25"), ("E0", "football-data", "2025"),
+             ("AF39", "api-football", "2025"), ("AF39", "api-football", "2026")]
+        ):  # fmt: skip
+            fixture = Fixture(
+                external_id=str(n), competition=code, competition_name="Premier League",
+                season=season, round=None, home="Arsenal", away=f"Club {n}",
+                kickoff=kickoff + timedelta(hours=n), status=MatchStatus.FINISHED,
+                home_goals=1, away_goals=0,
+            )  # fmt: skip
+            matches.sync_fixtures(session, source, [fixture], now=world.clock.now())
+
+
+def test_merge_folds_a_source_s_competition_into_the_canonical_one(
+    world: World, audit_log: Callable[[], list[tuple[str, str, str | None, dict[str, Any]]]]
+) -> None:
+    _split_premier_league(world)
+
+    merged = competitions.merge(world.database, world.clock, gone="AF39", kept="E0", actor="ops")
+
+    assert merged.matches == (3, 4)
+    with world.database.transaction() as session:
+        codes = list(session.execute(sa.select(Competition.code)).scalars())
+        seasons = sorted(session.execute(sa.select(Season.label)).scalars())
+        per_match = set(session.execute(sa.select(Match.competition_id)).scalars())
+        history = snapshots.history(
+            session, competition_id=per_match.pop(), as_of=world.clock.now(),
+            known_after=timedelta(hours=3), window=timedelta(days=30),
+        )  # fmt: skip
+    assert codes == ["E0"]
+    assert seasons == ["2024-25", "2025", "2026"]  # the shared label is one season now
+    assert len(history) == 4
+    fixture = Fixture(
+        external_id="9", competition="AF39", competition_name="Premier League", season="2026",
+        round=None, home="Arsenal", away="Chelsea", kickoff=world.clock.now() + timedelta(days=1),
+        status=MatchStatus.SCHEDULED,
+    )  # fmt: skip
+    with world.database.transaction() as session:  # the next sync files AF39 under E0
+        matches.sync_fixtures(session, "api-football", [fixture], now=world.clock.now())
+        assert len(set(session.execute(sa.select(Match.competition_id)).scalars())) == 1
+    ((actor, action, target, details),) = audit_log()
+    assert (actor, action, target) == ("ops", "competition.merge", "competition:E0")
+    assert details == {"from": "AF39", "into": "E0", "matches": [3, 4]}
+
+
+def test_merge_refuses_competitions_with_different_rules(world: World) -> None:
+    _split_premier_league(world)
+    competitions.set_rule(world.database, world.clock, code="AF39", rule="standard-v1", actor="t")
+    with pytest.raises(errors.Conflict, match="give them the same rule first"):
+        competitions.merge(world.database, world.clock, gone="AF39", kept="E0", actor="ops")
+    with pytest.raises(errors.Conflict, match="into itself"):
+        competitions.merge(world.database, world.clock, gone="E0", kept="E0", actor="ops")

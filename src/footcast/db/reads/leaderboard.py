@@ -11,6 +11,7 @@ from sqlalchemy.orm import QueryableAttribute, Session
 from footcast.db.reads import owed
 from footcast.db.tables import (
     Competition,
+    CompetitionAlias,
     Forecaster,
     Match,
     Season,
@@ -67,7 +68,14 @@ def _current(
         stmt = stmt.join(Match, Match.id == Settlement.match_id)
     if competition is not None:
         stmt = stmt.join(Competition, Competition.id == Match.competition_id).where(
-            Competition.code == competition
+            sa.or_(
+                Competition.code == competition,
+                Competition.id.in_(
+                    sa.select(CompetitionAlias.competition_id).where(
+                        CompetitionAlias.code == competition
+                    )
+                ),
+            )
         )
     if season is not None:
         stmt = stmt.join(Season, Season.id == Match.season_id).where(Season.label == season)

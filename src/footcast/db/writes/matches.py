@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, aliased
 
 from footcast import errors
 from footcast.db.tables import Competition, Match, Season, Team
+from footcast.db.writes import competitions as competition_rows
+from footcast.db.writes import teams
 from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
 
@@ -66,10 +68,9 @@ def upsert_season(session: Session, *, competition_id: int, label: str) -> int:
     return int(session.execute(stmt.returning(Season.id)).scalar_one())
 
 
-def upsert_team(session: Session, *, name: str, short_name: str | None = None) -> int:
-    stmt = insert(Team).values(name=name, short_name=short_name)
-    stmt = stmt.on_conflict_do_update(index_elements=[Team.name], set_={"name": name})
-    return int(session.execute(stmt.returning(Team.id)).scalar_one())
+def upsert_team(session: Session, *, name: str, source: str = "footcast") -> int:
+    """The canonical team ``source`` calls ``name`` (see ``footcast.db.writes.teams``)."""
+    return teams.resolve(session, source, name)
 
 
 def upsert_match(
@@ -156,22 +157,19 @@ def sync_fixtures(
     seasons: dict[tuple[str, str], int] = {}
     for fixture in fixtures:
         if fixture.competition not in competitions:
-            competitions[fixture.competition] = upsert_competition(
-                session, code=fixture.competition, name=fixture.competition_name
+            competitions[fixture.competition] = competition_rows.resolve(
+                session, source, code=fixture.competition, name=fixture.competition_name
             )
         key = (fixture.competition, fixture.season)
         if key not in seasons:
             seasons[key] = upsert_season(
                 session, competition_id=competitions[fixture.competition], label=fixture.season
             )
-    _refuse_changed_teams(session, source, fixtures)
-    names = sorted({f.home for f in fixtures} | {f.away for f in fixtures})
-    session.execute(
-        insert(Team)
-        .values([{"name": n} for n in names])
-        .on_conflict_do_nothing(index_elements=[Team.name])
-    )
-    teams = dict(session.execute(sa.select(Team.name, Team.id).where(Team.name.in_(names))).all())
+    named = {(f.home, f.home_api_id) for f in fixtures} | {
+        (f.away, f.away_api_id) for f in fixtures
+    }
+    team_ids = teams.resolve_many(session, source, sorted(named, key=lambda n: n[0]))
+    _refuse_changed_teams(session, source, fixtures, team_ids)
     rows = [
         {
             "source": source,
@@ -180,8 +178,8 @@ def sync_fixtures(
             "updated_at": now,
             "competition_id": competitions[f.competition],
             "season_id": seasons[(f.competition, f.season)],
-            "home_team_id": teams[f.home],
-            "away_team_id": teams[f.away],
+            "home_team_id": team_ids[f.home],
+            "away_team_id": team_ids[f.away],
             "round": f.round,
             **_state_of(f),
         }
@@ -206,14 +204,22 @@ def sync_fixtures(
     )
 
 
-def _refuse_changed_teams(session: Session, source: str, fixtures: Sequence[Fixture]) -> None:
-    """A stored match never changes teams: an update naming others is a source error, and
-    applying it would move predictions onto another pairing."""
+def _refuse_changed_teams(
+    session: Session, source: str, fixtures: Sequence[Fixture], team_ids: dict[str, int]
+) -> None:
+    """A stored match never changes teams: an update naming others (other canonical teams) is a
+    source error, and applying it would move predictions onto another pairing."""
     home, away = aliased(Team), aliased(Team)
     stored = {
-        row.external_id: (row.home, row.away)
+        row.external_id: row
         for row in session.execute(
-            sa.select(Match.external_id, home.name.label("home"), away.name.label("away"))
+            sa.select(
+                Match.external_id,
+                Match.home_team_id,
+                Match.away_team_id,
+                home.name.label("home"),
+                away.name.label("away"),
+            )
             .join(home, home.id == Match.home_team_id)
             .join(away, away.id == Match.away_team_id)
             .where(
@@ -224,10 +230,13 @@ def _refuse_changed_teams(session: Session, source: str, fixtures: Sequence[Fixt
     }
     for f in fixtures:
         known = stored.get(f.external_id)
-        if known is not None and known != (f.home, f.away):
+        if known is not None and (known.home_team_id, known.away_team_id) != (
+            team_ids[f.home],
+            team_ids[f.away],
+        ):
             raise errors.Conflict(
-                f"fixture {source}:{f.external_id} is stored as {known[0]} v {known[1]}, but the"
-                f" update names {f.home} v {f.away}; unknown teams for a known match, nothing"
+                f"fixture {source}:{f.external_id} is stored as {known.home} v {known.away}, but"
+                f" the update names {f.home} v {f.away}; unknown teams for a known match, nothing"
                 " applied",
                 external_id=f.external_id,
             )

@@ -178,6 +178,8 @@ def to_fixture(item: payloads.FixtureItem) -> Fixture:
         home_goals_ht=item.score.halftime.home,
         away_goals_ht=item.score.halftime.away,
         minute=item.fixture.status.elapsed,
+        home_api_id=item.teams.home.id,
+        away_api_id=item.teams.away.id,
     )
 
 

@@ -51,21 +51,38 @@ def test_an_update_naming_other_teams_is_refused_and_applies_nothing(database: D
 
 
 def test_sync_fixtures_keeps_a_competition_s_chosen_rule(database: Database) -> None:
+    own = [dataclasses.replace(f, competition="AF9999", competition_name="Cup") for f in FIXTURES]
     with database.transaction() as session:
-        matches.sync_fixtures(session, "api-football", FIXTURES, now=NOW)
+        matches.sync_fixtures(session, "api-football", own, now=NOW)
         session.execute(
             sa.update(Competition)
-            .where(Competition.code == "AF39")
+            .where(Competition.code == "AF9999")
             .values(scoring_rule="standard-v1")  # an operator chose it (competitions set-rule)
         )
-    renamed = [dataclasses.replace(f, competition_name="The Premier League") for f in FIXTURES]
+    renamed = [dataclasses.replace(f, competition_name="The Cup") for f in own]
 
     with database.transaction() as session:
         matches.sync_fixtures(session, "api-football", renamed, now=NOW + timedelta(hours=1))
 
     with database.transaction() as session:
         competition = session.execute(sa.select(Competition)).scalar_one()
-    assert (competition.name, competition.scoring_rule) == ("The Premier League", "standard-v1")
+    assert (competition.name, competition.scoring_rule) == ("The Cup", "standard-v1")
+
+
+def test_sync_fixtures_files_a_known_league_under_its_canonical_competition(
+    database: Database,
+) -> None:
+    renamed = [dataclasses.replace(f, competition_name="The Premier League") for f in FIXTURES]
+    with database.transaction() as session:
+        matches.sync_fixtures(session, "api-football", FIXTURES, now=NOW)
+        matches.sync_fixtures(session, "api-football", renamed, now=NOW)
+        competition = session.execute(sa.select(Competition)).scalar_one()
+    # AF39 is the Premier League: football-data's E0; one source's wording does not rename it
+    assert (competition.code, competition.name, competition.api_football_id) == (
+        "E0",
+        "Premier League",
+        39,
+    )
 
 
 def test_sync_fixtures_gives_a_new_competition_the_default_rule(database: Database) -> None:
