@@ -1,7 +1,7 @@
 """abstentions: a forecaster whose input is missing abstains; the pair is no longer owed
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03 10:30:00
 
 A season file without odds gave the market 380 terminal failures, 0 points and 0/380 coverage.
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
