@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from footcast import errors
+from footcast import demo, errors
 from footcast.clock import SimulatedClock
+from footcast.config import Settings, load_settings
 from footcast.db import Database
 from footcast.db.writes import forecasters as forecaster_rows
 from footcast.db.writes import matches as match_rows
@@ -14,6 +15,21 @@ from footcast.domain import forecast, probabilistic
 from footcast.domain.analysis import Injury, Lineups, Odds
 from footcast.domain.fixture import Fixture
 from footcast.pipeline import predictions
+
+
+def replay_settings(**overrides: object) -> Settings:
+    """Demo settings for a 6-team league (30 matches), short retry waits."""
+    values: dict[str, object] = {
+        **demo.DEMO_OVERRIDES,
+        "sim_teams": 6,
+        "sim_seed": 11,
+        "retry_base_seconds": 0.02,
+        "stalled_after_seconds": 3.0,
+        "heartbeat_seconds": 1.0,
+        "live_every": timedelta(minutes=45),
+    }
+    values.update(overrides)
+    return load_settings({}, **values)
 
 
 class NoFacts:

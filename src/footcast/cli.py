@@ -48,6 +48,7 @@ app.command("web")(web.web_command)
 app.command("predict")(matches.predict)
 app.command("result")(matches.result)
 app.command("settle")(matches.settle)
+app.command("rescore")(competitions.rescore)
 
 
 @app.callback()

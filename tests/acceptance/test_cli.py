@@ -182,6 +182,14 @@ def test_cli_competitions_list_and_set_rule(env: dict[str, str], database_url: U
     (row,) = [line.split() for line in before.stdout.splitlines() if " T " in line]
     assert [cell for cell in row if cell not in "│┃|"] == ["T", "Test", "quota-v1", "1", "1"]
 
+    dry = run("rescore", "--competition", "T", "--rule", "standard-v1", "--dry-run", env=env)
+    assert dry.returncode == 0, dry.stderr
+    # 2:0 for 1:0: tendency right, under quota-v1 (alone: quota 2) 2 points, standard-v1 2
+    (alice,) = [line.split() for line in dry.stdout.splitlines() if "alice" in line]
+    assert [cell for cell in alice if cell not in "│┃|"] == ["alice", "1", "2", "2", "+0"]
+    assert "dry run: T would go from quota-v1 to standard-v1; 1 settled match(es)" in dry.stdout
+    assert "quota-v1" in run("competitions", "list", env=env).stdout  # nothing changed
+
     changed = run("competitions", "set-rule", "T", "standard-v1", env=env)
 
     assert changed.returncode == 0, changed.stderr

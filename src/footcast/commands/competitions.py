@@ -11,7 +11,7 @@ from footcast.commands.state import State, console
 from footcast.db.writes import competitions
 from footcast.ops import competitions as ops
 
-__all__ = ["app"]
+__all__ = ["app", "rescore"]
 
 app = typer.Typer(help="Competitions and their scoring rules.", no_args_is_help=True)
 
@@ -34,13 +34,49 @@ def set_rule(
     rule: Annotated[str, typer.Argument(help="scoring rule, e.g. quota-v1 or standard-v1")],
 ) -> None:
     """Settle a competition with another rule; its settled matches get a new revision now."""
-    state: State = ctx.obj
-    change = ops.set_rule(state.database, state.clock, code=code, rule=rule, actor=state.actor)
+    _change(ctx.obj, code=code, rule=rule, dry_run=False)
+
+
+def rescore(
+    ctx: typer.Context,
+    competition: Annotated[str, typer.Option(help="competition code (see `competitions list`)")],
+    rule: Annotated[str, typer.Option(help="scoring rule, e.g. quota-v1 or standard-v1")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="show each forecaster's points before and after")
+    ] = False,
+) -> None:
+    """Recompute a competition's points under another rule, set-based, as new settlement
+    revisions (the old ones stay, superseded); the competition is settled with that rule from
+    now on (as `competitions set-rule`)."""
+    _change(ctx.obj, code=competition, rule=rule, dry_run=dry_run)
+
+
+def _change(state: State, *, code: str, rule: str, dry_run: bool) -> None:
+    change = ops.set_rule(
+        state.database, state.clock, code=code, rule=rule, actor=state.actor, dry_run=dry_run
+    )
     if not change.changed:
-        console.print(f"{code} already uses {rule}: nothing changed")
+        console.print(f"{change.code} already uses {rule}: nothing changed")
+        return
+    if change.changes:
+        table = Table("forecaster", "matches", change.old_rule, rule, "change")
+        for c in change.changes:
+            table.add_row(
+                c.forecaster,
+                str(c.matches),
+                str(c.before),
+                str(c.after),
+                f"{c.after - c.before:+d}",
+            )
+        console.print(table)
+    if dry_run:
+        console.print(
+            f"dry run: {change.code} would go from {change.old_rule} to {rule};"
+            f" {len(change.resettled)} settled match(es) would be re-settled. Nothing changed."
+        )
         return
     console.print(
-        f"{code}: rule {change.old_rule} → {change.new_rule};"
+        f"{change.code}: rule {change.old_rule} → {change.new_rule};"
         f" {len(change.resettled)} settled match(es) re-settled as a new revision"
     )
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from footcast import errors
 from footcast.clock import Clock
 from footcast.db import Database
-from footcast.db.writes import audit, competitions
+from footcast.db.writes import audit, competitions, rescore, settlements
 from footcast.pipeline import settlement
 
 __all__ = ["Merged", "RuleChange", "merge", "set_rule"]
@@ -15,13 +14,17 @@ __all__ = ["Merged", "RuleChange", "merge", "set_rule"]
 
 @dataclass(frozen=True, kw_only=True)
 class RuleChange:
-    """What a rule change did: ``changed`` is False when the competition had the rule already."""
+    """What a rule change did (or, ``dry_run``, would do): ``changed`` is False when the
+    competition had the rule already; ``resettled``: the settled matches given a new revision;
+    ``changes``: each forecaster's points over them before and after."""
 
     code: str
     old_rule: str
     new_rule: str
     changed: bool
-    resettled: tuple[settlement.SettlementResult, ...] = ()
+    dry_run: bool = False
+    resettled: tuple[int, ...] = ()
+    changes: tuple[rescore.Change, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,45 +60,55 @@ def merge(database: Database, clock: Clock, *, gone: str, kept: str, actor: str)
     return Merged(gone=source.code, kept=target.code, matches=moved)
 
 
-def set_rule(database: Database, clock: Clock, *, code: str, rule: str, actor: str) -> RuleChange:
-    """Give competition ``code`` the scoring rule ``rule``, in one transaction.
+def set_rule(
+    database: Database,
+    clock: Clock,
+    *,
+    code: str,
+    rule: str,
+    actor: str,
+    dry_run: bool = False,
+) -> RuleChange:
+    """Give competition ``code`` the scoring rule ``rule``, in one transaction (``dry_run``:
+    say what it would change, and change nothing).
 
     Matches not settled yet are settled under it when their time comes. Settled matches are
-    settled again at once: their frozen predictions are frozen anew under the new rule and
-    scored as a new revision ("rule quota-v1 → standard-v1"); the old snapshot and revision stay,
-    superseded. The change is in the audit log; asking for the current rule changes nothing.
+    settled again at once, set-based (``db.writes.rescore``, a few statements whatever the
+    competition's size): their frozen predictions are frozen anew under the new rule and scored
+    as a new revision ("rule quota-v1 → standard-v1"); the old snapshot and revision stay,
+    superseded. A prediction stored since a match was settled is then scored by the settlement
+    service. The change is in the audit log; asking for the current rule changes nothing.
 
     Raises:
         NotFound: no such competition, or no such rule (the message names the known ones).
-        NotSettleable: a settled match can no longer be settled (then nothing is changed).
     """
     with database.transaction() as session:
         found = competitions.lock_by_code(session, code)
-        known = competitions.rule_names(session)
-        if rule not in known:
-            raise errors.NotFound(
-                f"scoring rule {rule!r} does not exist; known rules: {', '.join(known)}",
-                rule=rule,
-            )
+        new = competitions.rule(session, rule)
         if found.rule == rule:
-            return RuleChange(code=code, old_rule=rule, new_rule=rule, changed=False)
+            return RuleChange(
+                code=found.code, old_rule=rule, new_rule=rule, changed=False, dry_run=dry_run
+            )
+        changes = tuple(rescore.totals(session, found.id, new))
+        resettled = tuple(competitions.settled_match_ids(session, found.id))
+        if dry_run:
+            return RuleChange(
+                code=found.code, old_rule=found.rule, new_rule=rule, changed=True,
+                dry_run=True, resettled=resettled, changes=changes,
+            )  # fmt: skip
         competitions.set_rule(session, found.id, rule)
-        resettled = tuple(
-            settlement.settle_match(session, clock, match_id, actor=actor, refreeze=True)
-            for match_id in competitions.settled_match_ids(session, found.id)
-        )
+        rescore.apply(session, found.id, new, now=clock.now(), actor=actor)
+        for match_id in settlements.matches_due_for_settlement(session, competition_id=found.id):
+            settlement.settle_match(session, clock, match_id, actor=actor)
         audit.record(
             session,
             actor=actor,
             action="competition.rule",
-            target=f"competition:{code}",
+            target=f"competition:{found.code}",
             now=clock.now(),
-            details={
-                "from": found.rule,
-                "to": rule,
-                "resettled": [r.match_id for r in resettled],
-            },
+            details={"from": found.rule, "to": rule, "resettled": list(resettled)},
         )
     return RuleChange(
-        code=code, old_rule=found.rule, new_rule=rule, changed=True, resettled=resettled
-    )
+        code=found.code, old_rule=found.rule, new_rule=rule, changed=True,
+        resettled=resettled, changes=changes,
+    )  # fmt: skip

@@ -28,7 +28,6 @@ from footcast.domain.fixture import Fixture
 from footcast.domain.names import MatchStatus
 from footcast.ops import competitions
 from footcast.pipeline import settlement
-from footcast.pipeline.settlement import Outcome
 
 
 def _points(database: Database, match_id: int) -> dict[str, int]:
@@ -96,8 +95,11 @@ def test_set_rule_resettles_settled_matches_as_a_new_revision(world: World) -> N
     )
 
     assert (change.old_rule, change.new_rule, change.changed) == ("quota-v1", "standard-v1", True)
-    assert sorted(r.match_id for r in change.resettled) == [home_win, draw]
-    assert {r.outcome for r in change.resettled} == {Outcome.RESETTLED}
+    assert sorted(change.resettled) == [home_win, draw]
+    # a: 2:1 exact in the home win (6 -> 4), e: 1:1 exact in the draw (7 -> 4), d: 0:0 (4 -> 2)
+    assert {c.forecaster: (c.before, c.after) for c in change.changes} == {
+        "a": (6, 4), "b": (3, 3), "c": (2, 2), "d": (4, 2), "e": (7, 4),
+    }  # fmt: skip
     # standard-v1 (SCORING.md §2): exact 4, goal difference 3, tendency 2; a draw: exact 4, else 2
     assert _points(world.database, home_win) == {"a": 4, "b": 3, "c": 2, "d": 0, "e": 0}
     assert _points(world.database, draw) == {"a": 0, "b": 0, "c": 0, "d": 2, "e": 4, "late": 4}

@@ -17,7 +17,7 @@ from footcast.db.tables import (
     Season,
     Settlement,
 )
-from footcast.domain import clubs
+from footcast.domain import clubs, scoring
 
 __all__ = [
     "CompetitionRow",
@@ -25,6 +25,7 @@ __all__ = [
     "lock_by_code",
     "merge",
     "resolve",
+    "rule",
     "rule_names",
     "set_rule",
     "settled_match_ids",
@@ -102,6 +103,21 @@ def lock_by_code(session: Session, code: str) -> CompetitionRow:
 def rule_names(session: Session) -> list[str]:
     """The names of the stored scoring rules, sorted."""
     return list(session.execute(sa.select(ScoringRule.name).order_by(ScoringRule.name)).scalars())
+
+
+def rule(session: Session, name: str) -> scoring.Rule:
+    """The stored scoring rule ``name``.
+
+    Raises:
+        NotFound: no rule has this name (the message names the known ones).
+    """
+    found = session.get(ScoringRule, name)
+    if found is None:
+        raise errors.NotFound(
+            f"scoring rule {name!r} does not exist; known rules: {', '.join(rule_names(session))}",
+            rule=name,
+        )
+    return scoring.rule_from_params(name=found.name, kind=found.kind, params=found.params)
 
 
 def set_rule(session: Session, competition_id: int, rule: str) -> None:

@@ -296,9 +296,12 @@ def insert_scores(
     return len(rows)
 
 
-def matches_due_for_settlement(session: Session, *, limit: int | None = None) -> list[int]:
-    """Finished matches with a final score whose current settlement is missing, out of date
-    (the score was corrected), or misses a prediction stored since."""
+def matches_due_for_settlement(
+    session: Session, *, limit: int | None = None, competition_id: int | None = None
+) -> list[int]:
+    """Finished matches with a final score (of one competition, or of all) whose current
+    settlement is missing, out of date (the score was corrected), or misses a prediction stored
+    since."""
     current = sa.select(Settlement).where(Settlement.superseded_at.is_(None)).subquery("current")
     unscored = (
         sa.select(Prediction.id)
@@ -326,4 +329,6 @@ def matches_due_for_settlement(session: Session, *, limit: int | None = None) ->
         .order_by(Match.kickoff_at, Match.id)
         .limit(limit)
     )
+    if competition_id is not None:
+        stmt = stmt.where(Match.competition_id == competition_id)
     return list(session.execute(stmt).scalars())
