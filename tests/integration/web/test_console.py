@@ -155,9 +155,7 @@ def test_one_failure_is_retried_and_another_cleared(served: Served, world: World
     assert states == {one: "retrying", other: "cleared"}
 
 
-def test_a_dry_run_backfill_shows_the_plan_and_queues_nothing(
-    served: Served, world: World
-) -> None:
+def test_a_dry_run_backfill_shows_the_plan_and_queues_nothing(served: Served, world: World) -> None:
     world.forecasters("alice")
     match_id = world.match(kickoff=world.clock.now() - timedelta(hours=5))
     world.finish(match_id, "1:0")
@@ -176,7 +174,8 @@ def test_a_dry_run_backfill_shows_the_plan_and_queues_nothing(
     message = _flash(served.client.get("/admin").text)
     assert message.startswith("Backfill of the last 2 days (retroactive): ")
     with world.database.transaction() as session:
-        keys = set(session.execute(sa.text("SELECT queueing_lock FROM procrastinate_jobs")).scalars())
+        jobs = session.execute(sa.text("SELECT queueing_lock FROM procrastinate_jobs"))
+        keys = set(jobs.scalars())
     assert f"analysis:{match_id}" in keys
     assert _actions(world.database)[-1] == "backfill"
     bad = operator.post("/admin/backfill", {"days": 0})
@@ -198,7 +197,8 @@ def test_forecasters_are_disabled_and_enabled_with_their_health_shown(
     operator = _operator(served)
     operator.login()
     page = served.client.get("/admin").text
-    assert re.search(r'data-model="gpt">.*paused</span> by health.*2025-08-15 12:30 UTC', page, re.S)
+    paused = r'data-model="gpt">.*paused</span> by health.*2025-08-15 12:30 UTC'
+    assert re.search(paused, page, re.S)
     assert 'data-provider="openai"' in page
 
     assert operator.post("/admin/forecasters/alice/disable").status_code == 303
@@ -231,9 +231,10 @@ def test_page_views_of_a_login_are_not_counted_but_attempts_and_actions_are(
     # issue: an operator was logged out by a 429 after one retry and three refreshes
     world.forecasters("alice")
     settings = load_settings({}, admin_token=SECRET, admin_rate_limit="4/minute")
-    with serve(create_app(database, settings, clock=clock)) as url, httpx.Client(
-        base_url=url
-    ) as client:
+    with (
+        serve(create_app(database, settings, clock=clock)) as url,
+        httpx.Client(base_url=url) as client,
+    ):
         operator = Operator(client, url)
         assert operator.login().status_code == 303  # 1
         for _ in range(12):
