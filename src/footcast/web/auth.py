@@ -39,14 +39,17 @@ __all__ = [
     "COOKIE",
     "AdminApiRoute",
     "AdminLimit",
+    "Handler",
     "admin",
     "client_of",
     "end_login",
+    "flash",
     "given_secret",
     "login_of",
     "origin_matches",
     "secret_matches",
     "start_login",
+    "take_flash",
 ]
 
 COOKIE = "footcast_admin"  # the pages' login: a random token naming a web_sessions row
