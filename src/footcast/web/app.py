@@ -1,4 +1,6 @@
-"""The FastAPI application: routes from ``api``, ``admin``, ``metrics`` and ``pages``; errors
+"""The FastAPI application: routes from ``api``, ``admin`` (and the old system's ``legacy``
+admin routes), ``metrics``, ``pages`` and the admin pages (``console``), behind the body limit and
+security headers (``security``) and, when configured, trusted proxies' headers; errors
 translated at this edge into JSON bodies ``{"error": {"code", "message"}}`` (an HTML error page
 for the pages and for browsers), never a traceback; a database that can not be reached is 503."""
 
