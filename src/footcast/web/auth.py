@@ -47,7 +47,9 @@ __all__ = [
     "given_secret",
     "login_of",
     "origin_matches",
+    "own_origin",
     "secret_matches",
+    "sent_from",
     "start_login",
     "take_flash",
 ]
@@ -113,19 +115,31 @@ def given_secret(headers: Headers) -> str | None:
     return headers.get("x-admin-password")
 
 
-def origin_matches(request: Request) -> bool:
-    """The request comes from a page of this site: its ``Origin`` (or, without one, its
-    ``Referer``) is this request's own scheme and host."""
-    host = request.headers.get("host")
-    if not host:
-        return False
-    own = f"{request.url.scheme}://{host}".lower()
+def own_origin(request: Request) -> str:
+    """This request's own origin: its scheme (as a trusted proxy says) and ``Host``."""
+    return f"{request.url.scheme}://{request.headers.get('host', '')}".lower()
+
+
+def sent_from(request: Request) -> str | None:
+    """The origin a browser says the request was sent from: ``Origin``, or else the
+    ``Referer``'s scheme and host."""
     origin = request.headers.get("origin")
     if origin is None:
         referer = request.headers.get("referer", "")
         scheme, _, rest = referer.partition("://")
         origin = f"{scheme}://{rest.split('/', 1)[0]}" if rest else None
-    return origin is not None and hmac.compare_digest(origin.lower().encode(), own.encode())
+    return None if origin is None else origin.lower()
+
+
+def origin_matches(request: Request) -> bool:
+    """The request comes from a page of this site: ``sent_from`` is its own origin."""
+    found = sent_from(request)
+    own = own_origin(request)
+    return (
+        found is not None
+        and bool(request.headers.get("host"))
+        and hmac.compare_digest(found.encode(), own.encode())
+    )
 
 
 def _hash(token: str) -> str:

@@ -90,7 +90,11 @@ def _check_form(request: Request, *, login_form: bool) -> None:
         request.state.admin = found.actor
     if not auth.origin_matches(request):
         raise HTTPException(
-            status.HTTP_403_FORBIDDEN, "refused: the form was not sent from this site's pages"
+            status.HTTP_403_FORBIDDEN,
+            f"refused: the form was not sent from this site's pages (it came from"
+            f" {auth.sent_from(request) or 'an unknown origin'}, this site is"
+            f" {auth.own_origin(request)}; behind an HTTPS proxy, list it in"
+            " FOOTCAST_TRUSTED_PROXIES)",
         )
 
 

@@ -5,10 +5,11 @@ security headers, and a rate limit shared by processes."""
 
 from __future__ import annotations
 
+import re
 import select
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -16,6 +17,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import sqlalchemy as sa
+from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin_pages import Operator
@@ -298,3 +301,37 @@ def test_the_admin_limit_is_shared_by_processes(database: Database, clock: Simul
             for url in (first, second, first, second, first, second)
         ]
     assert codes == [200, 200, 200, 200, 429, 429]
+
+
+def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """Every route, those of included routers too (the admin pages' routers add no prefix)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        yield from _routes(included.routes) if included is not None else [route]
+
+
+def test_every_admin_form_needs_a_login_and_this_sites_origin(served: Served, world: World) -> None:
+    world.forecasters("alice")
+    forms = sorted(
+        re.sub(r"\{[^}]+\}", "alice", route.path)
+        for route in _routes(served.app.routes)
+        if isinstance(route, APIRoute)
+        and route.path.startswith("/admin/")
+        and "POST" in route.methods
+        and route.path != "/admin/login"
+    )
+    assert len(forms) >= 6  # the test sees the forms it guards
+    data = {"stage": "settlement", "days": "1"}
+    for path in forms:  # no login
+        answer = served.client.post(path, data=data, headers={"Origin": served.url})
+        assert answer.status_code == 401, path
+    operator = Operator(served.client, served.url)
+    operator.login()
+    token = operator.csrf()
+    for path in forms:  # a login, another origin
+        answer = served.client.post(
+            path, data={**data, "csrf": token}, headers={"Origin": "http://127.0.0.1:1"}
+        )
+        assert answer.status_code == 403, path
+    with world.database.transaction() as session:
+        assert set(session.execute(sa.select(AuditEntry.action)).scalars()) == {"admin.login"}
