@@ -274,13 +274,11 @@ async def backfill(
     body = admin.BackfillIn(days=days, retroactive=retroactive, dry_run=dry_run)
     done = await admin.backfill(request, actor, body)
     if dry_run:
-        state = web(request)
-        token = request.cookies[auth.COOKIE]
-        found = auth.login_of(state.database, token)
+        found: sessions.Login = request.state.login
         return _page(
             request,
             "admin_plan.html",
-            csrf=found.csrf if found else "",
+            csrf=found.csrf,
             body=body,
             plan=done.plan,
             by_stage=sorted(Counter(u.stage for u in done.plan).items()),
