@@ -145,6 +145,8 @@ class WebSettings:
     admin_token: SecretStr | None
     admin_rate_limit: str
     health_cache_seconds: float
+    admin_session_hours: float
+    trusted_proxies: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -321,11 +323,26 @@ class _Variables(BaseSettings):
         default="10/minute", description="Admin requests allowed per client (limits notation)."
     )
     health_cache_seconds: float = Field(default=30.0, ge=0, le=60)
+    admin_session_hours: float = Field(
+        default=8.0, gt=0, le=24 * 30, description="How long an admin login on the pages lasts."
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses (or CIDR ranges, or *), comma-separated, of reverse proxies whose"
+        " X-Forwarded-Proto and X-Forwarded-For are believed; none by default.",
+    )
 
     clock: Literal["system", "simulated"] = Field(
         default="system",
         description="'simulated': read the replay's shared time from the database (sim_clock).",
     )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -386,6 +403,8 @@ _PLACES: dict[str, tuple[str, ...]] = {
     "admin_token": ("web", "admin_token"),
     "admin_rate_limit": ("web", "admin_rate_limit"),
     "health_cache_seconds": ("web", "health_cache_seconds"),
+    "admin_session_hours": ("web", "admin_session_hours"),
+    "trusted_proxies": ("web", "trusted_proxies"),
 }
 
 

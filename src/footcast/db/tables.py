@@ -59,6 +59,7 @@ __all__ = [
     "StageSkip",
     "Team",
     "TeamAlias",
+    "WebSession",
 ]
 
 NAMING = {
@@ -588,3 +589,19 @@ class ProviderCircuit(Base):
     open_until: Mapped[datetime | None]
     wait_until: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class WebSession(Base):
+    """An admin's login on the pages: the SHA-256 of the cookie's token, the CSRF token of its
+    forms, its expiry and revocation (logout), and the confirmation its next page shows."""
+
+    __tablename__ = "web_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    flash: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_web_sessions_expires_at", "expires_at"),)

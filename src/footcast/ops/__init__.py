@@ -5,6 +5,7 @@ forecaster); failure investigation; the long-lived pipeline objects the actions 
 from __future__ import annotations
 
 from footcast.ops import (
+    access,
     backfill,
     data,
     failures,
@@ -17,6 +18,7 @@ from footcast.ops import (
 )
 
 __all__ = [
+    "access",
     "backfill",
     "data",
     "failures",

@@ -8,12 +8,13 @@ not audited.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from procrastinate import App
 
 from footcast import errors
+from footcast.db.reads import plan as plans
 from footcast.db.writes import audit
 from footcast.pipeline import backfill, reconcile
 from footcast.pipeline.context import Context
@@ -25,6 +26,7 @@ __all__ = ["Enqueued", "enqueue", "run"]
 class Enqueued:
     missing: int  # units missing when it looked
     enqueued: int  # of them queued now (0 for a dry run; the rest were queued already)
+    units: tuple[plans.Unit, ...] = field(default=())  # the plan: each missing unit
 
 
 def _require_days(days: int) -> None:
@@ -93,4 +95,6 @@ async def enqueue(
                 session, actor=actor, action="backfill", target=f"days:{days}", now=now,
                 details={"retroactive": retroactive, "enqueued": plan.enqueued},
             )  # fmt: skip
-    return Enqueued(missing=len(plan.units), enqueued=0 if dry_run else plan.enqueued)
+    return Enqueued(
+        missing=len(plan.units), enqueued=0 if dry_run else plan.enqueued, units=tuple(plan.units)
+    )

@@ -19,11 +19,13 @@ __all__ = ["Cleared", "Retried", "clear", "retry"]
 class Retried:
     failures: int
     queued: int
+    terminal: int = 0  # of the failures, those no automatic retry would have taken up
 
 
 @dataclass(frozen=True, kw_only=True)
 class Cleared:
     failures: int
+    terminal: int = 0
 
 
 def _require_selection(stage: str | None, ids: list[int] | None, everything: bool) -> None:
@@ -49,13 +51,14 @@ async def retry(
     """
     _require_selection(stage, ids, everything)
     with database.transaction() as session:
+        terminal = ledger.terminal_selected(session, stage=stage, ids=ids)
         chosen = ledger.retry(session, now=now, stage=stage, ids=ids)
         audit.record(
             session, actor=actor, action="failures.retry", now=now,
             target=f"stage:{stage}" if stage else "ids", details={"ids": [f.id for f in chosen]},
         )  # fmt: skip
     queued = await reconcile.requeue(database, app, chosen, now=now, source=source)
-    return Retried(failures=len(chosen), queued=queued)
+    return Retried(failures=len(chosen), queued=queued, terminal=terminal)
 
 
 def clear(
@@ -74,9 +77,10 @@ def clear(
     """
     _require_selection(stage, ids, everything)
     with database.transaction() as session:
+        terminal = ledger.terminal_selected(session, stage=stage, ids=ids)
         count = ledger.clear(session, now=now, stage=stage, ids=ids)
         audit.record(
             session, actor=actor, action="failures.clear", now=now,
             target=f"stage:{stage}" if stage else "ids", details={"ids": ids, "count": count},
         )  # fmt: skip
-    return Cleared(failures=count)
+    return Cleared(failures=count, terminal=terminal)

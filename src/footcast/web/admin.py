@@ -1,7 +1,9 @@
-"""The admin API (behind the admin secret, rate-limited per client): pipeline health with
-severities (MON-02), failures (dead letters) listed, retried and cleared by stage (MON-05,
-SETTLE-04), a backfill triggered, forecasters enabled and disabled. Every action is audited;
-failure texts are cut to ``TRUNCATE`` characters (the full text is in the CLI and the database).
+"""The admin API (behind the admin secret in a header, rate-limited per client; ``auth``):
+pipeline health with severities (MON-02), failures (dead letters) listed, retried and cleared by
+stage or one by one (MON-05, SETTLE-04), a backfill triggered or planned (dry run), forecasters
+enabled and disabled, model health (pauses, next probe, provider circuits), the queue and the
+audit log. Every action is audited; failure texts are cut to ``TRUNCATE`` characters (the full
+text is in the CLI and the database).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from footcast.db.reads import monitoring
+from footcast.db.reads import monitoring, operators
 from footcast.db.writes import ledger
 from footcast.domain import gaps
 from footcast.domain.gaps import Severity
@@ -20,31 +22,45 @@ from footcast.domain.names import Stage
 from footcast.ops import backfill as backfills
 from footcast.ops import failures as ops
 from footcast.ops import forecasters
-from footcast.web.auth import admin
+from footcast.web.auth import AdminApiRoute, admin
 from footcast.web.deps import TEXT, web
 
 __all__ = [
     "TRUNCATE",
+    "AuditOut",
     "BackfillIn",
     "BackfillOut",
+    "CircuitOut",
     "ClearOut",
     "FailureOut",
     "ForecasterState",
     "GapOut",
+    "ModelHealth",
+    "ModelOut",
     "PipelineHealth",
+    "PlannedUnit",
+    "QueueOut",
     "RetryOut",
+    "audit",
     "backfill",
     "clear",
     "disable",
     "enable",
     "failures",
+    "models",
     "pipeline_health",
+    "queue",
     "retry",
     "router",
     "truncate",
 ]
 
-router = APIRouter(prefix="/api/admin", tags=["admin"], dependencies=[Depends(admin)])
+router = APIRouter(
+    prefix="/api/admin",
+    tags=["admin"],
+    dependencies=[Depends(admin)],
+    route_class=AdminApiRoute,
+)
 
 TRUNCATE = 300
 Admin = Annotated[str, Depends(admin)]
@@ -108,9 +124,68 @@ class BackfillIn(BaseModel):
     dry_run: bool = Field(default=False, description="count the missing units, queue nothing")
 
 
+class PlannedUnit(BaseModel):
+    stage: str
+    match_id: int
+    key: str
+    kickoff: datetime
+    retroactive: bool
+
+
 class BackfillOut(BaseModel):
     missing: int
     enqueued: int
+    dry_run: bool = False
+    plan: list[PlannedUnit] = Field(
+        default_factory=list, description="the missing units (a dry run queues none of them)"
+    )
+
+
+class ModelOut(BaseModel):
+    name: str
+    kind: str
+    provider: str | None
+    paused: bool
+    paused_by: str | None
+    paused_since: datetime | None
+    pause_reason: str | None
+    next_probe: datetime | None
+    probes: int
+    failures_in_a_row: int
+    last_error: str | None
+    last_failure_at: datetime | None
+    last_success_at: datetime | None
+
+
+class CircuitOut(BaseModel):
+    provider: str
+    state: str = Field(description="open (refusing requests), waiting (a retry-after), closed")
+    failures_in_a_row: int
+    open_until: datetime | None
+    wait_until: datetime | None
+    last_error: str | None
+
+
+class ModelHealth(BaseModel):
+    models: list[ModelOut]
+    circuits: list[CircuitOut]
+
+
+class QueueOut(BaseModel):
+    due: int
+    running: int
+    oldest_due_seconds: float | None
+    stalled: int
+    stalled_after_seconds: float
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str | None
+    details: dict[str, object]
 
 
 class ForecasterState(BaseModel):
@@ -243,7 +318,16 @@ async def backfill(request: Request, actor: Admin, body: BackfillIn) -> Backfill
         retroactive=body.retroactive,
         dry_run=body.dry_run,
     )
-    return BackfillOut(missing=done.missing, enqueued=done.enqueued)
+    plan = [
+        PlannedUnit(
+            stage=u.stage, match_id=u.match_id, key=u.key, kickoff=u.kickoff,
+            retroactive=u.retroactive,
+        )
+        for u in done.units
+    ]  # fmt: skip
+    return BackfillOut(
+        missing=done.missing, enqueued=done.enqueued, dry_run=body.dry_run, plan=plan
+    )
 
 
 def _set_paused(request: Request, actor: str, name: str, *, paused: bool) -> ForecasterState:
@@ -264,3 +348,43 @@ def disable(request: Request, actor: Admin, name: Name) -> ForecasterState:
 def enable(request: Request, actor: Admin, name: Name) -> ForecasterState:
     """Resume a paused forecaster."""
     return _set_paused(request, actor, name, paused=False)
+
+
+@router.get("/models", response_model=ModelHealth)
+def models(request: Request) -> ModelHealth:
+    """Every current forecaster (paused or not, by whom, why, its next probe, its failures in a
+    row) and every LLM provider's circuit."""
+    state = web(request)
+    with state.database.transaction() as session:
+        found = operators.models(session, now=state.clock.now())
+        shared = operators.circuits(session)
+    return ModelHealth(
+        models=[ModelOut(**vars(m)) for m in found],
+        circuits=[CircuitOut(**vars(c)) for c in shared],
+    )
+
+
+@router.get("/queue", response_model=QueueOut)
+def queue(request: Request) -> QueueOut:
+    """Jobs due and running, the oldest due job's age, and stalled jobs (running on a worker
+    whose heartbeat stopped: the reconciler re-queues them)."""
+    state = web(request)
+    after = state.settings.queue.stalled_after_seconds
+    with state.database.transaction() as session:
+        found = operators.queue(
+            session, now=state.clock.now(), stalled_after=timedelta(seconds=after)
+        )
+    return QueueOut(**vars(found), stalled_after_seconds=after)
+
+
+@router.get("/audit", response_model=list[AuditOut])
+def audit(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    before: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    action: Annotated[str | None, Query(max_length=64, pattern=TEXT)] = None,
+) -> list[AuditOut]:
+    """Operator actions, newest first (``before``: an id, to page back)."""
+    with web(request).database.transaction() as session:
+        found = operators.audit_log(session, limit=limit, before=before, action=action)
+    return [AuditOut(**vars(e)) for e in found]

@@ -1,4 +1,6 @@
-"""The FastAPI application: routes from ``api``, ``admin``, ``metrics`` and ``pages``; errors
+"""The FastAPI application: routes from ``api``, ``admin`` (and the old system's ``legacy``
+admin routes), ``metrics``, ``pages`` and the admin pages (``console``), behind the body limit and
+security headers (``security``) and, when configured, trusted proxies' headers; errors
 translated at this edge into JSON bodies ``{"error": {"code", "message"}}`` (an HTML error page
 for the pages and for browsers), never a traceback; a database that can not be reached is 503."""
 
@@ -14,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from footcast import errors
 from footcast.clock import Clock
@@ -22,8 +25,8 @@ from footcast.db import Database
 from footcast.db.coordination import shared_clock
 from footcast.db.reads import leaderboard
 from footcast.ops.runtime import Runtime
-from footcast.web import admin, api, health, metrics, pages
-from footcast.web.auth import RateLimit
+from footcast.web import admin, api, console, health, legacy, metrics, pages, security
+from footcast.web.auth import AdminLimit
 from footcast.web.cache import Stale
 from footcast.web.deps import Web
 
@@ -38,7 +41,11 @@ _STATUS = {
     errors.ConfigError: 400,
     errors.DatabaseUnavailable: 503,
 }
-_PAGES = frozenset(route.endpoint for route in pages.router.routes if hasattr(route, "endpoint"))
+_PAGES = frozenset(
+    route.endpoint
+    for route in [*pages.router.routes, *console.router.routes]
+    if hasattr(route, "endpoint")
+)
 
 
 def _body(code: str, message: str, **extra: Any) -> dict[str, Any]:
@@ -71,20 +78,17 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
         lifespan=lifespan,
     )
     app.state.web = Web(database=database, settings=settings, clock=clock, runtime=runtime)
-    app.state.admin_limit = RateLimit(settings.web.admin_rate_limit)
+    app.state.admin_limit = AdminLimit(settings.web.admin_rate_limit)
+    app.state.metrics = metrics.Metrics(app.state.web)
     app.state.health_cache = health.Cache(seconds=settings.web.health_cache_seconds)
     app.state.leaderboards = Stale[list[leaderboard.Row]](seconds=api.LEADERBOARD_SECONDS)
     app.state.standings = Stale[list[pages.Standing]](seconds=api.LEADERBOARD_SECONDS)
 
-    @app.middleware("http")
-    async def refuse_large_bodies(request: Request, call_next: Any) -> Any:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse(
-                _body("body_too_large", f"request bodies are limited to {MAX_BODY_BYTES} bytes"),
-                status_code=413,
-            )
-        return await call_next(request)
+    # outermost last: the proxy's headers first, then the figures, then the body and headers
+    app.add_middleware(security.Guard, max_body=MAX_BODY_BYTES)
+    app.add_middleware(metrics.RequestMetrics, metrics=app.state.metrics)
+    if settings.web.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.web.trusted_proxies))
 
     @app.exception_handler(errors.FootcastError)
     async def footcast_error(request: Request, exc: errors.FootcastError) -> Response:
@@ -111,18 +115,20 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {
             401: "unauthorised",
+            403: "forbidden",
             404: "not_found",
             405: "method_not_allowed",
             429: "rate_limited",
         }
-        return JSONResponse(
-            _body(code.get(exc.status_code, "http_error"), str(exc.detail)),
-            status_code=exc.status_code,
-            headers=getattr(exc, "headers", None),
-        )
+        name, status, detail = code.get(exc.status_code, "http_error"), exc.status_code, exc.detail
+        answer: Response = JSONResponse(_body(name, str(detail)), status_code=status)
+        if request.scope.get("endpoint") in _PAGES:  # an admin form's refusal, as a page
+            answer = pages.error(request, status_code=status, code=name, message=str(detail))
+        answer.headers.update(getattr(exc, "headers", None) or {})
+        return answer
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
@@ -132,6 +138,8 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
     app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(admin.router)
+    app.include_router(legacy.router)
+    app.include_router(console.router)
     app.include_router(metrics.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(packages=[("footcast.web", "static")]), name="static")

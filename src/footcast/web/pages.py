@@ -1,6 +1,6 @@
 """Server-rendered HTML pages (Jinja2): the leaderboard with bootstrap intervals and ties, one
-match with its quotas and points, one forecaster's record with its calibration chart, and the
-admin dashboard (login, pipeline health, failures with retry and clear per stage).
+match with its quotas and points, one forecaster's record with its calibration chart. (The admin
+pages are ``web.console``.)
 
 The pages read through the same functions as the JSON API (``api``, ``admin``), so a page and its
 API answer never disagree. An unknown id gets an HTML 404 page, not the API's JSON error.
@@ -12,31 +12,25 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import jinja2
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request, status
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from footcast import errors
 from footcast.db.reads import browse, points
 from footcast.db.reads import leaderboard as board
-from footcast.domain.names import Stage
-from footcast.web import admin, api, auth, intervals
+from footcast.web import api, intervals
 from footcast.web.cache import Stale
 from footcast.web.deps import session, web
 
 __all__ = [
     "PAGE_SIZE",
     "Standing",
-    "clear",
-    "dashboard",
     "error",
     "forecaster",
     "leaderboard",
-    "login",
-    "logout",
     "match",
-    "retry",
     "router",
     "standings",
 ]
@@ -54,7 +48,6 @@ _templates = Jinja2Templates(
     )
 )
 Session_ = Annotated[Session, Depends(session)]
-Actor = Annotated[str, Depends(auth.admin)]
 Filter = Annotated[str | None, Query(max_length=32, pattern=_TEXT)]
 
 
@@ -187,66 +180,3 @@ def forecaster(
         total=total,
         bins=intervals.reliability(points.outcome_probabilities(db, found.name)),
     )
-
-
-@router.get("/admin")
-def dashboard(request: Request) -> Response:
-    """Pipeline health and open failures for a signed-in admin; anyone else gets the login form
-    (the request counts against the admin rate limit either way)."""
-    try:
-        auth.admin(request)
-    except HTTPException as exc:
-        limited = exc.status_code == status.HTTP_429_TOO_MANY_REQUESTS
-        return _page(
-            request,
-            "login.html",
-            status_code=exc.status_code if limited else status.HTTP_200_OK,
-            error=exc.detail if limited else None,
-        )
-    stages: dict[str, list[admin.FailureOut]] = {}
-    for failure in admin.failures(request):
-        stages.setdefault(failure.stage, []).append(failure)
-    return _page(request, "admin.html", health=admin.pipeline_health(request), stages=stages)
-
-
-@router.post("/admin/login")
-def login(request: Request, password: Annotated[str, Form(max_length=1000)] = "") -> Response:
-    """Check the admin secret (rate-limited like every admin request) and, if it matches, set
-    the signed login cookie: HttpOnly, SameSite=Strict, Secure over HTTPS."""
-    limit: auth.RateLimit = request.app.state.admin_limit
-    if not limit.hit(request.client.host if request.client else "unknown"):
-        error = f"too many attempts: the limit is {limit.item}"
-        return _page(request, "login.html", status_code=429, error=error)
-    if not auth.secret_matches(request, password):
-        return _page(request, "login.html", status_code=401, error="wrong secret")
-    answer = RedirectResponse("/admin", status_code=status.HTTP_303_SEE_OTHER)
-    answer.set_cookie(
-        auth.COOKIE,
-        auth.login_cookie(request),
-        max_age=auth.COOKIE_SECONDS,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-    )
-    return answer
-
-
-@router.post("/admin/logout")
-def logout() -> Response:
-    answer = RedirectResponse("/admin", status_code=status.HTTP_303_SEE_OTHER)
-    answer.delete_cookie(auth.COOKIE, httponly=True, samesite="strict")
-    return answer
-
-
-@router.post("/admin/failures/retry")
-async def retry(request: Request, actor: Actor, stage: Annotated[Stage, Form()]) -> Response:
-    """Retry a stage's failures (the admin API's retry), then back to the dashboard."""
-    await admin.retry(request, actor, stage=stage)
-    return RedirectResponse("/admin", status_code=status.HTTP_303_SEE_OTHER)
-
-
-@router.post("/admin/failures/clear")
-def clear(request: Request, actor: Actor, stage: Annotated[Stage, Form()]) -> Response:
-    """Clear a stage's failures (the admin API's clear), then back to the dashboard."""
-    admin.clear(request, actor, stage=stage)
-    return RedirectResponse("/admin", status_code=status.HTTP_303_SEE_OTHER)

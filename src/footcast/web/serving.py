@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
-from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 __all__ = ["serve"]
 
@@ -17,10 +17,17 @@ START_SECONDS = 10.0
 
 
 @contextmanager
-def serve(app: FastAPI, *, port: int = 0) -> Iterator[str]:
+def serve(app: ASGIApp, *, port: int = 0) -> Iterator[str]:
     """Serve ``app`` until the block ends; yields its base URL."""
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            proxy_headers=False,  # the app believes proxies by its own setting, trusted_proxies
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

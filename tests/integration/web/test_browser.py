@@ -1,24 +1,33 @@
 """The pages in a real browser (headless Debian Chromium driven by Playwright): the leaderboard,
-a match, a forecaster's calibration chart, and the admin dashboard's login, retry and clear.
-Every page visited is saved as a screenshot under ``test-artifacts/screenshots/``."""
+a match, a forecaster's calibration chart, the admin dashboard's login, retry and clear, an
+operator's way through an incident, and a cross-origin page's forged form refused.
+Every page visited is saved as a screenshot under ``test-artifacts/screenshots/``.
+
+Without Chromium (and no way to install it) the tests are skipped, except under ``CI=true``,
+where a missing browser fails them: CI must not pass by testing nothing."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from starlette.responses import HTMLResponse
+from starlette.types import Receive, Scope, Send
 
 from factories import World
-from footcast.db.tables import Failure
+from footcast.db.tables import AuditEntry, Failure
 from footcast.db.writes import ledger
 from footcast.pipeline import settlement
+from footcast.web import auth
+from footcast.web.serving import serve
 from web_server import SECRET, Served
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,12 +54,37 @@ def _install_chromium() -> str | None:
     return None if CHROMIUM.exists() else f"apt-get installed no {CHROMIUM}"
 
 
+def _find_chromium(environ: Mapping[str, str]) -> Path:
+    """Debian's Chromium, installed when it is missing; skips without it, fails under CI."""
+    if not CHROMIUM.exists() and (reason := _install_chromium()) is not None:
+        message = f"needs {CHROMIUM}: {reason}"
+        if environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message} (CI=true: a missing browser fails the browser tests)")
+        pytest.skip(message)
+    return CHROMIUM
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     """Debian's Chromium, installed once per session when it is missing."""
-    if not CHROMIUM.exists() and (reason := _install_chromium()) is not None:
-        pytest.skip(f"needs {CHROMIUM}: {reason}")
-    return CHROMIUM
+    return _find_chromium(os.environ)
+
+
+@pytest.mark.parametrize(
+    ("environ", "outcome"),
+    [({"CI": "true"}, pytest.fail.Exception), ({}, pytest.skip.Exception)],
+    ids=["ci", "local"],
+)
+def test_a_missing_browser_fails_under_ci_and_skips_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    environ: dict[str, str],
+    outcome: type[BaseException],
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.setattr(sys.modules[__name__], "_install_chromium", lambda: "apt-get failed")
+    with pytest.raises(outcome, match="apt-get failed"):
+        _find_chromium(environ)
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +215,104 @@ def test_an_admin_logs_in_retries_and_clears_failures(
     with world.database.transaction() as session:
         assert session.execute(sa.select(Failure.state)).scalar_one() == "cleared"
     shoot()
+
+
+def _failure(world: World, match_id: int, message: str) -> int:
+    with world.database.transaction() as session:
+        return ledger.record(
+            session, stage="settlement", key=f"settle:{match_id}", match_id=match_id,
+            error=RuntimeError(message), now=world.clock.now(), terminal=True,
+        )  # fmt: skip
+
+
+def test_an_operator_works_through_an_incident(
+    served: Served, world: World, page: Page, shoot: _Shooter
+) -> None:
+    world.forecasters("alice", "gpt-x")
+    late = world.match(kickoff=world.clock.now() - timedelta(hours=5))
+    world.finish(late, "1:0")
+    first = _failure(world, world.match(kickoff=world.clock.now() - timedelta(hours=3)), "one")
+    other = _failure(world, world.match(kickoff=world.clock.now() - timedelta(hours=4)), "two")
+
+    page.goto(served.url + "/admin")
+    page.get_by_label("Admin secret").fill(SECRET)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#queue")).to_be_visible()
+    expect(page.locator(f'#gaps tr[data-match="{late}"] a')).to_have_attribute(
+        "href", f"/matches/{late}"
+    )
+    shoot("dashboard")
+
+    # a backfill dry run: the plan, nothing queued
+    page.get_by_label("Days").fill("2")
+    page.get_by_label("Retroactive").check()
+    page.get_by_role("button", name="Plan (dry run)").click()
+    expect(page.locator("#plan-summary")).to_contain_text("nothing was queued")
+    expect(page.locator(f'#plan tr[data-unit="analysis:{late}"]')).to_be_visible()
+    shoot("plan")
+    with world.database.transaction() as session:
+        assert session.execute(sa.text("SELECT count(*) FROM procrastinate_jobs")).scalar_one() == 0
+    page.get_by_role("link", name="Dashboard").click()
+
+    # one failure retried, the other left alone
+    page.get_by_role("button", name=f"Retry #{first}").click()
+    expect(page.locator("#flash")).to_have_text(f"Retried 1 failure (#{first}): 1 unit queued.")
+    expect(page.locator(f'tr[data-failure="{first}"] td.state')).to_have_text("retrying")
+    expect(page.locator(f'tr[data-failure="{other}"] td.state')).to_have_text("open")
+    shoot("retried")
+
+    # a model disabled
+    page.get_by_role("button", name="Disable gpt-x").click()
+    expect(page.locator("#flash")).to_have_text("gpt-x disabled.")
+    expect(page.locator('tr[data-model="gpt-x"] td.state')).to_contain_text("paused")
+    expect(page.get_by_role("button", name="Enable gpt-x")).to_be_visible()
+    shoot("disabled")
+
+    # the audit log
+    page.get_by_role("link", name="Audit log").first.click()
+    actions = page.locator("#audit td.action")
+    expect(actions).to_have_text(["forecaster.disable", "failures.retry", "admin.login"])
+    shoot("audit")
+
+    # logout, and the old cookie is refused
+    cookie = next(c["value"] for c in page.context.cookies() if c["name"] == auth.COOKIE)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.locator("#login")).to_be_visible()
+    page.context.add_cookies([{"name": auth.COOKIE, "value": cookie, "url": served.url}])
+    page.goto(served.url + "/admin")
+    expect(page.locator("#login")).to_be_visible()
+    shoot()
+    with world.database.transaction() as session:
+        done = list(session.execute(sa.select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
+    assert done == ["admin.login", "failures.retry", "forecaster.disable", "admin.logout"]
+
+
+_ATTACK = """<!doctype html><html><body>
+<form id="attack" method="post" action="{target}/admin/failures/clear">
+<input type="hidden" name="stage" value="settlement"><input type="hidden" name="csrf" value="x">
+</form><script>document.getElementById("attack").submit()</script></body></html>"""
+
+
+def test_a_page_on_another_port_can_not_post_the_admins_forms(
+    served: Served, world: World, page: Page, shoot: _Shooter
+) -> None:
+    # issue: a page on another port of the same host auto-submitted the clear with the cookie
+    _failure(world, world.match(kickoff=world.clock.now() - timedelta(hours=3)), "keep me")
+    page.goto(served.url + "/admin")
+    page.get_by_label("Admin secret").fill(SECRET)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#stage-settlement td.state")).to_have_text("open")
+
+    async def attacker(scope: Scope, receive: Receive, send: Send) -> None:
+        await HTMLResponse(_ATTACK.format(target=served.url))(scope, receive, send)
+
+    with serve(attacker) as evil:
+        with page.expect_response(served.url + "/admin/failures/clear") as answered:
+            page.goto(evil + "/")
+        assert answered.value.status == 403
+        expect(page.get_by_role("alert")).to_contain_text("refused")
+        shoot()
+    with world.database.transaction() as session:
+        assert session.execute(sa.select(Failure.state)).scalar_one() == "open"
+        actions = set(session.execute(sa.select(AuditEntry.action)).scalars())
+    assert actions == {"admin.login"}

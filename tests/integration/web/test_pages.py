@@ -8,16 +8,13 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
-import sqlalchemy as sa
 
 from factories import World
 from footcast.db.reads.points import MatchPoints, Outcome
-from footcast.db.tables import Failure
 from footcast.db.writes import forecasters as forecaster_rows
-from footcast.db.writes import ledger
 from footcast.pipeline import settlement
-from footcast.web import auth, intervals
-from web_server import SECRET, Served
+from footcast.web import intervals
+from web_server import Served
 
 
 class _Tables(HTMLParser):
@@ -261,62 +258,3 @@ def test_the_stylesheet_is_served(served: Served) -> None:
     answer = served.client.get("/static/style.css")
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/css")
-
-
-def test_admin_shows_a_login_form_until_the_secret_is_given(served: Served, world: World) -> None:
-    assert 'id="login"' in served.client.get("/admin").text
-    wrong = served.client.post("/admin/login", data={"password": "nope"})
-    assert wrong.status_code == 401
-    assert "wrong secret" in wrong.text
-    assert auth.COOKIE not in served.client.cookies
-    refused = served.client.post("/admin/failures/retry", data={"stage": "settlement"})
-    assert refused.status_code == 401
-    right = served.client.post("/admin/login", data={"password": SECRET})
-    assert right.status_code == 303
-    assert right.headers["location"] == "/admin"
-    cookie = right.headers["set-cookie"]
-    assert "HttpOnly" in cookie
-    assert "SameSite=strict" in cookie
-    assert SECRET not in cookie
-    dashboard = served.client.get("/admin")
-    assert "Pipeline health" in dashboard.text
-    assert 'id="login"' not in dashboard.text
-    served.client.post("/admin/logout")
-    assert 'id="login"' in served.client.get("/admin").text
-
-
-def test_admin_dashboard_shows_health_and_failures_and_acts_on_them(
-    served: Served, world: World
-) -> None:
-    world.forecasters("alice", "bob")
-    soon = world.match(kickoff=world.clock.now() + timedelta(minutes=20))
-    world.predict(soon, "alice", "1:0")
-    past = world.match(kickoff=world.clock.now() - timedelta(hours=3))
-    with world.database.transaction() as session:
-        ledger.record(
-            session, stage="settlement", key=f"settle:{past}", match_id=past,
-            error=RuntimeError("y" * 1000), now=world.clock.now(), terminal=True,
-        )  # fmt: skip
-    served.client.post("/admin/login", data={"password": SECRET})
-    page = served.client.get("/admin").text
-    parser = _Tables()
-    parser.feed(page)
-    gaps = [(cells[0], cells[4], cells[5]) for _, cells in parser.tables["gaps"][1:]]
-    # the past match lacks both forecasters' predictions; the soon one its analysis and bob's
-    assert gaps == [("critical", "predictions", "2"), ("critical", "analysis, predictions", "1")]
-    assert f'href="/matches/{soon}"' in page
-    assert "critical: 2" in page
-    assert "y" * 299 + "…" in page  # cut to 300 characters
-    assert "y" * 300 not in page
-
-    retried = served.client.post("/admin/failures/retry", data={"stage": "settlement"})
-    assert retried.status_code == 303
-    with world.database.transaction() as session:
-        assert session.execute(sa.select(Failure.state)).scalar_one() == "retrying"
-        jobs = session.execute(sa.text("SELECT count(*) FROM procrastinate_jobs")).scalar_one()
-    assert jobs == 1
-    assert '<td class="state">retrying</td>' in served.client.get("/admin").text
-    served.client.post("/admin/failures/clear", data={"stage": "settlement"})
-    with world.database.transaction() as session:
-        assert session.execute(sa.select(Failure.state)).scalar_one() == "cleared"
-    assert "No open failures." in served.client.get("/admin").text

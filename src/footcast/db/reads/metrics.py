@@ -13,9 +13,21 @@ from footcast.db.reads import owed
 from footcast.domain import names
 from footcast.domain.names import ForecasterKind, Stage
 
-__all__ = ["Provider", "jobs", "matches_without_predictions", "open_failures", "providers"]
+__all__ = [
+    "LATENCY_BUCKETS",
+    "Provider",
+    "jobs",
+    "matches_without_predictions",
+    "open_failures",
+    "providers",
+]
 
 RECENT = timedelta(days=7)
+# upper bounds (seconds) of the provider latency histogram's buckets; +Inf is the count
+LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
+_LATENCY_COUNTS = ", ".join(
+    f"count(*) FILTER (WHERE p.latency_ms <= {round(b * 1000)})" for b in LATENCY_BUCKETS
+)
 
 _JOBS = sa.text("SELECT task_name, status::text, count(*) FROM procrastinate_jobs GROUP BY 1, 2")
 _FAILURES = sa.text(
@@ -35,8 +47,6 @@ _UNPREDICTED = sa.text(
 _PROVIDERS = sa.text(
     f"""
     SELECT f.provider,
-           (SELECT avg(p.latency_ms) FROM predictions p JOIN forecasters g ON g.id = p.forecaster_id
-             WHERE g.provider = f.provider AND p.latency_ms IS NOT NULL),
            (SELECT count(*) FROM failures x JOIN forecasters g
                 ON x.key = {_sql.pair_key("x.match_id", "g.name")}
              WHERE g.provider = f.provider AND x.stage = '{Stage.PREDICTIONS}'),
@@ -46,14 +56,26 @@ _PROVIDERS = sa.text(
     GROUP BY f.provider ORDER BY f.provider
     """
 )
+# the answer latencies of each provider's predictions, as cumulative bucket counts
+_LATENCIES = sa.text(
+    f"""
+    SELECT g.provider, {_LATENCY_COUNTS}, count(*), coalesce(sum(p.latency_ms), 0) / 1000.0
+    FROM predictions p JOIN forecasters g ON g.id = p.forecaster_id
+    WHERE g.kind = '{ForecasterKind.LLM}' AND g.provider IS NOT NULL
+      AND p.latency_ms IS NOT NULL
+    GROUP BY g.provider
+    """
+)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Provider:
     name: str
-    mean_latency_ms: float | None
     failures: int
     cost_usd: float
+    latency_buckets: tuple[int, ...] = ()  # answers within each of LATENCY_BUCKETS (cumulative)
+    latency_count: int = 0
+    latency_seconds: float = 0.0  # their sum
 
 
 def jobs(session: Session) -> dict[tuple[str, str], int]:
@@ -70,12 +92,19 @@ def matches_without_predictions(session: Session, *, now: datetime) -> int:
 
 
 def providers(session: Session) -> list[Provider]:
-    return [
-        Provider(
-            name=str(name),
-            mean_latency_ms=None if latency is None else float(latency),
-            failures=int(failed),
-            cost_usd=float(cost),
+    """Each LLM provider's failures, cost and answer latencies."""
+    latencies = {str(row[0]): row[1:] for row in session.execute(_LATENCIES)}
+    found = []
+    for name, failed, cost in session.execute(_PROVIDERS):
+        *buckets, count, seconds = latencies.get(str(name), (0,) * (len(LATENCY_BUCKETS) + 2))
+        found.append(
+            Provider(
+                name=str(name),
+                failures=int(failed),
+                cost_usd=float(cost),
+                latency_buckets=tuple(int(b) for b in buckets),
+                latency_count=int(count),
+                latency_seconds=float(seconds),
+            )
         )
-        for name, latency, failed, cost in session.execute(_PROVIDERS)
-    ]
+    return found

@@ -26,6 +26,7 @@ __all__ = [
     "record",
     "resolve",
     "retry",
+    "terminal_selected",
 ]
 
 
@@ -111,6 +112,17 @@ def _selected(stage: str | None, ids: list[int] | None) -> list[sa.ColumnElement
     if ids:
         where.append(Failure.id.in_(ids))
     return where
+
+
+def terminal_selected(
+    session: Session, *, stage: str | None = None, ids: list[int] | None = None
+) -> int:
+    """How many of the selected open failures are terminal (dead letters), their rows locked
+    for the retry or clear that follows."""
+    chosen = session.execute(
+        sa.select(Failure.terminal).where(*_selected(stage, ids)).with_for_update()
+    ).scalars()
+    return sum(1 for terminal in chosen if terminal)
 
 
 def listing(
