@@ -135,9 +135,12 @@ class Catalogue:
         """The club ``source`` calls ``name`` (or gives the API-Football id); None if unknown.
         A club found by name whose API-Football id is another than the one given is not it
         (API-Football's "Barcelona" of another country, say)."""
-        if api_football is not None and api_football in self._club_ids:
-            return self._club_ids[api_football]
         club = self._clubs.find(source, name)
+        if api_football is not None and api_football in self._club_ids:
+            numbered = self._club_ids[api_football]
+            # a name that is another known club's says the catalogue's id is wrong: trust
+            # neither (a new team, which `teams merge` can fold in, beats a misfiled one)
+            return numbered if club in (None, numbered) else None
         if club is not None and None not in (api_football, club.api_football):
             return None
         return club

@@ -139,3 +139,19 @@ def test_every_club_of_the_recorded_api_football_answers_is_known_by_id_and_name
     assert {i: c.api_football for i, c in by_name.items() if c is not None} == {
         i: i for i in wanted
     }
+
+
+def test_an_id_the_name_contradicts_finds_no_club() -> None:
+    # most ids of the catalogue are written from public knowledge, not read off a recorded
+    # answer: when the name is another known club's, the id is not trusted
+    catalogue = clubs.parse(
+        '[[club]]\nname = "Northbridge"\napi_football = 7\napi-football = ["Northbridge"]\n'
+        '[[club]]\nname = "Southport"\napi-football = ["Southport"]\n'
+    )
+    northbridge = catalogue.club("api-football", "Northbridge FC", api_football=7)
+    assert northbridge is not None
+    assert northbridge.name == "Northbridge"
+    assert catalogue.club("api-football", "Southport", api_football=7) is None
+    unknown = catalogue.club("api-football", "Eastleigh", api_football=7)  # no other club's
+    assert unknown is not None
+    assert unknown.name == "Northbridge"
