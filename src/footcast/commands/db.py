@@ -6,6 +6,7 @@ import typer
 
 from footcast.commands.state import console
 from footcast.db import embedded, engine
+from footcast.ops import totals
 
 __all__ = ["app"]
 
@@ -24,3 +25,15 @@ def db_stop(ctx: typer.Context) -> None:
     """Stop the embedded server (other footcast processes start it again when they need it)."""
     stopped = embedded.stop_embedded_server(ctx.obj.settings.database.embedded_pgdata)
     console.print("embedded server stopped" if stopped else "no embedded server was running")
+
+
+@app.command("rebuild-leaderboard")
+def db_rebuild_leaderboard(ctx: typer.Context) -> None:
+    """Compute the leaderboard's totals (kept at settlement) from the current settlements again,
+    and say how many kept rows had drifted."""
+    state = ctx.obj
+    drift = totals.rebuild(state.database, state.clock, actor=state.actor)
+    console.print(
+        "leaderboard totals rebuilt: "
+        + ("they were right" if drift == 0 else f"{drift} row(s) had drifted and are right now")
+    )

@@ -40,6 +40,8 @@ __all__ = [
     "Forecaster",
     "ForecasterHealth",
     "ForecasterPause",
+    "LeaderboardSettled",
+    "LeaderboardTotal",
     "Lineup",
     "Match",
     "MatchOdds",
@@ -52,6 +54,7 @@ __all__ = [
     "RequestSlot",
     "ScoringRule",
     "Season",
+    "SettledMatches",
     "Settlement",
     "SettlementScore",
     "SimClock",
@@ -402,6 +405,57 @@ class SettlementScore(Base):
     brier: Mapped[float | None] = mapped_column(Float(53))
     log_loss: Mapped[float | None] = mapped_column(Float(53))
     __table_args__ = (Index("ix_settlement_scores_forecaster_id", "forecaster_id"),)
+
+
+class LeaderboardTotal(Base):
+    """Sums of the current settlements' scores per (forecaster, competition, season 0 for none,
+    retroactive), kept by triggers at settlement (migration 0015)."""
+
+    __tablename__ = "leaderboard_totals"
+
+    forecaster_id: Mapped[int] = mapped_column(
+        ForeignKey("forecasters.id", ondelete="CASCADE"), primary_key=True
+    )
+    competition_id: Mapped[int] = mapped_column(
+        ForeignKey("competitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    season_id: Mapped[int] = mapped_column(primary_key=True)
+    retroactive: Mapped[bool] = mapped_column(primary_key=True)
+    predicted: Mapped[int]
+    points: Mapped[int] = mapped_column(BigInteger)
+    tendency_hits: Mapped[int]
+    exact_hits: Mapped[int]
+    rps_sum: Mapped[float] = mapped_column(Float(53))
+    rps_n: Mapped[int]
+    log_loss_sum: Mapped[float] = mapped_column(Float(53))
+    log_loss_n: Mapped[int]
+
+
+class LeaderboardSettled(Base):
+    """Settled matches that count for a forecaster, per competition and season (0 for none)."""
+
+    __tablename__ = "leaderboard_settled"
+
+    forecaster_id: Mapped[int] = mapped_column(
+        ForeignKey("forecasters.id", ondelete="CASCADE"), primary_key=True
+    )
+    competition_id: Mapped[int] = mapped_column(
+        ForeignKey("competitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    season_id: Mapped[int] = mapped_column(primary_key=True)
+    settled: Mapped[int]
+
+
+class SettledMatches(Base):
+    """Settled matches per competition and season (0 for none)."""
+
+    __tablename__ = "settled_matches"
+
+    competition_id: Mapped[int] = mapped_column(
+        ForeignKey("competitions.id", ondelete="CASCADE"), primary_key=True
+    )
+    season_id: Mapped[int] = mapped_column(primary_key=True)
+    settled: Mapped[int]
 
 
 class Failure(Base):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from footcast.clock import Clock
 from footcast.db import Database
-from footcast.db.writes import audit, competitions, rescore, settlements
+from footcast.db.writes import audit, competitions, rescore, settlements, totals
 from footcast.pipeline import settlement
 
 __all__ = ["Merged", "RuleChange", "merge", "set_rule"]
@@ -49,6 +49,7 @@ def merge(database: Database, clock: Clock, *, gone: str, kept: str, actor: str)
         source = competitions.lock_by_code(session, gone)
         target = competitions.lock_by_code(session, kept)
         moved = competitions.merge(session, source, target)
+        totals.rebuild(session)  # the kept totals are by competition: its matches moved
         audit.record(
             session,
             actor=actor,

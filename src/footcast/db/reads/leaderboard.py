@@ -1,27 +1,24 @@
-"""The leaderboard: points and scores per forecaster over current settlements."""
+"""The leaderboard: points and scores per forecaster over current settlements, read from the
+totals kept at settlement."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.orm import Session
 
-from footcast.db.reads import owed
 from footcast.db.tables import (
     Competition,
     CompetitionAlias,
     Forecaster,
-    Match,
+    LeaderboardSettled,
+    LeaderboardTotal,
     Season,
-    Settlement,
-    SettlementScore,
+    SettledMatches,
 )
 
 __all__ = ["Row", "leaderboard"]
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,20 +51,17 @@ class Row:
         return self.points / self.predicted if self.predicted else 0.0
 
 
-def _current(
-    column: QueryableAttribute[T],
+def _filtered(
+    table: type[LeaderboardTotal] | type[LeaderboardSettled] | type[SettledMatches],
     *,
     competition: str | None,
     season: str | None,
-    with_match: bool,
-) -> sa.Select[T]:
-    """``column`` of the current settlements (one per settled match), of the competition and
-    season if given."""
-    stmt = sa.select(column).select_from(Settlement).where(Settlement.superseded_at.is_(None))
-    if with_match or competition is not None or season is not None:
-        stmt = stmt.join(Match, Match.id == Settlement.match_id)
+) -> list[sa.ColumnElement[bool]]:
+    """Conditions on a kept table's (competition, season) for the competition (its code or a
+    source's code of it) and the season label, if given."""
+    where: list[sa.ColumnElement[bool]] = []
     if competition is not None:
-        stmt = stmt.join(Competition, Competition.id == Match.competition_id).where(
+        competitions = sa.select(Competition.id).where(
             sa.or_(
                 Competition.code == competition,
                 Competition.id.in_(
@@ -77,23 +71,10 @@ def _current(
                 ),
             )
         )
+        where.append(table.competition_id.in_(competitions))
     if season is not None:
-        stmt = stmt.join(Season, Season.id == Match.season_id).where(Season.label == season)
-    return stmt
-
-
-def _counted(settled: sa.Subquery) -> sa.Subquery:
-    """(forecaster_id, settled): how many of the settled matches count for each forecaster (its
-    counted pairs, db/reads/owed.py: active and not paused at the deadline; humans included, whose
-    missing predictions score 0)."""
-    pairs = owed.counted_pairs
-    return (
-        sa.select(pairs.c.forecaster_id, sa.func.count().label("settled"))
-        .select_from(pairs)
-        .join(settled, settled.c.match_id == pairs.c.match_id)
-        .group_by(pairs.c.forecaster_id)
-        .subquery("counted")
-    )
+        where.append(table.season_id.in_(sa.select(Season.id).where(Season.label == season)))
+    return where
 
 
 def leaderboard(
@@ -106,54 +87,64 @@ def leaderboard(
     """Every forecaster, best first; a settled match it did not predict counts as 0 points.
 
     ``settled`` counts the settled matches whose deadline falls in the forecaster's active span
-    and outside its pauses (every settled match when retroactive predictions count).
+    and outside its pauses (every settled match when retroactive predictions count). Read from
+    the totals kept at settlement (migration 0015), never recomputed here.
     """
-    current = _current(
-        Settlement.id, competition=competition, season=season, with_match=False
-    ).subquery("current")
-    score = SettlementScore
+    totals = LeaderboardTotal
+    scored_where = _filtered(totals, competition=competition, season=season)
+    if not include_retroactive:
+        scored_where.append(totals.retroactive.is_(False))
     scored = (
         sa.select(
-            score.forecaster_id,
-            sa.func.count().label("predicted"),
-            sa.func.sum(score.points).label("points"),
-            sa.func.count().filter(score.tendency_hit).label("tendency_hits"),
-            sa.func.count().filter(score.exact_hit).label("exact_hits"),
-            sa.func.avg(score.rps).label("mean_rps"),
-            sa.func.avg(score.log_loss).label("mean_log_loss"),
+            totals.forecaster_id,
+            sa.func.sum(totals.predicted).label("predicted"),
+            sa.func.sum(totals.points).label("points"),
+            sa.func.sum(totals.tendency_hits).label("tendency_hits"),
+            sa.func.sum(totals.exact_hits).label("exact_hits"),
+            (sa.func.sum(totals.rps_sum) / sa.func.nullif(sa.func.sum(totals.rps_n), 0)).label(
+                "mean_rps"
+            ),
+            (
+                sa.func.sum(totals.log_loss_sum) / sa.func.nullif(sa.func.sum(totals.log_loss_n), 0)
+            ).label("mean_log_loss"),
         )
-        .join(current, current.c.id == score.settlement_id)
-        .group_by(score.forecaster_id)
+        .where(*scored_where)
+        .group_by(totals.forecaster_id)
+        .subquery("scored")
     )
-    if not include_retroactive:
-        scored = scored.where(score.retroactive.is_(False))
-    scored_sq = scored.subquery("scored")
-    settled = _current(
-        Settlement.match_id, competition=competition, season=season, with_match=False
-    ).subquery("settled")
     if include_retroactive:
         settled_count: sa.ColumnElement[int] = (
-            sa.select(sa.func.count()).select_from(settled).scalar_subquery()
+            sa.select(sa.func.coalesce(sa.func.sum(SettledMatches.settled), 0))
+            .where(*_filtered(SettledMatches, competition=competition, season=season))
+            .scalar_subquery()
         )
         counted = None
     else:
-        counted = _counted(settled)
+        counted = (
+            sa.select(
+                LeaderboardSettled.forecaster_id,
+                sa.func.sum(LeaderboardSettled.settled).label("settled"),
+            )
+            .where(*_filtered(LeaderboardSettled, competition=competition, season=season))
+            .group_by(LeaderboardSettled.forecaster_id)
+            .subquery("counted")
+        )
         settled_count = sa.func.coalesce(counted.c.settled, 0)
-    points = sa.func.coalesce(scored_sq.c.points, 0)
+    points = sa.func.coalesce(scored.c.points, 0)
     stmt = (
         sa.select(
             Forecaster.name,
             Forecaster.kind,
             Forecaster.reference,
             points.label("points"),
-            sa.func.coalesce(scored_sq.c.predicted, 0).label("predicted"),
+            sa.func.coalesce(scored.c.predicted, 0).label("predicted"),
             settled_count.label("settled"),
-            sa.func.coalesce(scored_sq.c.tendency_hits, 0).label("tendency_hits"),
-            sa.func.coalesce(scored_sq.c.exact_hits, 0).label("exact_hits"),
-            scored_sq.c.mean_rps,
-            scored_sq.c.mean_log_loss,
+            sa.func.coalesce(scored.c.tendency_hits, 0).label("tendency_hits"),
+            sa.func.coalesce(scored.c.exact_hits, 0).label("exact_hits"),
+            scored.c.mean_rps,
+            scored.c.mean_log_loss,
         )
-        .outerjoin(scored_sq, scored_sq.c.forecaster_id == Forecaster.id)
+        .outerjoin(scored, scored.c.forecaster_id == Forecaster.id)
         .order_by(points.desc(), Forecaster.name)
     )
     if counted is not None:
