@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from footcast import errors
@@ -22,7 +23,7 @@ from footcast.db import Database
 from footcast.db.coordination import shared_clock
 from footcast.db.reads import leaderboard
 from footcast.ops.runtime import Runtime
-from footcast.web import admin, api, health, metrics, pages
+from footcast.web import admin, api, board, health, metrics, pages
 from footcast.web.auth import RateLimit
 from footcast.web.cache import Stale
 from footcast.web.deps import Web
@@ -64,8 +65,10 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
         yield
         await runtime.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their assets served here, not from a CDN
         title="footcast",
+        static_url="/static/docs",
+        favicon_url="/favicon.ico",
         summary="Forecasters predict exact football scores; Kicktipp quotas rank them.",
         version="0.1.0",
         lifespan=lifespan,
@@ -74,7 +77,7 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
     app.state.admin_limit = RateLimit(settings.web.admin_rate_limit)
     app.state.health_cache = health.Cache(seconds=settings.web.health_cache_seconds)
     app.state.leaderboards = Stale[list[leaderboard.Row]](seconds=api.LEADERBOARD_SECONDS)
-    app.state.standings = Stale[list[pages.Standing]](seconds=api.LEADERBOARD_SECONDS)
+    app.state.standings = Stale[board.Standings](seconds=api.LEADERBOARD_SECONDS)
 
     @app.middleware("http")
     async def refuse_large_bodies(request: Request, call_next: Any) -> Any:

@@ -102,7 +102,9 @@ def _measure(request: Request) -> tuple[int, dict[str, Any]]:
     }
 
 
-@router.get("/api/health", summary="Pipeline health (no auth; figures cached)")
+@router.api_route(
+    "/api/health", methods=["GET", "HEAD"], summary="Pipeline health (no auth; figures cached)"
+)
 def health(request: Request) -> JSONResponse:
     """503 the moment the database stops answering, 200 the moment it is back."""
     cache: Cache = request.app.state.health_cache

@@ -1,0 +1,118 @@
+"""The leaderboard as the page and ``/api/leaderboard`` show it: competitors ranked, reference
+rows (market, statistical, naive) beside them without a rank, each row with its bootstrap
+interval, its "tied" mark and its paired comparisons against the leader and the market."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from footcast.db.reads import leaderboard as board
+from footcast.db.reads import points
+from footcast.domain.names import ForecasterKind
+from footcast.web import intervals
+from footcast.web.cache import Stale
+from footcast.web.deps import web
+
+__all__ = ["Standing", "Standings", "cached", "rank", "standings"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Standing:
+    """A leaderboard row with its rank (None for a reference row), its interval and marks."""
+
+    rank: int | None
+    row: board.Row
+    interval: intervals.Interval | None
+    leader: bool
+    tied: bool
+    vs_leader: intervals.Comparison | None
+    vs_market: intervals.Comparison | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Standings:
+    rows: list[Standing]
+    leader: str | None  # the best competitor with an interval
+    market: str | None  # the market row the comparisons are against
+
+    @property
+    def distinguishable_old(self) -> int:
+        """Rows other than the leader whose interval does not overlap the leader's."""
+        return sum(1 for s in self.rows if s.interval and not s.leader and not s.tied)
+
+    @property
+    def distinguishable_paired(self) -> int:
+        """Rows whose paired comparison with the leader leaves out 0."""
+        return sum(1 for s in self.rows if s.vs_leader and s.vs_leader.verdict != "even")
+
+
+def rank(rows: list[board.Row]) -> list[int | None]:
+    """The competitors' ranks 1, 2, … in the rows' order; reference rows get none."""
+    ranks: list[int | None] = []
+    n = 0
+    for row in rows:
+        if row.reference:
+            ranks.append(None)
+        else:
+            n += 1
+            ranks.append(n)
+    return ranks
+
+
+def standings(rows: list[board.Row], scored: list[points.MatchPoints]) -> Standings:
+    """The rows with their bootstrap intervals and paired comparisons; the leader is the best
+    competitor (not a reference row) with an interval, and every other row overlapping it is
+    tied with it; the market is the first row of kind market."""
+    found = intervals.bootstrap(scored)
+    leader = next((r.forecaster for r in rows if not r.reference and r.forecaster in found), None)
+    market = next(
+        (r.forecaster for r in rows if r.kind == ForecasterKind.MARKET and r.forecaster in found),
+        None,
+    )
+    tied = intervals.ties(found, leader=leader)
+    targets = [name for name in (leader, market) if name is not None]
+    paired = intervals.compare(scored, against=targets)
+    return Standings(
+        rows=[
+            Standing(
+                rank=n,
+                row=r,
+                interval=found.get(r.forecaster),
+                leader=r.forecaster == leader,
+                tied=r.forecaster in tied,
+                vs_leader=None if leader is None else paired[leader].get(r.forecaster),
+                vs_market=None if market is None else paired[market].get(r.forecaster),
+            )
+            for n, r in zip(rank(rows), rows, strict=True)
+        ],
+        leader=leader,
+        market=market,
+    )
+
+
+def cached(
+    request: Request,
+    rows: list[board.Row],
+    *,
+    competition: str | None,
+    season: str | None,
+    retroactive: bool,
+) -> Standings:
+    """The window's standings, computed at most every 30 s (the bootstrap costs as much as
+    the leaderboard: cached alike, keyed by the window)."""
+    state = web(request)
+
+    def compute() -> Standings:
+        with state.database.transaction() as session:
+            scored = points.match_points(
+                session,
+                competition=competition,
+                season=season,
+                include_retroactive=retroactive,
+            )
+        return standings(rows, scored)
+
+    cache: Stale[Standings] = request.app.state.standings
+    return cache.get((competition, season, retroactive), compute)
