@@ -98,7 +98,7 @@ def race(
     _spread(lines)
     step = max(1, count // 8)
     x_ticks = [(x(d), str(d)) for d in range(step, count + 1, step)]
-    y_ticks = [(y(top * f / 4), f"{top * f / 4:g}") for f in range(5)]
+    y_ticks = [(y(top * f / 5), f"{top * f / 5:g}") for f in range(6)]
     return Race(
         width=WIDTH, height=HEIGHT, left=LEFT, top=TOP, plot_width=plot_w, plot_height=plot_h,
         lines=lines, x_ticks=x_ticks, y_ticks=y_ticks, days=count,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
 
 from footcast.db.reads.browse import MatchRow, match_row, matches_query
@@ -203,7 +204,7 @@ def consensus(session: Session, match_ids: Sequence[int]) -> dict[int, Consensus
             .order_by(
                 Prediction.match_id, count.desc(), Prediction.home_goals, Prediction.away_goals
             )
-            .distinct(Prediction.match_id)
+            .ext(distinct_on(Prediction.match_id))
         )
     }
     market = _market(session, ids)
