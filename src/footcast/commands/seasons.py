@@ -14,8 +14,10 @@ from rich.table import Table
 
 from footcast import demo as scenario
 from footcast import rosters
+from footcast.commands import web
 from footcast.commands.data import show_problems
 from footcast.commands.state import State, console
+from footcast.config import Settings
 from footcast.db import engine
 from footcast.db.reads import leaderboard as board
 from footcast.fakes.openai import FakeOpenAI
@@ -103,6 +105,7 @@ def demo(
 
     if not llm_fake:
         run(None)
+        _show_in_browser(database, settings)
         return
     if workers == 0:
         raise typer.BadParameter("--llm-fake needs --workers 1 or more (the fake runs here)")
@@ -114,6 +117,12 @@ def demo(
         run(fake_roster)
         requests = fake.stats().requests
     console.print(f"the fake server answered {len(requests)} chat completions")
+    _show_in_browser(database, settings)
+
+
+def _show_in_browser(database: str, settings: Settings) -> None:
+    console.print("to see this season in the browser:")
+    console.print(f"  {web.showing(database, settings)}", highlight=False, soft_wrap=True)
 
 
 def replay_command(
@@ -154,6 +163,7 @@ def replay_command(
     if done.dropped:
         console.print(f"[yellow]{len(done.dropped)} odds sets left out[/yellow]")
         show_problems(done.dropped, prefix="warning: ")
+    _show_in_browser(database, state.settings)
 
 
 def _replay(

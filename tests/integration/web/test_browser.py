@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 from factories import World
 from footcast.db.tables import Failure, Forecaster, Match
@@ -158,7 +158,7 @@ ROSTER = (
     "anthropic-claude-sonnet-4-5", "openai-gpt-5-mini-2025-08-07", "google-gemini-2-5-pro",
     "mistral-large-2411", "deepseek-chat-v3-1", "xai-grok-4-fast-reasoning",
 )  # fmt: skip
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _arena(world: World) -> dict[str, int]:
@@ -263,7 +263,8 @@ def test_every_public_page_fits_a_phone(served: Served, world: World, browser: B
         phone.goto(served.url + "/leaderboard")
         for column in ("RPS", "Exact", "vs leader"):
             box = phone.get_by_role("columnheader", name=column, exact=True).bounding_box()
-            assert box is not None and box["x"] + box["width"] <= PHONE["width"], column
+            assert box is not None, column
+            assert box["x"] + box["width"] <= PHONE["width"], column
     finally:
         context.close()
 

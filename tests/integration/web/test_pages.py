@@ -374,7 +374,7 @@ def test_the_home_page_is_the_matchday(served: Served, world: World) -> None:
     later = world.match(kickoff=now + timedelta(days=2))
     far = world.match(kickoff=now + timedelta(days=5))  # beyond the next days: not shown
     with world.database.transaction() as session:
-        from footcast.db.tables import Match  # noqa: PLC0415
+        from footcast.db.tables import Match
 
         playing = world.match(kickoff=now - timedelta(minutes=30))
         session.execute(
@@ -387,7 +387,8 @@ def test_the_home_page_is_the_matchday(served: Served, world: World) -> None:
     upcoming = _table(answer.text, "upcoming")
     assert [attrs for attrs in upcoming] != []
     html = answer.text
-    assert f'data-match="{soon}"' in html and f'data-match="{later}"' in html
+    assert f'data-match="{soon}"' in html
+    assert f'data-match="{later}"' in html
     assert f'data-match="{far}"' not in html
     soon_cells = next(
         cells for cells in upcoming.values() if "Team" in cells[0] and "CUP" in cells[0]

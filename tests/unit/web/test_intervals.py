@@ -24,7 +24,8 @@ def test_a_steady_gap_is_told_apart_though_the_intervals_overlap() -> None:
     found = intervals.compare(leader + close, against=["leader"])["leader"]
     versus = found["close"]
     assert versus.matches == 80
-    assert versus.points is not None and versus.points.high < 0
+    assert versus.points is not None
+    assert versus.points.high < 0
     assert versus.verdict == "worse"
     assert versus.rps is not None
     assert versus.rps.low > 0  # its RPS is higher (worse) on every match: 0.02
@@ -39,7 +40,8 @@ def test_equal_forecasters_are_even_and_a_fixed_seed_gives_the_same_answer() -> 
     assert once == intervals.compare(a + b, against=["a"])
     versus = once["a"]["b"]
     assert versus.verdict == "even"
-    assert versus.points is not None and versus.points.low < 0 < versus.points.high
+    assert versus.points is not None
+    assert versus.points.low < 0 < versus.points.high
     assert versus.rps is None  # no probabilities given
 
 
