@@ -22,15 +22,19 @@ from footcast.web.deps import TEXT, session, web
 
 __all__ = [
     "LEADERBOARD_SECONDS",
+    "MATCHDAY_SECONDS",
     "Board",
     "BoardRow",
+    "ComparisonOut",
     "ForecasterRecord",
+    "IntervalOut",
     "MatchDetail",
     "MatchPage",
     "forecaster",
     "leaderboard",
     "leaderboard_rows",
     "match",
+    "matchday_now",
     "matchday_page",
     "matches",
     "router",
@@ -39,6 +43,7 @@ __all__ = [
 router = APIRouter(prefix="/api", tags=["public"])
 
 LEADERBOARD_SECONDS = 30.0  # how stale a leaderboard may be; settlement is not real-time
+MATCHDAY_SECONDS = 10.0  # how stale the matchday may be (live scores are polled every minute)
 Status = MatchStatus
 
 
@@ -241,19 +246,34 @@ def leaderboard(
     )
 
 
+def matchday_now(
+    request: Request, *, competition: str | None, season: str | None
+) -> tuple[matchday.Matchday, list[matchday.Window]]:
+    """The matchday around the clock's now and the filters' choices, computed at most every
+    ``MATCHDAY_SECONDS`` per filter (stale answers are served while one request refreshes)."""
+    cache: Stale[tuple[matchday.Matchday, list[matchday.Window]]] = request.app.state.matchday
+    state = web(request)
+
+    def compute() -> tuple[matchday.Matchday, list[matchday.Window]]:
+        with state.database.transaction() as db:
+            found = matchday.matchday(
+                db, now=state.clock.now(), competition=competition, season=season
+            )
+            return found, matchday.windows(db)
+
+    return cache.get((competition, season), compute)
+
+
 @router.get("/matchday", summary="Upcoming, live and recent matches with the consensus")
 def matchday_page(
     request: Request,
-    db: Session_,
     competition: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
     season: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
 ) -> matchday.Matchday:
     """What the home page shows: matches kicking off in the next days with the competitors'
     picks and the market's probabilities, matches being played, and recent results with how
     many forecasters got the tendency and the exact score."""
-    return matchday.matchday(
-        db, now=web(request).clock.now(), competition=competition, season=season
-    )
+    return matchday_now(request, competition=competition, season=season)[0]
 
 
 @router.get("/forecasters/{name}", response_model=ForecasterRecord, summary="One forecaster")

@@ -78,6 +78,7 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
     app.state.health_cache = health.Cache(seconds=settings.web.health_cache_seconds)
     app.state.leaderboards = Stale[list[leaderboard.Row]](seconds=api.LEADERBOARD_SECONDS)
     app.state.standings = Stale[board.Standings](seconds=api.LEADERBOARD_SECONDS)
+    app.state.matchday = Stale[Any](seconds=api.MATCHDAY_SECONDS)
 
     @app.middleware("http")
     async def refuse_large_bodies(request: Request, call_next: Any) -> Any:

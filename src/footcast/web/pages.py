@@ -87,19 +87,17 @@ def _not_found(request: Request, message: str) -> Response:
 
 
 @router.api_route("/", methods=["GET", "HEAD"])
-def home(
-    request: Request, db: Session_, competition: Filter = None, season: Filter = None
-) -> Response:
+def home(request: Request, competition: Filter = None, season: Filter = None) -> Response:
     """The matchday: upcoming matches with the consensus, live matches, recent results."""
     competition, season = competition or None, season or None
-    state = web(request)
-    now = state.clock.now()
+    day, windows = api.matchday_now(request, competition=competition, season=season)
+    lead = web(request).settings.windows.prediction_lead
     return _page(
         request,
         "home.html",
-        lead=int(state.settings.windows.prediction_lead.total_seconds() // 60),
-        day=matchday.matchday(db, now=now, competition=competition, season=season),
-        windows=matchday.windows(db),
+        lead=int(lead.total_seconds() // 60),
+        day=day,
+        windows=windows,
         competition=competition,
         season=season,
         ahead=matchday.AHEAD.days,
