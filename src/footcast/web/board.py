@@ -100,19 +100,25 @@ def cached(
     season: str | None,
     retroactive: bool,
 ) -> Standings:
-    """The window's standings, computed at most every 30 s (the bootstrap costs as much as
-    the leaderboard: cached alike, keyed by the window)."""
+    """The window's standings, looked at every 30 s (cached like the leaderboard, keyed by the
+    window) and recomputed only when a settlement was added since: the bootstraps cost far
+    more than the leaderboard."""
     state = web(request)
+    cache: Stale[tuple[int, tuple[board.Row, ...], Standings]] = request.app.state.standings
+    key = (competition, season, retroactive)
 
-    def compute() -> Standings:
+    def compute() -> tuple[int, tuple[board.Row, ...], Standings]:
+        last = cache.peek(key)
         with state.database.transaction() as session:
+            version = points.settlements_version(session)
+            if last is not None and last[0] == version and last[1] == tuple(rows):
+                return last
             scored = points.match_points(
                 session,
                 competition=competition,
                 season=season,
                 include_retroactive=retroactive,
             )
-        return standings(rows, scored)
+        return version, tuple(rows), standings(rows, scored)
 
-    cache: Stale[Standings] = request.app.state.standings
-    return cache.get((competition, season, retroactive), compute)
+    return cache.get(key, compute)[2]

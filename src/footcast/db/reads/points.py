@@ -27,6 +27,7 @@ __all__ = [
     "match_points",
     "outcome_probabilities",
     "race",
+    "settlements_version",
 ]
 
 
@@ -179,3 +180,10 @@ def race(
         for name, label, total in session.execute(stmt)
     ]
     return days, found
+
+
+def settlements_version(session: Session) -> int:
+    """A number that changes whenever a match is settled or resettled (the newest settlement
+    id): statistics over the settlements need no recomputing while it stays the same."""
+    found = session.execute(sa.select(sa.func.max(Settlement.id))).scalar_one_or_none()
+    return 0 if found is None else int(found)
