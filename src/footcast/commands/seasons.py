@@ -48,7 +48,7 @@ def leaderboard_command(
 def leaderboard_table(rows: list[board.Row], *, title: str = "Leaderboard") -> Table:
     table = Table(
         title=title,
-        caption="* reference row, not a competitor",
+        caption="* reference row, shown beside the competitors, not ranked",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
@@ -56,10 +56,11 @@ def leaderboard_table(rows: list[board.Row], *, title: str = "Leaderboard") -> T
     table.add_column("forecaster", no_wrap=True)
     for column in ("points", "coverage", "pts/m", "tend%", "exact%", "RPS"):
         table.add_column(column, justify="right")
-    for rank, row in enumerate(rows, start=1):
+    for rank, row in zip(board.ranks(rows), rows, strict=True):
         name = f"{row.forecaster} *" if row.reference else row.forecaster
         table.add_row(
-            str(rank), name, str(row.points), f"{row.predicted}/{row.settled}",
+            "ref" if rank is None else str(rank), name, str(row.points),
+            f"{row.predicted}/{row.settled}",
             f"{row.points_per_match:.2f}", f"{100 * row.tendency_rate:.1f}",
             f"{100 * row.exact_rate:.1f}", "-" if row.mean_rps is None else f"{row.mean_rps:.4f}",
         )  # fmt: skip

@@ -44,21 +44,22 @@ class Standings:
 
     @property
     def distinguishable_paired(self) -> int:
-        """Rows whose paired comparison with the leader leaves out 0."""
+        """Rows whose paired comparison of points with the leader leaves out 0."""
         return sum(1 for s in self.rows if s.vs_leader and s.vs_leader.verdict != "even")
+
+    @property
+    def distinguishable_rps(self) -> int:
+        """Rows whose paired comparison of RPS with the leader leaves out 0."""
+        return sum(
+            1
+            for s in self.rows
+            if s.vs_leader and s.vs_leader.rps and s.vs_leader.rps.distinguishable
+        )
 
 
 def rank(rows: list[board.Row]) -> list[int | None]:
-    """The competitors' ranks 1, 2, … in the rows' order; reference rows get none."""
-    ranks: list[int | None] = []
-    n = 0
-    for row in rows:
-        if row.reference:
-            ranks.append(None)
-        else:
-            n += 1
-            ranks.append(n)
-    return ranks
+    """The competitors' ranks; reference rows get none (``db.reads.leaderboard.ranks``)."""
+    return board.ranks(rows)
 
 
 def standings(rows: list[board.Row], scored: list[points.MatchPoints]) -> Standings:
