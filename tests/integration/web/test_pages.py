@@ -12,9 +12,10 @@ import sqlalchemy as sa
 
 from factories import World
 from footcast.db.reads.points import MatchPoints, Outcome
-from footcast.db.tables import Failure
+from footcast.db.tables import Failure, Match
 from footcast.db.writes import forecasters as forecaster_rows
-from footcast.db.writes import ledger
+from footcast.db.writes import ledger, snapshots
+from footcast.domain.analysis import Injury, Odds, PastMatch, Snapshot
 from footcast.pipeline import settlement
 from footcast.web import auth, intervals
 from web_server import SECRET, Served
@@ -374,8 +375,6 @@ def test_the_home_page_is_the_matchday(served: Served, world: World) -> None:
     later = world.match(kickoff=now + timedelta(days=2))
     far = world.match(kickoff=now + timedelta(days=5))  # beyond the next days: not shown
     with world.database.transaction() as session:
-        from footcast.db.tables import Match
-
         playing = world.match(kickoff=now - timedelta(minutes=30))
         session.execute(
             sa.update(Match)
@@ -425,3 +424,39 @@ def test_head_robots_favicon_and_offline_docs(served: Served) -> None:
     for asset in ("/static/docs/swagger-ui-bundle.js", "/static/docs/swagger-ui.css"):
         assert served.client.get(asset).status_code == 200, asset
         assert asset in docs
+
+
+def test_a_match_page_summarises_the_snapshot_its_forecasters_were_given(
+    served: Served, world: World
+) -> None:
+    match_id = world.match(kickoff=world.clock.now() + timedelta(hours=2), season="2026-27")
+    now = world.clock.now()
+    day = timedelta(days=7)
+    history = (
+        PastMatch(kickoff=now - 3 * day, home="Team 1", away="Team 9", home_goals=2, away_goals=0,
+                  season="2026-27"),
+        PastMatch(kickoff=now - 2 * day, home="Team 2", away="Team 1", home_goals=1, away_goals=1,
+                  season="2026-27"),
+        PastMatch(kickoff=now - day, home="Team 1", away="Team 2", home_goals=0, away_goals=3,
+                  season="2026-27"),
+    )  # fmt: skip
+    snapshot = Snapshot(
+        match_id=match_id, competition="TST", season="2026-27", home="Team 1", away="Team 2",
+        kickoff=now + timedelta(hours=2), as_of=now, history=history,
+        odds=Odds(home=2.1, draw=3.4, away=3.6, bookmaker="avg"),
+        injuries=(Injury(player="A. Keeper", team="Team 2", kind="Missing Fixture",
+                         reason="Knee"),),
+    )  # fmt: skip
+    with world.database.transaction() as session:
+        snapshots.save_snapshot(session, snapshot, now=now)
+    answer = served.client.get(f"/matches/{match_id}")
+    assert answer.status_code == 200
+    facts = answer.text.split('id="facts"')[1]
+    assert "3 earlier results" in facts
+    assert '<td class="form">WDL</td>' in facts  # Team 1, oldest first
+    assert '<td class="form">DW</td>' in facts  # Team 2
+    assert "2.10 / 3.40 / 3.60" in facts
+    assert "A. Keeper (Team 2): Knee" in facts
+    assert "Team 2 1:1 Team 1; " in facts  # head to head, oldest first
+    # nobody predicted yet: the market's probabilities come from the odds
+    assert "market (odds" not in answer.text  # no odds rows stored, only the snapshot's
