@@ -11,11 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from factories import World
+from footcast.db.coordination import pauses
 from footcast.db.reads.points import MatchPoints, Outcome
-from footcast.db.tables import Failure, Match
+from footcast.db.tables import Failure, Forecaster, Match
 from footcast.db.writes import forecasters as forecaster_rows
 from footcast.db.writes import ledger, snapshots
 from footcast.domain.analysis import Injury, Odds, PastMatch, Snapshot
+from footcast.domain.names import pair_key
 from footcast.pipeline import settlement
 from footcast.web import auth, intervals
 from web_server import SECRET, Served
@@ -460,3 +462,30 @@ def test_a_match_page_summarises_the_snapshot_its_forecasters_were_given(
     assert "Team 2 1:1 Team 1; " in facts  # head to head, oldest first
     # nobody predicted yet: the market's probabilities come from the odds
     assert "market (odds" not in answer.text  # no odds rows stored, only the snapshot's
+
+
+def test_a_forecaster_page_shows_its_cost_failures_and_pauses(served: Served, world: World) -> None:
+    world.forecasters("gpt_x", "gptAx", kind="llm")  # "_" is no wildcard for its failures
+    match_id = world.match()
+    with world.database.transaction() as session:
+        for name, problem in (("gpt_x", "the answer had no score"), ("gptAx", "not mine")):
+            ledger.record(
+                session, stage="predictions", key=pair_key(match_id, name), match_id=match_id,
+                error=RuntimeError(problem), now=world.clock.now(), terminal=True,
+            )  # fmt: skip
+        found = session.execute(sa.select(Forecaster.id).where(Forecaster.name == "gpt_x"))
+        pauses.pause(
+            session, found.scalar_one(), at=world.clock.now(), reason="5 failures in a row",
+            actor="pipeline",
+        )  # fmt: skip
+    answer = served.client.get("/forecasters/gpt_x")
+    assert answer.status_code == 200
+    failures = _table(answer.text, "failures")
+    (cells,) = failures.values()
+    assert "the answer had no score" in cells[2]
+    assert cells[4] == "open (gave up)"
+    assert "not mine" not in answer.text
+    paused = next(iter(_table(answer.text, "pauses").values()))
+    assert paused[1:4] == ["paused", "5 failures in a row", "pipeline"]
+    assert 'id="cost"' in answer.text  # an LLM: its cost per prediction
+    assert "Priced answers</dt><dd>0/0" in answer.text
