@@ -4,6 +4,7 @@ interval, its "tied" mark and its paired comparisons against the leader and the 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from fastapi import Request
@@ -15,7 +16,20 @@ from footcast.web import intervals
 from footcast.web.cache import Stale
 from footcast.web.deps import web
 
-__all__ = ["Standing", "Standings", "cached", "rank", "standings"]
+__all__ = ["RACE_LEADERS", "Race", "Standing", "Standings", "cached", "rank", "standings"]
+
+RACE_LEADERS = 5  # competitors drawn in the season race, beside the market
+
+
+@dataclass(frozen=True, kw_only=True)
+class Race:
+    """The cumulative points per matchday of a season (``db.reads.points.race``)."""
+
+    season: str
+    days: list[str]
+    points: list[points.RacePoint]
+    order: list[str]
+    references: list[str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,6 +50,15 @@ class Standings:
     rows: list[Standing]
     leader: str | None  # the best competitor with an interval
     market: str | None  # the market row the comparisons are against
+    race: Race | None = None  # the season race of the leaders and the market
+
+    @property
+    def racing(self) -> list[str]:
+        """Who the season race draws: the best competitors and the market."""
+        leaders = [s.row.forecaster for s in self.rows if s.rank is not None][:RACE_LEADERS]
+        if self.market is not None and self.market not in leaders:
+            leaders.append(self.market)
+        return leaders
 
     @property
     def distinguishable_old(self) -> int:
@@ -120,6 +143,19 @@ def cached(
                 season=season,
                 include_retroactive=retroactive,
             )
-        return version, tuple(rows), standings(rows, scored)
+            found = standings(rows, scored)
+            shown = season or points.latest_season(session, competition=competition)
+            if shown is not None:
+                days, raced = points.race(
+                    session, forecasters=found.racing, season=shown, competition=competition,
+                    include_retroactive=retroactive,
+                )  # fmt: skip
+                references = [r.forecaster for r in rows if r.reference]
+                race = Race(
+                    season=shown, days=days, points=raced, order=found.racing,
+                    references=references,
+                )  # fmt: skip
+                found = dataclasses.replace(found, race=race)
+        return version, tuple(rows), found
 
     return cache.get(key, compute)[2]

@@ -24,12 +24,11 @@ from footcast import errors
 from footcast.db.reads import browse, matchday, points
 from footcast.domain.names import ForecasterKind, Stage
 from footcast.web import admin, api, auth, charts, intervals
-from footcast.web.board import Standing, Standings, cached
+from footcast.web.board import Standing, cached
 from footcast.web.deps import session, web
 
 __all__ = [
     "PAGE_SIZE",
-    "RACE_LEADERS",
     "Standing",
     "clear",
     "dashboard",
@@ -49,7 +48,6 @@ __all__ = [
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 50  # a forecaster's predictions per page
-RACE_LEADERS = 5  # competitors drawn in the season race, beside the market
 _MAX_ID = 2**31 - 1  # match ids are 32-bit; a larger one is unknown, not an error
 _TEXT = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL bytes: refuse them as invalid (422)
 _templates = Jinja2Templates(
@@ -106,28 +104,6 @@ def home(request: Request, competition: Filter = None, season: Filter = None) ->
     )
 
 
-def _race(
-    db: Session,
-    found: Standings,
-    *,
-    competition: str | None,
-    season: str | None,
-    retroactive: bool,
-) -> tuple[str | None, charts.Race | None]:
-    """The season race of the leaders and the market: the chosen season, else the latest."""
-    shown = season or points.latest_season(db, competition=competition)
-    if shown is None:
-        return None, None
-    leaders = [s.row.forecaster for s in found.rows if s.rank is not None][:RACE_LEADERS]
-    order = leaders + ([found.market] if found.market and found.market not in leaders else [])
-    days, scored = points.race(
-        db, forecasters=order, season=shown, competition=competition,
-        include_retroactive=retroactive,
-    )  # fmt: skip
-    refs = [s.row.forecaster for s in found.rows if s.row.reference]
-    return shown, charts.race(days, scored, order=order, references=refs)
-
-
 @router.get("/leaderboard")
 def leaderboard(
     request: Request,
@@ -144,9 +120,7 @@ def leaderboard(
     found = cached(
         request, rows, competition=competition, season=season, retroactive=include_retroactive
     )
-    race_season, race = _race(
-        db, found, competition=competition, season=season, retroactive=include_retroactive
-    )
+    raced = found.race
     return _page(
         request,
         "leaderboard.html",
@@ -157,8 +131,10 @@ def leaderboard(
         season=season,
         include_retroactive=include_retroactive,
         resamples=intervals.RESAMPLES,
-        race=race,
-        race_season=race_season,
+        race=None
+        if raced is None
+        else charts.race(raced.days, raced.points, order=raced.order, references=raced.references),
+        race_season=None if raced is None else raced.season,
     )
 
 
