@@ -24,12 +24,11 @@ from footcast import errors
 from footcast.db.reads import browse, matchday, points
 from footcast.domain.names import ForecasterKind, Stage
 from footcast.web import admin, api, auth, charts, intervals
-from footcast.web.board import Standing, cached
+from footcast.web.board import cached
 from footcast.web.deps import session, web
 
 __all__ = [
     "PAGE_SIZE",
-    "Standing",
     "clear",
     "dashboard",
     "error",
