@@ -71,6 +71,7 @@ class World:
         kickoff: datetime | None = None,
         competition: str = "TST",
         rule: str = "quota-v1",
+        season: str | None = None,
     ) -> int:
         kickoff = kickoff or self.clock.now() + timedelta(hours=2)
         self._teams += 2
@@ -80,6 +81,11 @@ class World:
             )
             home = match_rows.upsert_team(session, name=f"Team {self._teams - 1}")
             away = match_rows.upsert_team(session, name=f"Team {self._teams}")
+            season_id = (
+                None
+                if season is None
+                else match_rows.upsert_season(session, competition_id=competition_id, label=season)
+            )
             return match_rows.upsert_match(
                 session,
                 source="test",
@@ -89,6 +95,7 @@ class World:
                 away_team_id=away,
                 kickoff_at=kickoff,
                 now=self.clock.now(),
+                season_id=season_id,
             )
 
     def forecasters(self, *names: str, kind: str = "naive") -> list[str]:

@@ -131,6 +131,8 @@ def test_cli_demo_replays_a_season_and_prints_the_leaderboard(server_url: URL) -
     for forecaster in ("market *", "dixon-coles", "elo", "naive-draw-1-1 *", "standin-02"):
         assert forecaster in board
     assert board.count("30/30") == 9  # every forecaster predicted every match
+    assert board.count(" ref ") == 4  # market and the three naive rules: beside, not ranked
+    assert f"web --database {name} --replay-clock" in result.stdout  # how to see it
 
 
 def test_cli_embedded_server_is_shared_by_concurrent_processes(tmp_path: Path) -> None:

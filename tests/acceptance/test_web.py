@@ -84,3 +84,26 @@ def test_web_under_a_simulated_clock_tells_the_replay_s_time(
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)
+
+
+def test_web_serves_a_named_database_on_its_replay_clock(database_url: URL) -> None:
+    """What `footcast demo` prints: another database of the same server, at the replay's time."""
+    database = connect(database_url)
+    shared_clock.set_simulated_time(database, datetime(2025, 8, 16, 9, 30, tzinfo=UTC))
+    database.dispose()
+    elsewhere = database_url.set(database="postgres").render_as_string(hide_password=False)
+    assert database_url.database is not None
+    process, url = _serve(
+        "web", "--database", database_url.database, "--replay-clock",
+        env={"FOOTCAST_DATABASE_URL": elsewhere},
+    )  # fmt: skip
+    try:
+        health = _wait(process, url)
+        assert health.json()["checked_at"] == "2025-08-16T09:30:00+00:00"
+        home = httpx.get(f"{url}/")
+        assert home.status_code == 200
+        assert "2025-08-16 09:30 UTC" in home.text
+        assert httpx.head(f"{url}/").status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)

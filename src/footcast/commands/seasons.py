@@ -14,8 +14,10 @@ from rich.table import Table
 
 from footcast import demo as scenario
 from footcast import rosters
+from footcast.commands import web
 from footcast.commands.data import show_problems
 from footcast.commands.state import State, console
+from footcast.config import Settings
 from footcast.db import engine
 from footcast.db.reads import leaderboard as board
 from footcast.fakes.openai import FakeOpenAI
@@ -46,7 +48,7 @@ def leaderboard_command(
 def leaderboard_table(rows: list[board.Row], *, title: str = "Leaderboard") -> Table:
     table = Table(
         title=title,
-        caption="* reference row, not a competitor",
+        caption="* reference row, shown beside the competitors, not ranked",
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
@@ -54,10 +56,11 @@ def leaderboard_table(rows: list[board.Row], *, title: str = "Leaderboard") -> T
     table.add_column("forecaster", no_wrap=True)
     for column in ("points", "coverage", "pts/m", "tend%", "exact%", "RPS"):
         table.add_column(column, justify="right")
-    for rank, row in enumerate(rows, start=1):
+    for rank, row in zip(board.ranks(rows), rows, strict=True):
         name = f"{row.forecaster} *" if row.reference else row.forecaster
         table.add_row(
-            str(rank), name, str(row.points), f"{row.predicted}/{row.settled}",
+            "ref" if rank is None else str(rank), name, str(row.points),
+            f"{row.predicted}/{row.settled}",
             f"{row.points_per_match:.2f}", f"{100 * row.tendency_rate:.1f}",
             f"{100 * row.exact_rate:.1f}", "-" if row.mean_rps is None else f"{row.mean_rps:.4f}",
         )  # fmt: skip
@@ -103,6 +106,7 @@ def demo(
 
     if not llm_fake:
         run(None)
+        _show_in_browser(database, settings)
         return
     if workers == 0:
         raise typer.BadParameter("--llm-fake needs --workers 1 or more (the fake runs here)")
@@ -114,6 +118,12 @@ def demo(
         run(fake_roster)
         requests = fake.stats().requests
     console.print(f"the fake server answered {len(requests)} chat completions")
+    _show_in_browser(database, settings)
+
+
+def _show_in_browser(database: str, settings: Settings) -> None:
+    console.print("to see this season in the browser:")
+    console.print(f"  {web.showing(database, settings)}", highlight=False, soft_wrap=True)
 
 
 def replay_command(
@@ -162,6 +172,7 @@ def replay_command(
     if done.dropped:
         console.print(f"[yellow]{len(done.dropped)} odds sets left out[/yellow]")
         show_problems(done.dropped, prefix="warning: ")
+    _show_in_browser(database, state.settings)
 
 
 def _replay(

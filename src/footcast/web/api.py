@@ -1,5 +1,7 @@
-"""The public API: matches, one match with its predictions, quotas and points, the leaderboard,
-one forecaster's record. Read-only, no auth; lists are paged."""
+"""The public API: the matchday (upcoming, live, recent matches with the consensus), matches,
+one match with its predictions, quotas and points, the leaderboard (with each row's bootstrap
+interval and its paired comparisons against the leader and the market), one forecaster's record.
+Read-only, no auth; lists are paged."""
 
 from __future__ import annotations
 
@@ -10,23 +12,30 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from footcast.db.reads import browse
+from footcast.db.reads import browse, matchday
 from footcast.db.reads import leaderboard as board
 from footcast.domain.names import MatchStatus
+from footcast.web import board as standings
+from footcast.web import intervals
 from footcast.web.cache import Stale
 from footcast.web.deps import TEXT, session, web
 
 __all__ = [
     "LEADERBOARD_SECONDS",
+    "MATCHDAY_SECONDS",
     "Board",
     "BoardRow",
+    "ComparisonOut",
     "ForecasterRecord",
+    "IntervalOut",
     "MatchDetail",
     "MatchPage",
     "forecaster",
     "leaderboard",
     "leaderboard_rows",
     "match",
+    "matchday_now",
+    "matchday_page",
     "matches",
     "router",
 ]
@@ -34,6 +43,7 @@ __all__ = [
 router = APIRouter(prefix="/api", tags=["public"])
 
 LEADERBOARD_SECONDS = 30.0  # how stale a leaderboard may be; settlement is not real-time
+MATCHDAY_SECONDS = 10.0  # how stale the matchday may be (live scores are polled every minute)
 Status = MatchStatus
 
 
@@ -48,10 +58,28 @@ class MatchDetail(BaseModel):
     match: browse.MatchRow
     quotas: browse.Quotas | None
     predictions: list[browse.PredictionRow]
+    abstentions: list[browse.AbstentionRow]  # forecasters that lacked their input (not owed)
+
+
+class IntervalOut(BaseModel):
+    low: float
+    high: float
+
+
+class ComparisonOut(BaseModel):
+    """This row against ``against`` on the ``matches`` both predicted: the mean per-match
+    difference (this minus that) of points and of RPS, each with its 95% paired bootstrap
+    interval; ``verdict`` is better, worse or even (the points interval holds 0)."""
+
+    against: str
+    matches: int
+    points: intervals.Difference | None
+    rps: intervals.Difference | None
+    verdict: str
 
 
 class BoardRow(BaseModel):
-    rank: int
+    rank: int | None  # None for a reference row: shown beside the competitors, not ranked
     forecaster: str
     kind: str
     reference: bool
@@ -64,12 +92,20 @@ class BoardRow(BaseModel):
     exact_rate: float
     mean_rps: float | None
     mean_log_loss: float | None
+    interval: IntervalOut | None = None  # 95% bootstrap interval of points per match
+    tied: bool = False  # its interval overlaps the leader's
+    vs_leader: ComparisonOut | None = None
+    vs_market: ComparisonOut | None = None
 
 
 class Board(BaseModel):
     competition: str | None
     season: str | None
     include_retroactive: bool
+    leader: str | None = None
+    market: str | None = None
+    resamples: int = intervals.RESAMPLES
+    seed: int = intervals.SEED
     rows: list[BoardRow]
 
 
@@ -92,25 +128,49 @@ PageSize = Annotated[int, Query(ge=1, le=200, description="items per page")]
 Session_ = Annotated[Session, Depends(session)]
 
 
-def _board_rows(rows: list[board.Row]) -> list[BoardRow]:
-    return [
-        BoardRow(
-            rank=n,
-            forecaster=r.forecaster,
-            kind=r.kind,
-            reference=r.reference,
-            points=r.points,
-            predicted=r.predicted,
-            settled=r.settled,
-            coverage=r.coverage,
-            points_per_match=r.points_per_match,
-            tendency_rate=r.tendency_rate,
-            exact_rate=r.exact_rate,
-            mean_rps=r.mean_rps,
-            mean_log_loss=r.mean_log_loss,
-        )
-        for n, r in enumerate(rows, start=1)
-    ]
+def _comparison(found: intervals.Comparison | None) -> ComparisonOut | None:
+    if found is None:
+        return None
+    return ComparisonOut(
+        against=found.against,
+        matches=found.matches,
+        points=found.points,
+        rps=found.rps,
+        verdict=found.verdict,
+    )
+
+
+def _board_rows(rows: list[board.Row], found: standings.Standings | None = None) -> list[BoardRow]:
+    extra = {} if found is None else {s.row.forecaster: s for s in found.rows}
+    out = []
+    for n, r in zip(standings.rank(rows), rows, strict=True):
+        more = extra.get(r.forecaster)
+        out.append(_board_row(n, r, more))
+    return out
+
+
+def _board_row(n: int | None, r: board.Row, more: standings.Standing | None) -> BoardRow:
+    return BoardRow(
+        rank=n,
+        forecaster=r.forecaster,
+        kind=r.kind,
+        reference=r.reference,
+        points=r.points,
+        predicted=r.predicted,
+        settled=r.settled,
+        coverage=r.coverage,
+        points_per_match=r.points_per_match,
+        tendency_rate=r.tendency_rate,
+        exact_rate=r.exact_rate,
+        mean_rps=r.mean_rps,
+        mean_log_loss=r.mean_log_loss,
+        interval=None
+        if more is None or more.interval is None
+        else IntervalOut(low=more.interval.low, high=more.interval.high),
+        tied=more is not None and more.tied,
+        vs_leader=None if more is None else _comparison(more.vs_leader),
+        vs_market=None if more is None else _comparison(more.vs_market),
+    )
 
 
 @router.get("/matches", response_model=MatchPage, summary="Matches, by kickoff")
@@ -144,6 +204,7 @@ def match(db: Session_, match_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> M
         match=row,
         quotas=quotas,
         predictions=browse.match_predictions(db, match_id),
+        abstentions=browse.abstentions(db, match_id=match_id)[0],
     )
 
 
@@ -174,12 +235,47 @@ def leaderboard(
     rows = leaderboard_rows(
         request, competition=competition, season=season, retroactive=include_retroactive
     )
+    found = standings.cached(
+        request, rows, competition=competition, season=season, retroactive=include_retroactive
+    )
     return Board(
         competition=competition,
         season=season,
         include_retroactive=include_retroactive,
-        rows=_board_rows(rows),
+        leader=found.leader,
+        market=found.market,
+        rows=_board_rows(rows, found),
     )
+
+
+def matchday_now(
+    request: Request, *, competition: str | None, season: str | None
+) -> tuple[matchday.Matchday, list[matchday.Window]]:
+    """The matchday around the clock's now and the filters' choices, computed at most every
+    ``MATCHDAY_SECONDS`` per filter (stale answers are served while one request refreshes)."""
+    cache: Stale[tuple[matchday.Matchday, list[matchday.Window]]] = request.app.state.matchday
+    state = web(request)
+
+    def compute() -> tuple[matchday.Matchday, list[matchday.Window]]:
+        with state.database.transaction() as db:
+            found = matchday.matchday(
+                db, now=state.clock.now(), competition=competition, season=season
+            )
+            return found, matchday.windows(db)
+
+    return cache.get((competition, season), compute)
+
+
+@router.get("/matchday", summary="Upcoming, live and recent matches with the consensus")
+def matchday_page(
+    request: Request,
+    competition: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
+    season: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
+) -> matchday.Matchday:
+    """What the home page shows: matches kicking off in the next days with the competitors'
+    picks and the market's probabilities, matches being played, and recent results with how
+    many forecasters got the tendency and the exact score."""
+    return matchday_now(request, competition=competition, season=season)[0]
 
 
 @router.get("/forecasters/{name}", response_model=ForecasterRecord, summary="One forecaster")

@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -71,8 +72,10 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
         yield
         await runtime.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their assets served here, not from a CDN
         title="footcast",
+        static_url="/static/docs",
+        favicon_url="/favicon.ico",
         summary="Forecasters predict exact football scores; Kicktipp quotas rank them.",
         version="0.1.0",
         lifespan=lifespan,
@@ -82,7 +85,8 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
     app.state.metrics = metrics.Metrics(app.state.web)
     app.state.health_cache = health.Cache(seconds=settings.web.health_cache_seconds)
     app.state.leaderboards = Stale[list[leaderboard.Row]](seconds=api.LEADERBOARD_SECONDS)
-    app.state.standings = Stale[list[pages.Standing]](seconds=api.LEADERBOARD_SECONDS)
+    app.state.standings = Stale[Any](seconds=api.LEADERBOARD_SECONDS)  # web/board.py
+    app.state.matchday = Stale[Any](seconds=api.MATCHDAY_SECONDS)
 
     # outermost last: the proxy's headers first, then the figures, then the body and headers
     app.add_middleware(security.Guard, max_body=MAX_BODY_BYTES)

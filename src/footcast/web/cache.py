@@ -38,6 +38,12 @@ class Stale(Generic[T]):
             threading.Thread(target=self._refresh, args=(key, compute), daemon=True).start()
         return found[1]
 
+    def peek(self, key: Hashable) -> T | None:
+        """The cached value of ``key`` however old, or None; never computes."""
+        with self._lock:
+            found = self._values.get(key)
+        return None if found is None else found[1]
+
     def _refresh(self, key: Hashable, compute: Callable[[], T]) -> None:
         try:
             value = compute()

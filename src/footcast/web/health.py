@@ -102,6 +102,7 @@ def _measure(request: Request) -> tuple[int, dict[str, Any]]:
     }
 
 
+@router.head("/api/health", include_in_schema=False)  # uptime checkers use HEAD
 @router.get("/api/health", summary="Pipeline health (no auth; figures cached)")
 def health(request: Request) -> JSONResponse:
     """503 the moment the database stops answering, 200 the moment it is back."""

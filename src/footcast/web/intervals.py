@@ -1,9 +1,15 @@
 """The statistics the pages draw, computed from plain values (no I/O): 95% bootstrap intervals of
-mean points per match with the "statistically tied" marks (SCORING.md §5), and the reliability
-bins (probability intervals) of a forecaster's calibration chart."""
+mean points per match with the "statistically tied" marks (SCORING.md §5), paired comparisons of
+each forecaster against another (the leader, the market) on the matches both predicted, and the
+reliability bins (probability intervals) of a forecaster's calibration chart.
+
+Why paired: two forecasters' intervals overlap whenever the matches were hard for both, since
+most of a mean's spread is the luck of the matches drawn. A paired comparison resamples the
+per-match *differences*, so that shared luck cancels and only the gap between them is left."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -17,8 +23,11 @@ __all__ = [
     "RESAMPLES",
     "SEED",
     "Bin",
+    "Comparison",
+    "Difference",
     "Interval",
     "bootstrap",
+    "compare",
     "reliability",
     "ties",
 ]
@@ -87,6 +96,123 @@ def bootstrap(
     tail = (1 - level) / 2 * 100
     low, high = np.nanpercentile(means, [tail, 100 - tail], axis=0)
     return {name: Interval(low=float(low[i]), high=float(high[i])) for i, name in enumerate(names)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Difference:
+    """The mean per-match difference (this forecaster minus the other) with its paired
+    bootstrap percentile interval."""
+
+    mean: float
+    low: float
+    high: float
+
+    @property
+    def distinguishable(self) -> bool:
+        """The interval leaves out 0: the difference is not the luck of the matches."""
+        return self.low > 0 or self.high < 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comparison:
+    """One forecaster against ``against`` on the ``matches`` both predicted: the difference of
+    points (higher is better) and of RPS (lower is better; on the matches both gave
+    probabilities for, None when there are none)."""
+
+    against: str
+    matches: int
+    points: Difference | None
+    rps: Difference | None
+
+    @property
+    def verdict(self) -> str:
+        """``better``, ``worse`` or ``even`` (not distinguishable) on points."""
+        if self.points is None or not self.points.distinguishable:
+            return "even"
+        return "better" if self.points.low > 0 else "worse"
+
+
+def compare(
+    scored: Iterable[MatchPoints],
+    *,
+    against: Iterable[str],
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+    level: float = LEVEL,
+) -> dict[str, dict[str, Comparison]]:
+    """Every forecaster compared with each of ``against`` (``result[other][name]``), paired:
+    on the matches both predicted, the per-match differences of points and of RPS are
+    resampled (matches with replacement, one draw shared by every comparison, fixed seed) and
+    the percentile interval of their mean is kept. A forecaster is not compared with itself,
+    nor with a forecaster it shares no match with; an unknown ``against`` gives ``{}``."""
+    rows = list(scored)
+    names = sorted({r.forecaster for r in rows})
+    others = [name for name in dict.fromkeys(against) if name in names]
+    if not rows or not others:
+        return {name: {} for name in against}
+    matches = sorted({r.match_id for r in rows})
+    who = np.searchsorted(names, [r.forecaster for r in rows])
+    where = np.searchsorted(matches, [r.match_id for r in rows])
+    points = np.zeros((len(names), len(matches)))
+    points[who, where] = [r.points for r in rows]
+    have = np.zeros_like(points, dtype=bool)
+    have[who, where] = True
+    rps = np.full_like(points, np.nan)
+    rps[who, where] = [np.nan if r.rps is None else r.rps for r in rows]
+    # per comparison target: the pair masks and the per-match differences, names × matches
+    setups = []
+    for other in others:
+        t = names.index(other)
+        both = have & have[t]
+        both_rps = both & ~np.isnan(rps) & ~np.isnan(rps[t])
+        setups.append(
+            (
+                both.astype(float),
+                np.where(both, points - points[t], 0.0),
+                both_rps.astype(float),
+                np.where(both_rps, rps - rps[t], 0.0),
+            )
+        )
+    rng = np.random.default_rng(seed)
+    width = len(matches)
+    draws = np.empty((len(others), 2, resamples, len(names)))
+    for start in range(0, resamples, _CHUNK):
+        size = min(_CHUNK, resamples - start)
+        picks = rng.integers(0, width, size=(size, width)) + width * np.arange(size)[:, None]
+        drawn = np.bincount(picks.ravel(), minlength=size * width).reshape(size, width)
+        with np.errstate(invalid="ignore", divide="ignore"):  # 0/0: no shared match drawn
+            for k, (mask, diff, mask_rps, diff_rps) in enumerate(setups):
+                draws[k, 0, start : start + size] = (drawn @ diff.T) / (drawn @ mask.T)
+                draws[k, 1, start : start + size] = (drawn @ diff_rps.T) / (drawn @ mask_rps.T)
+    tail = (1 - level) / 2 * 100
+    found: dict[str, dict[str, Comparison]] = {name: {} for name in against}
+    for k, other in enumerate(others):
+        mask, diff, mask_rps, diff_rps = setups[k]
+        shared = mask.sum(axis=1)
+        shared_rps = mask_rps.sum(axis=1)
+        with warnings.catch_warnings():  # a column of NaN: no shared match with probabilities
+            warnings.simplefilter("ignore", RuntimeWarning)
+            bounds = np.nanpercentile(draws[k], [tail, 100 - tail], axis=1)
+        for i, name in enumerate(names):
+            if name == other or shared[i] == 0:
+                continue
+            found[other][name] = Comparison(
+                against=other,
+                matches=int(shared[i]),
+                points=Difference(
+                    mean=float(diff[i].sum() / shared[i]),
+                    low=float(bounds[0, 0, i]),
+                    high=float(bounds[1, 0, i]),
+                ),
+                rps=None
+                if shared_rps[i] == 0
+                else Difference(
+                    mean=float(diff_rps[i].sum() / shared_rps[i]),
+                    low=float(bounds[0, 1, i]),
+                    high=float(bounds[1, 1, i]),
+                ),
+            )
+    return found
 
 
 def ties(intervals: Mapping[str, Interval], *, leader: str | None) -> set[str]:

@@ -1,38 +1,42 @@
-"""Server-rendered HTML pages (Jinja2): the leaderboard with bootstrap intervals and ties, one
-match with its quotas and points, one forecaster's record with its calibration chart. (The admin
-pages are ``web.console``.)
+"""Server-rendered HTML pages (Jinja2): the matchday home page (upcoming matches with the arena's
+consensus, live matches, recent results), the leaderboard with bootstrap intervals, paired
+comparisons and the season race, one match with the facts its forecasters were given, their
+predictions, consensus and abstentions, and one forecaster's season, calibration, cost and
+failures. (The admin pages are ``web.console``.)
 
-The pages read through the same functions as the JSON API (``api``, ``admin``), so a page and its
-API answer never disagree. An unknown id gets an HTML 404 page, not the API's JSON error.
+The pages read through the same functions as the JSON API (``api``, ``admin``, ``board``), so a
+page and its API answer never disagree. An unknown id gets an HTML 404 page, not the API's JSON
+error. Charts are SVG drawn here (``charts``); nothing is loaded from elsewhere.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, Depends, Path, Query, Request, status
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, PlainTextResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from footcast import errors
-from footcast.db.reads import browse, points
-from footcast.db.reads import leaderboard as board
-from footcast.web import api, intervals
-from footcast.web.cache import Stale
+from footcast.db.reads import browse, matchday, points
+from footcast.domain.names import ForecasterKind
+from footcast.web import api, charts, intervals
+from footcast.web.board import cached
 from footcast.web.deps import session, web
 
 __all__ = [
     "PAGE_SIZE",
-    "Standing",
     "error",
+    "favicon",
     "forecaster",
+    "home",
     "leaderboard",
     "match",
+    "robots",
     "router",
-    "standings",
 ]
 
 router = APIRouter(include_in_schema=False)
@@ -49,35 +53,7 @@ _templates = Jinja2Templates(
 )
 Session_ = Annotated[Session, Depends(session)]
 Filter = Annotated[str | None, Query(max_length=32, pattern=_TEXT)]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Standing:
-    """A leaderboard row as the page shows it: with its interval and its marks."""
-
-    rank: int
-    row: board.Row
-    interval: intervals.Interval | None
-    leader: bool
-    tied: bool
-
-
-def standings(rows: list[board.Row], scored: list[points.MatchPoints]) -> list[Standing]:
-    """The rows with their bootstrap intervals; the leader is the best competitor (not a
-    reference row) with an interval, and every other row overlapping it is tied with it."""
-    found = intervals.bootstrap(scored)
-    leader = next((r.forecaster for r in rows if not r.reference and r.forecaster in found), None)
-    tied = intervals.ties(found, leader=leader)
-    return [
-        Standing(
-            rank=n,
-            row=r,
-            interval=found.get(r.forecaster),
-            leader=r.forecaster == leader,
-            tied=r.forecaster in tied,
-        )
-        for n, r in enumerate(rows, start=1)
-    ]
+ROBOTS = "User-agent: *\nDisallow: /admin\nDisallow: /api/\nAllow: /\n"
 
 
 def _page(request: Request, name: str, *, status_code: int = 200, **context: Any) -> Response:
@@ -101,9 +77,30 @@ def _not_found(request: Request, message: str) -> Response:
     return _page(request, "404.html", status_code=status.HTTP_404_NOT_FOUND, message=message)
 
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
+def home(request: Request, competition: Filter = None, season: Filter = None) -> Response:
+    """The matchday: upcoming matches with the consensus, live matches, recent results."""
+    competition, season = competition or None, season or None
+    day, windows = api.matchday_now(request, competition=competition, season=season)
+    lead = web(request).settings.windows.prediction_lead
+    return _page(
+        request,
+        "home.html",
+        lead=int(lead.total_seconds() // 60),
+        day=day,
+        windows=windows,
+        competition=competition,
+        season=season,
+        ahead=matchday.AHEAD.days,
+        behind=matchday.BEHIND.days,
+        bars=charts.bars,
+    )
+
+
+@router.get("/leaderboard")
 def leaderboard(
     request: Request,
+    db: Session_,
     competition: Filter = None,
     season: Filter = None,
     include_retroactive: bool = False,
@@ -113,28 +110,24 @@ def leaderboard(
     rows = api.leaderboard_rows(
         request, competition=competition, season=season, retroactive=include_retroactive
     )
-    state = web(request)
-
-    def compute() -> list[Standing]:
-        with state.database.transaction() as session:
-            scored = points.match_points(
-                session,
-                competition=competition,
-                season=season,
-                include_retroactive=include_retroactive,
-            )
-        return standings(rows, scored)
-
-    # the bootstrap is as expensive as the leaderboard: cached alike, keyed by the window
-    cache: Stale[list[Standing]] = request.app.state.standings
+    found = cached(
+        request, rows, competition=competition, season=season, retroactive=include_retroactive
+    )
+    raced = found.race
     return _page(
         request,
         "leaderboard.html",
-        standings=cache.get((competition, season, include_retroactive), compute),
+        found=found,
+        standings=found.rows,
+        windows=matchday.windows(db),
         competition=competition,
         season=season,
         include_retroactive=include_retroactive,
         resamples=intervals.RESAMPLES,
+        race=None
+        if raced is None
+        else charts.race(raced.days, raced.points, order=raced.order, references=raced.references),
+        race_season=None if raced is None else raced.season,
     )
 
 
@@ -146,12 +139,23 @@ def match(request: Request, db: Session_, match_id: int) -> Response:
         row, quotas = browse.match(db, match_id)
     except errors.NotFound as exc:
         return _not_found(request, exc.message)
+    predictions = browse.match_predictions(db, match_id)
+    scores: dict[tuple[int, int], int] = {}
+    for p in predictions:
+        if not p.retroactive:
+            scores[(p.home_goals, p.away_goals)] = scores.get((p.home_goals, p.away_goals), 0) + 1
+    top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:6]
     return _page(
         request,
         "match.html",
         match=row,
         quotas=quotas,
-        predictions=browse.match_predictions(db, match_id),
+        predictions=predictions,
+        facts=browse.facts(db, match_id),
+        consensus=matchday.consensus(db, [match_id]).get(match_id),
+        bars=charts.bars,
+        top_scores=top,
+        abstentions=browse.abstentions(db, match_id=match_id)[0],
     )
 
 
@@ -169,6 +173,17 @@ def forecaster(
     except errors.NotFound as exc:
         return _not_found(request, exc.message)
     rows = api.leaderboard_rows(request, competition=None, season=None, retroactive=False)
+    season = points.latest_season(db, competition=None)
+    race = None
+    if season is not None:
+        leader = next((r.forecaster for r in rows if not r.reference), None)
+        market = next((r.forecaster for r in rows if r.kind == ForecasterKind.MARKET), None)
+        order = list(dict.fromkeys(n for n in (found.name, leader, market) if n is not None))
+        days, season_points = points.race(db, forecasters=order, season=season)
+        refs = [r.forecaster for r in rows if r.reference]
+        race = charts.race(days, season_points, order=order, references=refs)
+    failures, failure_count = browse.prediction_failures(db, found.name)
+    abstentions, abstention_count = browse.abstentions(db, forecaster=found.name, limit=20)
     return _page(
         request,
         "forecaster.html",
@@ -179,4 +194,27 @@ def forecaster(
         pages=max(1, -(-total // PAGE_SIZE)),
         total=total,
         bins=intervals.reliability(points.outcome_probabilities(db, found.name)),
+        race=race,
+        race_season=season,
+        cost=browse.cost(db, found.id) if found.kind == ForecasterKind.LLM else None,
+        failures=failures,
+        failure_count=failure_count,
+        abstentions=abstentions,
+        abstention_count=abstention_count,
+        pauses=browse.pauses(db, found.id),
+    )
+
+
+@router.get("/robots.txt")
+def robots() -> Response:
+    return PlainTextResponse(ROBOTS)
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon (an SVG; browsers take it at this address too)."""
+    return FileResponse(
+        FilePath(__file__).parent / "static" / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
     )

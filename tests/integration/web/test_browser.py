@@ -1,7 +1,8 @@
-"""The pages in a real browser (headless Debian Chromium driven by Playwright): the leaderboard,
-a match, a forecaster's calibration chart, the admin dashboard's login, retry and clear, an
-operator's way through an incident, and a cross-origin page's forged form refused.
-Every page visited is saved as a screenshot under ``test-artifacts/screenshots/``.
+"""The pages in a real browser (headless Debian Chromium driven by Playwright): a fan's way from
+the matchday to a match, a forecaster and the leaderboard, every public page at a phone's
+width (390 px) without sideways scrolling, the admin dashboard's login, retry and clear, an
+operator's way through an incident, and a cross-origin page's forged form refused. Every page
+visited is saved as a screenshot under ``test-artifacts/screenshots/``.
 
 Without Chromium (and no way to install it) the tests are skipped, except under ``CI=true``,
 where a missing browser fails them: CI must not pass by testing nothing."""
@@ -18,12 +19,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from starlette.responses import HTMLResponse
 from starlette.types import Receive, Scope, Send
 
 from factories import World
-from footcast.db.tables import AuditEntry, Failure
+from footcast.db.tables import AuditEntry, Failure, Forecaster, Match
 from footcast.db.writes import ledger
 from footcast.pipeline import settlement
 from footcast.web import auth
@@ -124,7 +125,7 @@ class _Shooter:
 def _season(world: World) -> int:
     """Two forecasters and one settled match with probabilities; its id."""
     world.forecasters("ace", "cat")
-    match_id = world.match(kickoff=world.clock.now() + timedelta(hours=1))
+    match_id = world.match(kickoff=world.clock.now() + timedelta(hours=1), season="2026-27")
     world.predict(match_id, "ace", "2:1", probabilities=(0.55, 0.25, 0.2))
     world.predict(match_id, "cat", "0:2", probabilities=(0.2, 0.25, 0.55))
     world.clock.advance(timedelta(hours=3))
@@ -138,16 +139,18 @@ def test_the_leaderboard_in_a_browser(
     served: Served, world: World, page: Page, shoot: _Shooter
 ) -> None:
     _season(world)
-    page.goto(served.url + "/")
+    world.match(competition="CUP")  # a competition with nothing settled yet
+    page.goto(served.url + "/leaderboard")
     rows = page.locator("#leaderboard tbody tr")
     expect(rows).to_have_count(2)
     expect(rows.first).to_have_attribute("data-forecaster", "ace")
     expect(rows.first.locator(".badge.leader")).to_be_visible()
+    expect(page.locator("svg#race polyline.series")).to_have_count(2)
     shoot()
-    page.get_by_label("Competition").fill("NONE")
+    page.get_by_label("Competition").select_option("CUP")
     page.get_by_role("button", name="Show").click()
-    expect(page).to_have_url(f"{served.url}/?competition=NONE&season=")
-    expect(rows.first.locator("td").nth(4)).to_have_text("0/0")
+    expect(page).to_have_url(f"{served.url}/leaderboard?competition=CUP&season=")
+    expect(rows.first.locator("td").nth(9)).to_have_text("0/0")
     shoot("filtered")
 
 
@@ -169,7 +172,7 @@ def test_a_forecaster_page_draws_its_calibration_chart(
     served: Served, world: World, page: Page, shoot: _Shooter
 ) -> None:
     _season(world)
-    page.goto(served.url + "/")
+    page.goto(served.url + "/leaderboard")
     page.get_by_role("link", name="ace", exact=True).click()
     chart = page.locator("svg#calibration")
     expect(chart).to_be_visible()
@@ -179,6 +182,124 @@ def test_a_forecaster_page_draws_its_calibration_chart(
     assert box["width"] > 200
     assert box["height"] > 200
     shoot()
+
+
+# a fan's way, and phones
+
+# names as long as real models' (the widest cells of every table)
+ROSTER = (
+    "anthropic-claude-sonnet-4-5", "openai-gpt-5-mini-2025-08-07", "google-gemini-2-5-pro",
+    "mistral-large-2411", "deepseek-chat-v3-1", "xai-grok-4-fast-reasoning",
+)  # fmt: skip
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+
+def _arena(world: World) -> dict[str, int]:
+    """A small arena: six LLMs and the market over a season's settled matches, a match being
+    played and one about to start with its picks; the ids of the latter and a result."""
+    world.forecasters(*ROSTER, kind="llm")
+    world.forecasters("market", kind="market")
+    with world.database.transaction() as session:
+        session.execute(
+            sa.update(Forecaster).where(Forecaster.name == "market").values(reference=True)
+        )
+    now = world.clock.now()
+    results = ["2:1", "0:0", "1:3", "1:0", "2:2", "3:1"]
+    picks = ["2:1", "1:1", "0:1", "1:0", "2:0", "1:2", "0:0"]
+    ids = [
+        world.match(kickoff=now + timedelta(hours=1, minutes=n), season="2026-27") for n in range(6)
+    ]
+    for k, match_id in enumerate(ids):
+        for j, name in enumerate((*ROSTER, "market")):
+            world.predict(
+                match_id, name, picks[(j + k) % len(picks)], probabilities=(0.45, 0.3, 0.25)
+            )
+    world.clock.advance(timedelta(hours=3))
+    for match_id, score in zip(ids, results, strict=True):
+        world.finish(match_id, score)
+        with world.database.transaction() as session:
+            settlement.settle_match(session, world.clock, match_id)
+    now = world.clock.now()
+    soon = world.match(kickoff=now + timedelta(minutes=20), season="2026-27")
+    for j, name in enumerate(ROSTER):
+        world.predict(soon, name, picks[j % 3])
+    world.predict(soon, "market", "1:0", probabilities=(0.52, 0.27, 0.21))
+    playing = world.match(kickoff=now - timedelta(minutes=40), season="2026-27")
+    with world.database.transaction() as session:
+        session.execute(
+            sa.update(Match)
+            .where(Match.id == playing)
+            .values(status="live", home_goals=0, away_goals=1)
+        )
+    world.match(kickoff=now + timedelta(days=1), season="2026-27")
+    return {"result": ids[-1], "soon": soon, "playing": playing}
+
+
+def test_a_fan_goes_from_the_matchday_to_a_match_a_forecaster_and_the_leaderboard(
+    served: Served, world: World, page: Page, shoot: _Shooter
+) -> None:
+    found = _arena(world)
+    page.goto(served.url + "/")
+    expect(page.locator("#upcoming tbody tr")).to_have_count(2)
+    expect(
+        page.locator(f'#upcoming tr[data-match="{found["soon"]}"] .shares .share')
+    ).to_have_count(3)
+    expect(page.locator(f'#live tr[data-match="{found["playing"]}"] .score-cell')).to_have_text(
+        "0:1"
+    )
+    expect(page.locator("#recent tbody tr")).to_have_count(6)
+    shoot("home")
+    page.locator(f'#recent tr[data-match="{found["result"]}"] a').click()
+    expect(page).to_have_url(f"{served.url}/matches/{found['result']}")
+    expect(page.locator("#score")).to_have_text("3:1")
+    expect(page.locator("svg#consensus rect.share")).not_to_have_count(0)
+    expect(page.locator("#predictions tbody tr")).to_have_count(7)
+    shoot("match")
+    page.get_by_role("link", name=ROSTER[0], exact=True).click()
+    expect(page).to_have_url(f"{served.url}/forecasters/{ROSTER[0]}")
+    expect(page.locator("svg#season-points polyline.series")).not_to_have_count(0)
+    expect(page.locator("#cost")).to_be_visible()
+    shoot("forecaster")
+    page.get_by_role("link", name="Leaderboard", exact=True).click()
+    expect(page).to_have_url(f"{served.url}/leaderboard")
+    expect(page.locator('#leaderboard tr[data-forecaster="market"] td.rank')).to_have_text("ref")
+    expect(page.locator("#leaderboard td.rank").first).to_have_text("1")
+    expect(page.locator("svg#race polyline.series.reference")).to_have_count(1)
+    expect(page.locator("#paired-explained")).to_contain_text("paired comparison")
+    shoot("leaderboard")
+
+
+def test_every_public_page_fits_a_phone(served: Served, world: World, browser: Browser) -> None:
+    found = _arena(world)
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True)
+    context.set_default_timeout(10_000)
+    phone = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "home": "/",
+        "leaderboard": "/leaderboard",
+        "match": f"/matches/{found['result']}",
+        "upcoming-match": f"/matches/{found['soon']}",
+        "forecaster": f"/forecasters/{ROSTER[1]}",
+        "reference": "/forecasters/market",
+        "not-found": "/matches/999999",
+        "docs": "/docs",
+    }
+    try:
+        for name, path in paths.items():
+            phone.goto(served.url + path)
+            phone.wait_for_load_state("networkidle")
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            phone.screenshot(path=SCREENSHOTS / f"phone-{name}.png", full_page=True)
+            assert width <= PHONE["width"], f"{path} is {width} px wide at {PHONE['width']} px"
+        # the leaderboard's figures a fan came for are on the screen, not off to the right
+        phone.goto(served.url + "/leaderboard")
+        for column in ("RPS", "Exact", "vs leader"):
+            box = phone.get_by_role("columnheader", name=column, exact=True).bounding_box()
+            assert box is not None, column
+            assert box["x"] + box["width"] <= PHONE["width"], column
+    finally:
+        context.close()
 
 
 def test_an_admin_logs_in_retries_and_clears_failures(

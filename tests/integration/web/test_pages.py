@@ -8,10 +8,16 @@ from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
+import sqlalchemy as sa
 
 from factories import World
+from footcast.db.coordination import pauses
 from footcast.db.reads.points import MatchPoints, Outcome
+from footcast.db.tables import Forecaster, Match
+from footcast.db.writes import abstentions, ledger, snapshots
 from footcast.db.writes import forecasters as forecaster_rows
+from footcast.domain.analysis import Injury, Need, Odds, PastMatch, Snapshot
+from footcast.domain.names import pair_key
 from footcast.pipeline import settlement
 from footcast.web import intervals
 from web_server import Served
@@ -155,23 +161,55 @@ def test_the_leaderboard_marks_the_leader_ties_and_reference_rows(
             "market": ["1:1"] * 8,  # a reference row, always wrong
         },
     )
-    answer = served.client.get("/")
+    answer = served.client.get("/leaderboard")
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/html")
     rows = _table(answer.text, "leaderboard")
     assert list(rows)[:3] == ["ace", "bee", "dee"]
-    rank, _, kind, _, coverage, per_match, interval, tendency, exact, rps, marks = rows["ace"]
-    assert (rank, kind, coverage, tendency, exact, marks) == (
-        "1", "naive", "8/8", "100.0%", "100.0%", "leader"
-    )  # fmt: skip
+    rank, name, _, per_match, _, _, rps, exact, tendency, coverage, interval, kind = rows["ace"]
+    assert (rank, kind, coverage, tendency, exact) == ("1", "naive", "8/8", "100.0%", "100.0%")
+    # the name cell holds the marks, and for phones the interval and coverage
+    assert name == f"ace leader 95%: {per_match}–{per_match} · 8/8"
     assert interval == f"{per_match}–{per_match}"  # the same points on every match
     assert float(rps) >= 0
-    assert rows["bee"][6].endswith(f"–{per_match}")  # its best resamples equal ace's mean
-    assert rows["bee"][-1] == "tied"
-    assert rows["dee"][-1] == ""
-    assert rows["cat"][-1] == ""
-    assert rows["cat"][6] == "0.00–0.00"
-    assert rows["market"][-1] == "reference"
+    assert rows["bee"][10].endswith(f"–{per_match}")  # its best resamples equal ace's mean
+    assert rows["bee"][1].startswith("bee tied 95%:")
+    assert rows["dee"][0] == "3"
+    assert rows["dee"][1].startswith("dee 95%:")  # not tied
+    assert rows["cat"][1] == "cat 95%: 0.00–0.00 · 8/8"
+    assert rows["cat"][10] == "0.00–0.00"
+    # a reference row is shown where its points put it, without a rank
+    assert (rows["market"][0], rows["market"][5]) == ("ref", "market")
+    assert [cells[0] for cells in rows.values()] == ["1", "2", "3", "4", "ref"]  # 0 points: by name
+    # dee loses the same points to ace on every match: paired, that is no luck, though dee's
+    # interval and ace's are both points
+    assert rows["dee"][4].startswith("-")
+    assert 'class="versus worse"' in answer.text
+    assert "distinguishable from the leader by the paired comparison" in answer.text
+
+
+def test_the_leaderboard_api_has_intervals_and_paired_comparisons(
+    served: Served, world: World
+) -> None:
+    world.forecasters("ace", "bee")
+    _reference(world, "market")
+    _settled(
+        world,
+        {"ace": ["2:1"] * 6, "bee": ["2:1", "1:0"] * 3, "market": ["1:0"] * 6},
+    )
+    board = served.client.get("/api/leaderboard").json()
+    assert (board["leader"], board["market"]) == ("ace", "market")
+    rows = {r["forecaster"]: r for r in board["rows"]}
+    assert [rows[n]["rank"] for n in ("ace", "bee", "market")] == [1, 2, None]
+    assert rows["ace"]["vs_leader"] is None
+    assert rows["ace"]["interval"]["low"] == rows["ace"]["interval"]["high"]
+    versus = rows["market"]["vs_leader"]
+    assert versus["matches"] == 6
+    assert versus["verdict"] == "worse"  # 1:0 scores less than the exact 2:1 every time
+    assert versus["points"]["high"] < 0
+    assert rows["ace"]["vs_market"]["verdict"] == "better"
+    assert rows["market"]["vs_market"] is None
+    assert rows["bee"]["vs_leader"]["points"]["mean"] == -1.5  # 3 points less on half
 
 
 def test_the_leaderboard_filters_its_window(served: Served, world: World) -> None:
@@ -185,18 +223,21 @@ def test_the_leaderboard_filters_its_window(served: Served, world: World) -> Non
     with world.database.transaction() as session:
         settlement.settle_match(session, world.clock, cup)
 
-    live = _table(served.client.get("/").text, "leaderboard")
-    assert live["ace"][4] == "3/3"
-    assert live["late"][4] == "0/3"
-    assert live["late"][6] == "—"  # nothing predicted, no interval
-    with_retro = served.client.get("/", params={"include_retroactive": "true"}).text
-    assert _table(with_retro, "leaderboard")["late"][4] == "1/3"
+    live = _table(served.client.get("/leaderboard").text, "leaderboard")
+    assert live["ace"][9] == "3/3"
+    assert live["late"][9] == "0/3"
+    assert live["late"][10] == "—"  # nothing predicted, no interval
+    with_retro = served.client.get("/leaderboard", params={"include_retroactive": "true"}).text
+    assert _table(with_retro, "leaderboard")["late"][9] == "1/3"
     assert 'name="include_retroactive" value="true" checked' in with_retro
-    tst = _table(served.client.get("/", params={"competition": "TST"}).text, "leaderboard")
-    assert tst["ace"][4] == "2/2"
-    blank = served.client.get("/", params={"competition": "", "season": ""})
+    tst = served.client.get("/leaderboard", params={"competition": "TST"}).text
+    assert _table(tst, "leaderboard")["ace"][9] == "2/2"
+    # the filters offer what exists
+    assert '<option value="TST" selected>' in tst
+    assert '<option value="CUP">' in tst
+    blank = served.client.get("/leaderboard", params={"competition": "", "season": ""})
     assert blank.status_code == 200  # an empty filter field means any
-    assert _table(blank.text, "leaderboard")["ace"][4] == "3/3"
+    assert _table(blank.text, "leaderboard")["ace"][9] == "3/3"
 
 
 def test_a_match_page_shows_its_quotas_and_every_prediction_with_points(
@@ -215,9 +256,14 @@ def test_a_match_page_shows_its_quotas_and_every_prediction_with_points(
     assert (n, basis, rule) == ("2", "on_time", "quota-v1")
     predictions = _table(answer.text, "predictions")
     by_api = {p["forecaster"]: str(p["points"]) for p in api["predictions"]}
-    assert {name: cells[-1] for name, cells in predictions.items()} == by_api
-    assert predictions["ace"][2:4] == ["2:1", "0.55"]
+    assert {name: cells[3] for name, cells in predictions.items()} == by_api
+    assert predictions["ace"][1:3] == ["2:1", str(api["quotas"]["home"])]
+    assert predictions["ace"][4] == "0.55 / 0.25 / 0.20"
+    assert predictions["cat"][2] == str(api["quotas"]["away"])  # the quota of its tendency
     assert by_api["cat"] == "0"
+    assert '<svg id="consensus"' in answer.text
+    assert "1 of 2 got the tendency, 1 the exact score" in answer.text
+    assert '<section id="abstentions" hidden>' in answer.text
 
 
 def test_a_forecaster_page_shows_its_record_and_calibration(served: Served, world: World) -> None:
@@ -258,3 +304,161 @@ def test_the_stylesheet_is_served(served: Served) -> None:
     answer = served.client.get("/static/style.css")
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/css")
+
+
+def test_the_home_page_is_the_matchday(served: Served, world: World) -> None:
+    world.forecasters("ace", "bee", "cat")
+    _reference(world, "market")
+    (done,) = _settled(world, {"ace": ["2:1"], "bee": ["1:0"], "cat": ["0:0"], "market": ["1:1"]})
+    now = world.clock.now()
+    soon = world.match(kickoff=now + timedelta(minutes=20), competition="CUP", season="2026-27")
+    for name, score in (("ace", "2:0"), ("bee", "2:0"), ("cat", "1:1")):
+        world.predict(soon, name, score)
+    world.predict(soon, "market", "1:0", probabilities=(0.5, 0.3, 0.2))
+    later = world.match(kickoff=now + timedelta(days=2))
+    far = world.match(kickoff=now + timedelta(days=5))  # beyond the next days: not shown
+    with world.database.transaction() as session:
+        playing = world.match(kickoff=now - timedelta(minutes=30))
+        session.execute(
+            sa.update(Match)
+            .where(Match.id == playing)
+            .values(status="live", home_goals=1, away_goals=0)
+        )
+    answer = served.client.get("/")
+    assert answer.status_code == 200
+    upcoming = _table(answer.text, "upcoming")
+    assert [attrs for attrs in upcoming] != []
+    html = answer.text
+    assert f'data-match="{soon}"' in html
+    assert f'data-match="{later}"' in html
+    assert f'data-match="{far}"' not in html
+    soon_cells = next(
+        cells for cells in upcoming.values() if "Team" in cells[0] and "CUP" in cells[0]
+    )
+    assert "3 picks · most common 2:0 (2)" in soon_cells[1]  # competitors only, not the market
+    assert soon_cells[2] == "50 / 30 / 20"
+    live = _table(html, "live")
+    assert next(iter(live.values()))[1] == "1:0"
+    recent = _table(html, "recent")
+    (cells,) = recent.values()
+    assert cells[1:] == ["2:1", "2/4", "1/4"]  # ace and bee got the home win, ace the score
+    assert f'href="/matches/{done}"' in html
+    only_cup = served.client.get("/", params={"competition": "CUP", "season": "2026-27"})
+    assert f'data-match="{soon}"' in only_cup.text
+    assert f'data-match="{later}"' not in only_cup.text
+    assert '<option value="2026-27" selected>' in only_cup.text
+    day = served.client.get("/api/matchday").json()
+    assert [m["match"]["id"] for m in day["upcoming"]] == [soon, later]
+    assert day["recent"][0]["consensus"]["exact_hits"] == 1
+
+
+def test_head_robots_favicon_and_offline_docs(served: Served) -> None:
+    for path in ("/", "/api/health"):
+        answer = served.client.head(path)
+        assert answer.status_code == 200, path
+        assert answer.content == b""
+    robots = served.client.get("/robots.txt")
+    assert robots.status_code == 200
+    assert "Disallow: /admin" in robots.text
+    icon = served.client.get("/favicon.ico")
+    assert icon.headers["content-type"].startswith("image/svg+xml")
+    docs = served.client.get("/docs").text
+    assert "cdn" not in docs.lower()
+    for asset in ("/static/docs/swagger-ui-bundle.js", "/static/docs/swagger-ui.css"):
+        assert served.client.get(asset).status_code == 200, asset
+        assert asset in docs
+
+
+def test_a_match_page_summarises_the_snapshot_its_forecasters_were_given(
+    served: Served, world: World
+) -> None:
+    match_id = world.match(kickoff=world.clock.now() + timedelta(hours=2), season="2026-27")
+    now = world.clock.now()
+    day = timedelta(days=7)
+    history = (
+        PastMatch(kickoff=now - 3 * day, home="Team 1", away="Team 9", home_goals=2, away_goals=0,
+                  season="2026-27"),
+        PastMatch(kickoff=now - 2 * day, home="Team 2", away="Team 1", home_goals=1, away_goals=1,
+                  season="2026-27"),
+        PastMatch(kickoff=now - day, home="Team 1", away="Team 2", home_goals=0, away_goals=3,
+                  season="2026-27"),
+    )  # fmt: skip
+    snapshot = Snapshot(
+        match_id=match_id, competition="TST", season="2026-27", home="Team 1", away="Team 2",
+        kickoff=now + timedelta(hours=2), as_of=now, history=history,
+        odds=Odds(home=2.1, draw=3.4, away=3.6, bookmaker="avg"),
+        injuries=(Injury(player="A. Keeper", team="Team 2", kind="Missing Fixture",
+                         reason="Knee"),),
+    )  # fmt: skip
+    with world.database.transaction() as session:
+        snapshots.save_snapshot(session, snapshot, now=now)
+    answer = served.client.get(f"/matches/{match_id}")
+    assert answer.status_code == 200
+    facts = answer.text.split('id="facts"')[1]
+    assert "3 earlier results" in facts
+    assert '<td class="form">WDL</td>' in facts  # Team 1, oldest first
+    assert '<td class="form">DW</td>' in facts  # Team 2
+    assert "2.10 / 3.40 / 3.60" in facts
+    assert "A. Keeper (Team 2): Knee" in facts
+    assert "Team 2 1:1 Team 1; " in facts  # head to head, oldest first
+    # nobody predicted yet: the market's probabilities come from the odds
+    assert "market (odds" not in answer.text  # no odds rows stored, only the snapshot's
+
+
+def test_a_forecaster_page_shows_its_cost_failures_and_pauses(served: Served, world: World) -> None:
+    world.forecasters("gpt_x", "gptAx", kind="llm")  # "_" is no wildcard for its failures
+    match_id = world.match()
+    with world.database.transaction() as session:
+        for name, problem in (("gpt_x", "the answer had no score"), ("gptAx", "not mine")):
+            ledger.record(
+                session, stage="predictions", key=pair_key(match_id, name), match_id=match_id,
+                error=RuntimeError(problem), now=world.clock.now(), terminal=True,
+            )  # fmt: skip
+        found = session.execute(sa.select(Forecaster.id).where(Forecaster.name == "gpt_x"))
+        pauses.pause(
+            session, found.scalar_one(), at=world.clock.now(), reason="5 failures in a row",
+            actor="pipeline",
+        )  # fmt: skip
+    answer = served.client.get("/forecasters/gpt_x")
+    assert answer.status_code == 200
+    failures = _table(answer.text, "failures")
+    (cells,) = failures.values()
+    assert "the answer had no score" in cells[2]
+    assert cells[4] == "open (gave up)"
+    assert "not mine" not in answer.text
+    paused = next(iter(_table(answer.text, "pauses").values()))
+    assert paused[1:4] == ["paused", "5 failures in a row", "pipeline"]
+    assert 'id="cost"' in answer.text  # an LLM: its cost per prediction
+    assert "Priced answers</dt><dd>0/0" in answer.text
+
+
+def test_abstentions_are_shown_on_the_match_and_the_forecaster_page(
+    served: Served, world: World
+) -> None:
+    # issue 15, item 3: a forecaster without its input abstains, shown where people look
+    world.forecasters("market", kind="market")
+    match_id = world.match()
+    with world.database.transaction() as session:
+        market = session.execute(sa.select(Forecaster.id).where(Forecaster.name == "market"))
+        abstentions.record(
+            session, match_id=match_id, analysis_snapshot_id=None, now=world.clock.now(),
+            abstaining=[abstentions.Abstaining(
+                forecaster_id=market.scalar_one(), missing=(Need.ODDS,),
+                reason="needs odds: none known at 2025-08-16T14:30:00+00:00",
+            )],
+        )  # fmt: skip
+
+    page = served.client.get(f"/matches/{match_id}").text
+    section = page[page.index('<section id="abstentions"') :]
+    assert section.startswith('<section id="abstentions">')  # not hidden
+    assert "market</a>: needs odds: none known at 2025-08-16T14:30:00+00:00" in section
+    record = served.client.get("/forecasters/market").text
+    assert "Abstained from 1 match for want of its input" in record
+    [row] = _table(record, "abstentions").values()
+    assert row[1:] == [str(match_id), "needs odds: none known at 2025-08-16T14:30:00+00:00"]
+    detail = served.client.get(f"/api/matches/{match_id}").json()
+    assert [(a["forecaster"], a["missing"]) for a in detail["abstentions"]] == [
+        ("market", ["odds"])
+    ]
+    world.forecasters("alice")
+    assert 'id="abstentions"' not in served.client.get("/forecasters/alice").text

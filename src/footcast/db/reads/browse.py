@@ -1,5 +1,6 @@
 """Reads for the public API and pages: matches (filtered, paged), one match with its predictions,
-quotas and points, and one forecaster's record."""
+quotas, points and the facts its forecasters were given, and one forecaster's record with its
+cost, failures and pauses."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from sqlalchemy.orm import Session, aliased
 from footcast import errors
 from footcast.db.tables import (
     Abstention,
+    AnalysisSnapshot,
     Competition,
+    Failure,
     Forecaster,
+    ForecasterPause,
     Match,
     Prediction,
     QuotaSnapshot,
@@ -23,18 +27,31 @@ from footcast.db.tables import (
     SettlementScore,
     Team,
 )
+from footcast.domain.analysis import Snapshot
+from footcast.domain.names import Stage, unit_key
 
 __all__ = [
     "AbstentionRow",
+    "Cost",
+    "Facts",
+    "FailureRow",
     "MatchRow",
+    "Pause",
     "PredictionRow",
     "Quotas",
     "ScoredPrediction",
+    "TeamFacts",
     "abstentions",
+    "cost",
+    "facts",
     "forecaster_predictions",
     "match",
     "match_predictions",
+    "match_row",
     "matches",
+    "matches_query",
+    "pauses",
+    "prediction_failures",
 ]
 
 
@@ -100,7 +117,7 @@ _MATCH_COLUMNS = (
 )
 
 
-def _matches_query() -> sa.Select[*tuple[Any, ...]]:
+def matches_query() -> sa.Select[*tuple[Any, ...]]:
     return (
         sa.select(*_MATCH_COLUMNS)
         .join(Competition, Competition.id == Match.competition_id)
@@ -110,7 +127,7 @@ def _matches_query() -> sa.Select[*tuple[Any, ...]]:
     )
 
 
-def _match_row(row: Any) -> MatchRow:
+def match_row(row: Any) -> MatchRow:
     i, code, season, rnd, home, away, kickoff, status, hg, ag = row
     return MatchRow(
         id=int(i), competition=str(code), season=season, round=rnd,
@@ -139,10 +156,10 @@ def matches(
         conditions.append(Match.kickoff_at < end)
     if status is not None:
         conditions.append(Match.status == status)
-    query = _matches_query().where(*conditions)
+    query = matches_query().where(*conditions)
     total = session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
     page = session.execute(query.order_by(Match.kickoff_at, Match.id).limit(limit).offset(offset))
-    return [_match_row(r) for r in page], int(total)
+    return [match_row(r) for r in page], int(total)
 
 
 def match(session: Session, match_id: int) -> tuple[MatchRow, Quotas | None]:
@@ -151,7 +168,7 @@ def match(session: Session, match_id: int) -> tuple[MatchRow, Quotas | None]:
     Raises:
         NotFound: no match has that id.
     """
-    row = session.execute(_matches_query().where(Match.id == match_id)).one_or_none()
+    row = session.execute(matches_query().where(Match.id == match_id)).one_or_none()
     if row is None:
         raise errors.NotFound(f"match {match_id} does not exist", match_id=match_id)
     snapshot = session.execute(
@@ -171,7 +188,7 @@ def match(session: Session, match_id: int) -> tuple[MatchRow, Quotas | None]:
             n=snapshot.n,
         )
     )
-    return _match_row(row), quotas
+    return match_row(row), quotas
 
 
 def _current_scores() -> sa.Subquery:
@@ -234,7 +251,7 @@ def forecaster_predictions(
         sa.select(sa.func.count()).where(Prediction.forecaster_id == found.id)
     ).scalar_one()
     rows = session.execute(
-        _matches_query()
+        matches_query()
         .add_columns(*_prediction_columns(scores), scores.c.rps)
         .join(Prediction, Prediction.match_id == Match.id)
         .join(Forecaster, Forecaster.id == Prediction.forecaster_id)
@@ -247,13 +264,169 @@ def forecaster_predictions(
     width = len(_MATCH_COLUMNS)
     page = [
         ScoredPrediction(
-            match=_match_row(r[:width]),
+            match=match_row(r[:width]),
             prediction=_prediction_row(tuple(r[width:-1])),
             rps=r[-1],
         )
         for r in rows
     ]
     return found, page, int(total)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TeamFacts:
+    name: str
+    form: str  # last results, oldest first: W, D, L
+    position: int | None  # in the season's table as of the snapshot
+    points: int
+    played: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class Facts:
+    """A summary of the analysis snapshot the forecasters were given (the newest one)."""
+
+    as_of: datetime
+    home: TeamFacts
+    away: TeamFacts
+    head_to_head: list[str]  # "2024-03-02 Home 2:1 Away", oldest first
+    odds: tuple[float, float, float] | None
+    bookmaker: str | None
+    injuries: list[str]  # "player (team): reason"
+    lineups: bool
+    history: int  # past results it holds
+
+
+def facts(session: Session, match_id: int) -> Facts | None:
+    """The newest analysis snapshot of the match, summarised; None before there is one."""
+    payload = session.execute(
+        sa.select(AnalysisSnapshot.payload)
+        .where(AnalysisSnapshot.match_id == match_id)
+        .order_by(AnalysisSnapshot.as_of.desc(), AnalysisSnapshot.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if payload is None:
+        return None
+    snapshot = Snapshot.from_payload(payload)
+    table = {r.team: (n, r) for n, r in enumerate(snapshot.table(), start=1)}
+
+    def team(name: str) -> TeamFacts:
+        position, row = table[name]
+        return TeamFacts(
+            name=name,
+            form=snapshot.form(name),
+            position=position if row.played else None,
+            points=row.points,
+            played=row.played,
+        )
+
+    odds = snapshot.odds
+    return Facts(
+        as_of=snapshot.as_of,
+        home=team(snapshot.home),
+        away=team(snapshot.away),
+        head_to_head=[
+            f"{p.kickoff:%Y-%m-%d} {p.home} {p.home_goals}:{p.away_goals} {p.away}"
+            for p in snapshot.head_to_head()
+        ],
+        odds=None if odds is None else (odds.home, odds.draw, odds.away),
+        bookmaker=None if odds is None else odds.bookmaker,
+        injuries=[f"{i.player} ({i.team}): {i.reason}" for i in snapshot.injuries],
+        lineups=snapshot.lineups is not None,
+        history=len(snapshot.history),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cost:
+    """What a forecaster's answers cost: over its predictions that report a cost."""
+
+    predictions: int
+    priced: int
+    total_usd: float
+    mean_usd: float | None
+    mean_latency_ms: float | None
+    mean_tokens: float | None
+
+
+def cost(session: Session, forecaster_id: int) -> Cost:
+    n, priced, total, latency, tokens = session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.count(Prediction.cost_usd),
+            sa.func.coalesce(sa.func.sum(Prediction.cost_usd), 0),
+            sa.func.avg(Prediction.latency_ms),
+            sa.func.avg(Prediction.prompt_tokens + Prediction.completion_tokens),
+        ).where(Prediction.forecaster_id == forecaster_id)
+    ).one()
+    return Cost(
+        predictions=int(n),
+        priced=int(priced),
+        total_usd=float(total),
+        mean_usd=float(total) / priced if priced else None,
+        mean_latency_ms=None if latency is None else float(latency),
+        mean_tokens=None if tokens is None else float(tokens),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class FailureRow:
+    match_id: int | None
+    error_code: str
+    message: str
+    attempts: int
+    state: str
+    terminal: bool
+    last_seen_at: datetime
+
+
+def prediction_failures(
+    session: Session, name: str, *, limit: int = 10
+) -> tuple[list[FailureRow], int]:
+    """The newest failures of a forecaster's predictions (the ledger's ``predict:<m>:<name>``
+    entries) and how many there are."""
+    escaped = name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = unit_key(Stage.PREDICTIONS, "%:") + escaped  # pair_key(m, name) for any m
+    where = (Failure.stage == Stage.PREDICTIONS, Failure.key.like(pattern, escape="\\"))
+    total = session.execute(sa.select(sa.func.count()).where(*where)).scalar_one()
+    rows = session.execute(
+        sa.select(Failure).where(*where).order_by(Failure.last_seen_at.desc()).limit(limit)
+    ).scalars()
+    return [
+        FailureRow(
+            match_id=f.match_id,
+            error_code=f.error_code,
+            message=f.message,
+            attempts=f.attempts,
+            state=f.state,
+            terminal=f.terminal,
+            last_seen_at=f.last_seen_at,
+        )
+        for f in rows
+    ], int(total)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pause:
+    since: datetime
+    until: datetime | None
+    reason: str
+    actor: str
+    resumed_by: str | None
+
+
+def pauses(session: Session, forecaster_id: int, *, limit: int = 20) -> list[Pause]:
+    """A forecaster's pauses, newest first."""
+    rows = session.execute(
+        sa.select(ForecasterPause)
+        .where(ForecasterPause.forecaster_id == forecaster_id)
+        .order_by(ForecasterPause.since.desc())
+        .limit(limit)
+    ).scalars()
+    return [
+        Pause(since=p.since, until=p.until, reason=p.reason, actor=p.actor, resumed_by=p.resumed_by)
+        for p in rows
+    ]
 
 
 @dataclass(frozen=True, kw_only=True)

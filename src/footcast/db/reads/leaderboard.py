@@ -18,7 +18,7 @@ from footcast.db.tables import (
     SettledMatches,
 )
 
-__all__ = ["Row", "leaderboard"]
+__all__ = ["Row", "leaderboard", "ranks"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -164,3 +164,17 @@ def leaderboard(
         )
         for r in session.execute(stmt)
     ]
+
+
+def ranks(rows: list[Row]) -> list[int | None]:
+    """The competitors' ranks 1, 2, … in the rows' order; a reference row (market,
+    statistical, naive) is shown beside them and gets none."""
+    found: list[int | None] = []
+    n = 0
+    for row in rows:
+        if row.reference:
+            found.append(None)
+        else:
+            n += 1
+            found.append(n)
+    return found

@@ -19,7 +19,16 @@ from footcast.db.tables import (
     SettlementScore,
 )
 
-__all__ = ["MatchPoints", "Outcome", "match_points", "outcome_probabilities"]
+__all__ = [
+    "MatchPoints",
+    "Outcome",
+    "RacePoint",
+    "latest_season",
+    "match_points",
+    "outcome_probabilities",
+    "race",
+    "settlements_version",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,6 +36,7 @@ class MatchPoints:
     forecaster: str
     match_id: int
     points: int
+    rps: float | None = None  # None when the prediction gave no probabilities
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,7 +58,7 @@ def match_points(
     """Every scored prediction of the window's settled matches (current settlements), as the
     leaderboard counts them: retroactive predictions only when they are included."""
     stmt = (
-        sa.select(Forecaster.name, Settlement.match_id, SettlementScore.points)
+        sa.select(Forecaster.name, Settlement.match_id, SettlementScore.points, SettlementScore.rps)
         .join(Settlement, Settlement.id == SettlementScore.settlement_id)
         .join(Forecaster, Forecaster.id == SettlementScore.forecaster_id)
         .join(Match, Match.id == Settlement.match_id)
@@ -64,8 +74,8 @@ def match_points(
     if not include_retroactive:
         stmt = stmt.where(SettlementScore.retroactive.is_(False))
     return [
-        MatchPoints(forecaster=name, match_id=int(match_id), points=int(points))
-        for name, match_id, points in session.execute(stmt)
+        MatchPoints(forecaster=name, match_id=int(match_id), points=int(points), rps=rps)
+        for name, match_id, points, rps in session.execute(stmt)
     ]
 
 
@@ -95,3 +105,85 @@ def outcome_probabilities(session: Session, forecaster: str) -> list[Outcome]:
         for p, happened in ((p_home, home > away), (p_draw, home == away), (p_away, home < away))
         if p is not None  # a prediction gives all three probabilities or none
     ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RacePoint:
+    """A forecaster's points on one matchday (its round, or the day of kickoff when the
+    matches have no round), matchdays numbered from 1 in the order they were played."""
+
+    forecaster: str
+    matchday: int
+    points: int
+
+
+def latest_season(session: Session, *, competition: str | None) -> str | None:
+    """The season label of the latest settled match (of ``competition`` if given)."""
+    stmt = (
+        sa.select(Season.label)
+        .join(Match, Match.season_id == Season.id)
+        .join(Settlement, Settlement.match_id == Match.id)
+        .where(Settlement.superseded_at.is_(None))
+        .order_by(Match.kickoff_at.desc())
+        .limit(1)
+    )
+    if competition is not None:
+        stmt = stmt.join(Competition, Competition.id == Match.competition_id).where(
+            Competition.code == competition
+        )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def race(
+    session: Session,
+    *,
+    forecasters: list[str],
+    season: str,
+    competition: str | None = None,
+    include_retroactive: bool = False,
+) -> tuple[list[str], list[RacePoint]]:
+    """The season's matchdays (labels, in order) and each of ``forecasters``' points on each
+    (current settlements; a matchday it scored nothing on is absent)."""
+    day = sa.func.coalesce(Match.round, sa.func.to_char(Match.kickoff_at, "YYYY-MM-DD"))
+    scope = (
+        sa.select(Match.id, day.label("day"), Match.kickoff_at)
+        .join(Season, Season.id == Match.season_id)
+        .join(Settlement, Settlement.match_id == Match.id)
+        .where(Season.label == season, Settlement.superseded_at.is_(None))
+    )
+    if competition is not None:
+        scope = scope.join(Competition, Competition.id == Match.competition_id).where(
+            Competition.code == competition
+        )
+    matches = scope.subquery("scope")
+    days = [
+        str(label)
+        for (label,) in session.execute(
+            sa.select(matches.c.day)
+            .group_by(matches.c.day)
+            .order_by(sa.func.min(matches.c.kickoff_at))
+        )
+    ]
+    number = {label: n for n, label in enumerate(days, start=1)}
+    stmt = (
+        sa.select(Forecaster.name, matches.c.day, sa.func.sum(SettlementScore.points))
+        .join(Settlement, Settlement.id == SettlementScore.settlement_id)
+        .join(matches, matches.c.id == Settlement.match_id)
+        .join(Forecaster, Forecaster.id == SettlementScore.forecaster_id)
+        .where(Settlement.superseded_at.is_(None), Forecaster.name.in_(forecasters))
+        .group_by(Forecaster.name, matches.c.day)
+    )
+    if not include_retroactive:
+        stmt = stmt.where(SettlementScore.retroactive.is_(False))
+    found = [
+        RacePoint(forecaster=name, matchday=number[str(label)], points=int(total))
+        for name, label, total in session.execute(stmt)
+    ]
+    return days, found
+
+
+def settlements_version(session: Session) -> int:
+    """A number that changes whenever a match is settled or resettled (the newest settlement
+    id): statistics over the settlements need no recomputing while it stays the same."""
+    found = session.execute(sa.select(sa.func.max(Settlement.id))).scalar_one_or_none()
+    return 0 if found is None else int(found)
