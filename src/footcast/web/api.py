@@ -21,8 +21,8 @@ from footcast.web.cache import Stale
 from footcast.web.deps import TEXT, session, web
 
 __all__ = [
-    "LEADERBOARD_SECONDS",
     "MATCHDAY_SECONDS",
+    "STANDINGS_SECONDS",
     "Board",
     "BoardRow",
     "ComparisonOut",
@@ -42,7 +42,7 @@ __all__ = [
 
 router = APIRouter(prefix="/api", tags=["public"])
 
-LEADERBOARD_SECONDS = 30.0  # how stale a leaderboard may be; settlement is not real-time
+STANDINGS_SECONDS = 30.0  # how old a leaderboard's intervals and comparisons may be
 MATCHDAY_SECONDS = 10.0  # how stale the matchday may be (live scores are polled every minute)
 Status = MatchStatus
 
@@ -211,18 +211,11 @@ def match(db: Session_, match_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> M
 def leaderboard_rows(
     request: Request, *, competition: str | None, season: str | None, retroactive: bool
 ) -> list[board.Row]:
-    """The leaderboard, computed at most every ``LEADERBOARD_SECONDS`` per filter (stale
-    answers are served while one request refreshes them)."""
-    cache: Stale[list[board.Row]] = request.app.state.leaderboards
-    state = web(request)
-
-    def compute() -> list[board.Row]:
-        with state.database.transaction() as db:
-            return board.leaderboard(
-                db, competition=competition, season=season, include_retroactive=retroactive
-            )
-
-    return cache.get((competition, season, retroactive), compute)
+    """The leaderboard, current on every read: it reads the totals kept at settlement."""
+    with web(request).database.transaction() as db:
+        return board.leaderboard(
+            db, competition=competition, season=season, include_retroactive=retroactive
+        )
 
 
 @router.get("/leaderboard", response_model=Board, summary="The leaderboard")

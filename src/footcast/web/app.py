@@ -24,7 +24,6 @@ from footcast.clock import Clock
 from footcast.config import Settings
 from footcast.db import Database
 from footcast.db.coordination import shared_clock
-from footcast.db.reads import leaderboard
 from footcast.ops.runtime import Runtime
 from footcast.web import admin, api, console, health, legacy, metrics, pages, security
 from footcast.web.auth import AdminLimit
@@ -84,8 +83,7 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
     app.state.admin_limit = AdminLimit(settings.web.admin_rate_limit)
     app.state.metrics = metrics.Metrics(app.state.web)
     app.state.health_cache = health.Cache(seconds=settings.web.health_cache_seconds)
-    app.state.leaderboards = Stale[list[leaderboard.Row]](seconds=api.LEADERBOARD_SECONDS)
-    app.state.standings = Stale[Any](seconds=api.LEADERBOARD_SECONDS)  # web/board.py
+    app.state.standings = Stale[Any](seconds=api.STANDINGS_SECONDS)  # web/board.py
     app.state.matchday = Stale[Any](seconds=api.MATCHDAY_SECONDS)
 
     # outermost last: the proxy's headers first, then the figures, then the body and headers

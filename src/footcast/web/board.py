@@ -124,9 +124,10 @@ def cached(
     season: str | None,
     retroactive: bool,
 ) -> Standings:
-    """The window's standings, looked at every 30 s (cached like the leaderboard, keyed by the
-    window) and recomputed only when a settlement was added since: the bootstraps cost far
-    more than the leaderboard."""
+    """The window's standings: ``rows`` (the leaderboard, current on every read) with the
+    intervals, comparisons and race, which are looked at every 30 s per window and recomputed
+    only when a settlement was added since (the bootstraps cost far more than the leaderboard);
+    between two recomputations the rows are current and their statistics up to 30 s old."""
     state = web(request)
     cache: Stale[tuple[int, tuple[board.Row, ...], Standings]] = request.app.state.standings
     key = (competition, season, retroactive)
@@ -158,4 +159,27 @@ def cached(
                 found = dataclasses.replace(found, race=race)
         return version, tuple(rows), found
 
-    return cache.get(key, compute)[2]
+    _, seen, found = cache.get(key, compute)
+    if seen == tuple(rows):
+        return found
+    return _current(found, rows)
+
+
+def _current(found: Standings, rows: list[board.Row]) -> Standings:
+    """``found``'s statistics on the current ``rows`` (their points moved since)."""
+    by_name = {s.row.forecaster: s for s in found.rows}
+    fresh = []
+    for n, r in zip(rank(rows), rows, strict=True):
+        old = by_name.get(r.forecaster)
+        fresh.append(
+            Standing(
+                rank=n,
+                row=r,
+                interval=old.interval if old else None,
+                leader=r.forecaster == found.leader,
+                tied=bool(old and old.tied),
+                vs_leader=old.vs_leader if old else None,
+                vs_market=old.vs_market if old else None,
+            )
+        )
+    return dataclasses.replace(found, rows=fresh)

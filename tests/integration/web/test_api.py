@@ -99,3 +99,20 @@ def test_oversized_and_malformed_bodies_are_refused_without_a_traceback(served: 
     assert broken.status_code == 422
     assert "Traceback" not in broken.text
     assert broken.json()["error"]["code"] == "invalid_request"
+
+
+def test_the_leaderboard_is_current_right_after_a_settlement(served: Served, world: World) -> None:
+    # issue 18, item 3: the leaderboard was cached up to 30 s; it reads the kept totals now
+    _, later, _ = _season(world)
+    before = {r["forecaster"]: r for r in served.client.get("/api/leaderboard").json()["rows"]}
+    world.predict(later, "bob", "1:1")
+    world.clock.advance(timedelta(days=3, hours=3))
+    world.finish(later, "1:1")
+    with world.database.transaction() as session:
+        settlement.settle_match(session, world.clock, later)
+
+    after = {r["forecaster"]: r for r in served.client.get("/api/leaderboard").json()["rows"]}
+
+    assert after["bob"]["points"] > before["bob"]["points"]
+    assert (after["bob"]["predicted"], after["alice"]["settled"]) == (2, 2)
+    assert after["alice"]["points"] == before["alice"]["points"]
