@@ -3,7 +3,8 @@
 One transaction per match. The first settlement that scores anything freezes the snapshot;
 predictions stored later are scored against it and never move it; a corrected final score adds a
 revision and keeps the old one; running it again changes nothing. Only an operator's rule change
-(``refreeze``) freezes the same set again under the competition's new rule, as a new revision.
+freezes the same set again under the competition's new rule, as a new revision: set-based, for a
+whole competition at once (``db.writes.rescore``).
 """
 
 from __future__ import annotations
@@ -52,13 +53,8 @@ def settle_match(
     match_id: int,
     *,
     actor: str = "footcast",
-    refreeze: bool = False,
 ) -> SettlementResult:
     """Settle one match inside the caller's transaction.
-
-    With ``refreeze`` (an operator changed the competition's rule, SCORING.md §3), a snapshot
-    frozen under another rule is superseded and the same predictions are frozen again under the
-    current rule; the new revision's reason names both rules.
 
     Raises:
         NotFound: no such match.
@@ -78,8 +74,8 @@ def settle_match(
     now = clock.now()
     stored = predictions.facts_of_match(session, match_id)
 
-    previous, current = settlements.current_state(session, match_id)
-    snapshot = _snapshot(session, match, stored, previous, refreeze=refreeze, now=now)
+    frozen, current = settlements.current_state(session, match_id)
+    snapshot = _snapshot(session, match, stored, frozen, now=now)
     if snapshot is None:
         return SettlementResult(match_id=match_id, outcome=Outcome.NO_PREDICTIONS)
 
@@ -96,7 +92,7 @@ def settle_match(
     else:
         settlements.supersede_settlement(session, current.id, now=now)
         revision, outcome = current.revision + 1, Outcome.RESETTLED
-        reason = _reason(current, actual, previous, snapshot)
+        reason = _reason(current, actual)
     settlement_id = settlements.insert_settlement(
         session,
         match_id=match_id,
@@ -117,41 +113,25 @@ def _snapshot(
     stored: list[settlement.PredictionFacts],
     current: settlements.FrozenSnapshot | None,
     *,
-    refreeze: bool,
     now: datetime,
 ) -> settlements.FrozenSnapshot | None:
-    """The snapshot to score against: the current one, or one frozen now (the first settlement;
-    or, with ``refreeze`` and a changed rule, the same predictions under the new rule, the old
-    snapshot kept as superseded). None when there is nothing to freeze."""
-    if current is not None and not refreeze:
-        return current
-    rule = match.rule()
-    if current is not None and current.rule == rule:
-        return current
-    members = stored if current is None else [p for p in stored if p.id in current.prediction_ids]
-    frozen = settlement.freeze(rule, members)
-    if frozen is None:
-        return current
+    """The snapshot to score against: the current one, or one frozen now (the first
+    settlement). None when there is nothing to freeze."""
     if current is not None:
-        settlements.supersede_snapshot(session, current.id, now=now)
+        return current
+    frozen = settlement.freeze(match.rule(), stored)
+    if frozen is None:
+        return None
     return settlements.insert_snapshot(
-        session, match_id=match.id, rule=rule, frozen=frozen, now=now
+        session, match_id=match.id, rule=match.rule(), frozen=frozen, now=now
     )
 
 
-def _reason(
-    current: settlements.CurrentSettlement,
-    actual: scoring.Score,
-    previous: settlements.FrozenSnapshot | None,
-    snapshot: settlements.FrozenSnapshot,
-) -> str:
-    """Why a new revision: the rule changed, the score was corrected, or both."""
-    why = []
-    if previous is not None and previous.id != snapshot.id:
-        why.append(f"rule {previous.rule.name} → {snapshot.rule.name}")
+def _reason(current: settlements.CurrentSettlement, actual: scoring.Score) -> str:
+    """Why a new revision: the score was corrected (a rule change is ``db.writes.rescore``'s)."""
     if current.result != actual:
-        why.append(f"score corrected {current.result} → {actual}")
-    return "; ".join(why) or "resettled"
+        return f"score corrected {current.result} → {actual}"
+    return "resettled"
 
 
 def _write_scores(

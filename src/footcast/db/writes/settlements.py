@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from footcast.db.tables import (
     Match,
     Prediction,
-    QuotaSnapshot,
     Settlement,
     SettlementScore,
 )
@@ -32,7 +31,6 @@ __all__ = [
     "matches_due_for_settlement",
     "scored_prediction_ids",
     "supersede_settlement",
-    "supersede_snapshot",
 ]
 
 
@@ -206,13 +204,6 @@ def insert_snapshot(
         rule=rule,
         quotas=quotas,
         prediction_ids=frozenset(frozen.prediction_ids),
-    )
-
-
-def supersede_snapshot(session: Session, snapshot_id: int, *, now: datetime) -> None:
-    """Mark a frozen snapshot as replaced (kept, with when), so another can be frozen."""
-    session.execute(
-        sa.update(QuotaSnapshot).where(QuotaSnapshot.id == snapshot_id).values(superseded_at=now)
     )
 
 
