@@ -34,13 +34,22 @@ def leaderboard_command(
     competition: Annotated[str | None, typer.Option(help="competition code")] = None,
     season: Annotated[str | None, typer.Option(help="season label, e.g. 2019-20")] = None,
     retroactive: Annotated[bool, typer.Option(help="include retroactive predictions")] = False,
+    contaminated: Annotated[
+        bool,
+        typer.Option(
+            help="only the predictions made by models that may have seen the result (played"
+            " before the model's knowledge cutoff, or retroactive with the cutoff unknown)"
+        ),
+    ] = False,
 ) -> None:
-    """Print the leaderboard."""
+    """Print the leaderboard (contaminated predictions never count; --contaminated shows them)."""
     with ctx.obj.database.transaction() as session:
         rows = board.leaderboard(
-            session, competition=competition, season=season, include_retroactive=retroactive
-        )
-    console.print(leaderboard_table(rows))
+            session, competition=competition, season=season, include_retroactive=retroactive,
+            contaminated=contaminated,
+        )  # fmt: skip
+    title = "Leaderboard of contaminated predictions" if contaminated else "Leaderboard"
+    console.print(leaderboard_table(rows, title=title))
 
 
 def leaderboard_table(rows: list[board.Row], *, title: str = "Leaderboard") -> Table:

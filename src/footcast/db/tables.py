@@ -196,6 +196,7 @@ class Forecaster(Base):
     provider: Mapped[str | None] = mapped_column(String(64))
     model_id: Mapped[str | None] = mapped_column(String(200))
     reference: Mapped[bool] = mapped_column(server_default=text("false"))
+    knowledge_cutoff: Mapped[date | None]  # an LLM's training data end (roster); None: unknown
     active_from: Mapped[datetime]
     active_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())

@@ -70,6 +70,7 @@ class Board(BaseModel):
     competition: str | None
     season: str | None
     include_retroactive: bool
+    contaminated: bool = False
     rows: list[BoardRow]
 
 
@@ -148,7 +149,12 @@ def match(db: Session_, match_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> M
 
 
 def leaderboard_rows(
-    request: Request, *, competition: str | None, season: str | None, retroactive: bool
+    request: Request,
+    *,
+    competition: str | None,
+    season: str | None,
+    retroactive: bool,
+    contaminated: bool = False,
 ) -> list[board.Row]:
     """The leaderboard, computed at most every ``LEADERBOARD_SECONDS`` per filter (stale
     answers are served while one request refreshes them)."""
@@ -158,10 +164,11 @@ def leaderboard_rows(
     def compute() -> list[board.Row]:
         with state.database.transaction() as db:
             return board.leaderboard(
-                db, competition=competition, season=season, include_retroactive=retroactive
-            )
+                db, competition=competition, season=season, include_retroactive=retroactive,
+                contaminated=contaminated,
+            )  # fmt: skip
 
-    return cache.get((competition, season, retroactive), compute)
+    return cache.get((competition, season, retroactive, contaminated), compute)
 
 
 @router.get("/leaderboard", response_model=Board, summary="The leaderboard")
@@ -170,14 +177,24 @@ def leaderboard(
     competition: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
     season: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
     include_retroactive: bool = False,
+    contaminated: Annotated[
+        bool,
+        Query(
+            description="only the predictions the model may have seen the result of (played"
+            " before its knowledge cutoff, or retroactive with the cutoff unknown); the"
+            " default table never counts them"
+        ),
+    ] = False,
 ) -> Board:
     rows = leaderboard_rows(
-        request, competition=competition, season=season, retroactive=include_retroactive
-    )
+        request, competition=competition, season=season, retroactive=include_retroactive,
+        contaminated=contaminated,
+    )  # fmt: skip
     return Board(
         competition=competition,
         season=season,
         include_retroactive=include_retroactive,
+        contaminated=contaminated,
         rows=_board_rows(rows),
     )
 

@@ -114,12 +114,15 @@ def leaderboard(
     competition: Filter = None,
     season: Filter = None,
     include_retroactive: bool = False,
+    contaminated: bool = False,
 ) -> Response:
-    """The leaderboard of a window; empty filter fields (a submitted form) mean "any"."""
+    """The leaderboard of a window; empty filter fields (a submitted form) mean "any".
+    ``contaminated``: the table of the predictions the model may have seen the result of."""
     competition, season = competition or None, season or None
     rows = api.leaderboard_rows(
-        request, competition=competition, season=season, retroactive=include_retroactive
-    )
+        request, competition=competition, season=season, retroactive=include_retroactive,
+        contaminated=contaminated,
+    )  # fmt: skip
     state = web(request)
 
     def compute() -> list[Standing]:
@@ -129,6 +132,7 @@ def leaderboard(
                 competition=competition,
                 season=season,
                 include_retroactive=include_retroactive,
+                contaminated=contaminated,
             )
         return standings(rows, scored)
 
@@ -137,10 +141,11 @@ def leaderboard(
     return _page(
         request,
         "leaderboard.html",
-        standings=cache.get((competition, season, include_retroactive), compute),
+        standings=cache.get((competition, season, include_retroactive, contaminated), compute),
         competition=competition,
         season=season,
         include_retroactive=include_retroactive,
+        contaminated=contaminated,
         resamples=intervals.RESAMPLES,
     )
 

@@ -176,6 +176,20 @@ def _fields(**fields: object) -> str:
             id="percentages-summing-to-103",
         ),
         pytest.param(
+            _fields(p_home=2.0, p_draw=4.0, p_away=4.0),
+            (2, 1),
+            (0.5, 0.25, 0.25),
+            ("decimal odds (margin +0.000)",),
+            id="fair-decimal-odds",
+        ),
+        pytest.param(
+            _fields(p_home="1.80", p_draw=3.6, p_away=4.5),
+            (2, 1),
+            tuple(x / (1 / 1.8 + 1 / 3.6 + 1 / 4.5) for x in (1 / 1.8, 1 / 3.6, 1 / 4.5)),
+            ("numbers as strings", "decimal odds (margin +0.056)"),
+            id="bookmaker-odds-with-margin",
+        ),
+        pytest.param(
             _fields(p_home=0.56, p_draw=0.26, p_away=0.2),
             (2, 1),
             (0.56 / 1.02, 0.26 / 1.02, 0.2 / 1.02),
@@ -384,18 +398,32 @@ def test_parse_tolerates(
         ),
         pytest.param(
             _fields(p_home=60, p_draw=30, p_away=30),
-            "the probabilities look like percentages (% or above 1) but sum to 120, not 100",
+            "the probabilities (60, 30, 30) are not probabilities: they sum to 120, and"
+            " read neither as percentages (summing to 100) nor as decimal odds",
             id="percentages-summing-to-120",
         ),
         pytest.param(
             _fields(p_home=1.2, p_draw=0.1, p_away=0.1),
-            "the probabilities look like percentages (% or above 1) but sum to 1.4, not 100",
+            "the probabilities (1.2, 0.1, 0.1) are not probabilities: they sum to 1.4, and"
+            " read neither as percentages (summing to 100) nor as decimal odds",
             id="one-probability-above-1",
         ),
         pytest.param(
             _fields(p_home="0.5%", p_draw="0.3%", p_away="0.2%"),
-            "the probabilities look like percentages (% or above 1) but sum to 1, not 100",
+            "the probabilities (0.5, 0.3, 0.2) are not probabilities: they sum to 1, and"
+            " read neither as percentages (summing to 100) nor as decimal odds",
             id="percent-signs-summing-to-1",
+        ),
+        pytest.param(
+            _fields(p_home=1.5, p_draw=3, p_away=95.5),
+            "the probabilities (1.5, 3, 95.5) read both as percentages and as decimal odds",
+            id="percentages-or-odds",
+        ),
+        pytest.param(
+            _fields(p_home=1.5, p_draw=4.8, p_away=17.6),
+            "the probabilities (1.5, 4.8, 17.6) are not probabilities: they sum to 23.9, and"
+            " read neither as percentages (summing to 100) nor as decimal odds",
+            id="far-more-than-1",
         ),
     ],
 )

@@ -8,7 +8,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from footcast.db.reads import owed
+from footcast.db.reads import contamination, owed
 from footcast.db.tables import (
     Competition,
     Forecaster,
@@ -94,8 +94,12 @@ def leaderboard(
     competition: str | None = None,
     season: str | None = None,
     include_retroactive: bool = False,
+    contaminated: bool = False,
 ) -> list[Row]:
     """Every forecaster, best first; a settled match it did not predict counts as 0 points.
+
+    Contaminated predictions (``db/reads/contamination.py``: the model may have read the result)
+    never count; ``contaminated=True`` is their own table instead, retroactive ones included.
 
     ``settled`` counts the settled matches whose deadline falls in the forecaster's active span
     and outside its pauses (every settled match when retroactive predictions count).
@@ -117,6 +121,12 @@ def leaderboard(
         .join(current, current.c.id == score.settlement_id)
         .group_by(score.forecaster_id)
     )
+    tainted = sa.select(contamination.contaminated_predictions.c.prediction_id)
+    if contaminated:
+        include_retroactive = True
+        scored = scored.where(score.prediction_id.in_(tainted))
+    else:
+        scored = scored.where(score.prediction_id.not_in(tainted))
     if not include_retroactive:
         scored = scored.where(score.retroactive.is_(False))
     scored_sq = scored.subquery("scored")

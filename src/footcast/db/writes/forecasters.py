@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -23,8 +23,15 @@ def upsert_forecaster(
     provider: str | None = None,
     model_id: str | None = None,
     reference: bool = False,
+    knowledge_cutoff: date | None = None,
 ) -> int:
-    values = {"kind": kind, "provider": provider, "model_id": model_id, "reference": reference}
+    values = {
+        "kind": kind,
+        "provider": provider,
+        "model_id": model_id,
+        "reference": reference,
+        "knowledge_cutoff": knowledge_cutoff,
+    }
     stmt = insert(Forecaster).values(name=name, active_from=active_from, **values)
     stmt = stmt.on_conflict_do_update(index_elements=[Forecaster.name], set_=values)
     return int(session.execute(stmt.returning(Forecaster.id)).scalar_one())
