@@ -34,6 +34,7 @@ __all__ = [
     "fake_roster",
     "register_forecasters",
     "run_season",
+    "slice_end",
 ]
 
 COMPETITION = "SIM"
@@ -98,6 +99,17 @@ def fake_roster(fake: FakeOpenAI, roster: Roster) -> Roster:
             for name, provider in roster.providers.items()
         },
     )
+
+
+def slice_end(season: Season, matches: int) -> datetime:
+    """When a replay of ``season`` has played and settled its first ``matches`` matches (by
+    kickoff; matches kicking off at the same time as the last one come along)."""
+    start, end = season.first_kickoff, season.last_kickoff + timedelta(seconds=1)
+    kickoffs = [f.kickoff for f in season.fixtures(start, end, now=start - timedelta(days=3))]
+    return kickoffs[max(1, min(matches, len(kickoffs))) - 1] + SETTLED_AFTER
+
+
+SETTLED_AFTER = timedelta(hours=6)  # a match is over and settled this long after its kickoff
 
 
 class Season(Source, Protocol):

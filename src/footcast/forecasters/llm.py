@@ -43,10 +43,12 @@ from footcast.forecasters import llm_output, prompt
 from footcast.forecasters.roster import Model, Provider
 
 __all__ = [
+    "OUTCOMES",
     "Completion",
     "Formats",
     "Gate",
     "LLMForecaster",
+    "answer_outcome",
     "refuses_format",
     "response_format",
 ]
@@ -127,6 +129,22 @@ class Formats:
                 provider.name, answer_format, now,
             )  # fmt: skip
             return now
+
+
+# what became of a model's answer: read as it was, read with the reader's tolerances, read after
+# the repair round, or no prediction at all (a terminal invalid_output)
+OUTCOMES = ("valid", "tolerated", "repaired", "invalid")
+
+
+def answer_outcome(response: str) -> str:
+    """Which of ``OUTCOMES`` a stored prediction's raw answer (repairs joined) came to."""
+    if REPAIR_SEPARATOR in response:
+        return "repaired"
+    try:
+        answer = llm_output.parse(response)
+    except errors.InvalidForecast:
+        return "invalid"
+    return "tolerated" if answer.repairs else "valid"
 
 
 def _transient(exc: BaseException) -> bool:
@@ -241,6 +259,8 @@ class LLMForecaster:
             answer_format = self._formats.current(self.provider)
             shape = response_format(answer_format)
             extra: dict[str, Any] = {} if shape is None else {"response_format": shape}
+            if self.provider.max_tokens is not None:
+                extra["max_tokens"] = self.provider.max_tokens
             try:
                 return self._client.chat.completions.create(
                     model=self.model.model,

@@ -10,6 +10,7 @@ A TOML file (``FOOTCAST_ROSTER``)::
     timeout_seconds = 30
     json_mode = true                   # ask for response_format json_object (falls back if refused)
     answer_format = "json_schema"      # json_object_schema, json_object, text (beats json_mode)
+    max_tokens = 256                   # optional cap on an answer's tokens (none when absent)
 
     [[models]]
     id = "deepseek-v3.1"               # the forecaster's name on the leaderboard
@@ -71,6 +72,7 @@ class Provider(BaseModel):
     timeout_seconds: float = Field(default=30.0, gt=0)
     json_mode: bool = True
     answer_format: AnswerFormat | None = None
+    max_tokens: int | None = Field(default=None, gt=0)  # an answer's length cap, when set
 
     @property
     def first_format(self) -> AnswerFormat:

@@ -15,16 +15,18 @@ from sqlalchemy.engine import URL
 from footcast import demo, errors
 from footcast.config import Settings
 from footcast.db import engine
+from footcast.db.reads import answers
 from footcast.db.reads import leaderboard as board
 from footcast.db.writes import audit
 from footcast.db.writes import matches as match_rows
+from footcast.forecasters import llm
 from footcast.forecasters.roster import Roster
 from footcast.pipeline import replay as driver
 from footcast.pipeline.llms import LLMs
 from footcast.sources import files, season_file
 from footcast.sources.archive import ArchiveSource
 
-__all__ = ["Board", "Replayed", "replay", "replay_files"]
+__all__ = ["AnswerReport", "Board", "Replayed", "answer_report", "replay", "replay_files"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,6 +97,43 @@ def replay(
             llms.close()
         db.dispose()
     return Replayed(url=url, steps=done.steps, enqueued=done.enqueued, status=status, boards=tables)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerReport:
+    """What became of one LLM's answers in a replay."""
+
+    model: str
+    outcomes: Mapping[str, int]  # llm.OUTCOMES, then any other terminal failure code
+    latencies_ms: tuple[int, ...]  # per stored prediction (a repaired one: both answers)
+    examples: tuple[tuple[str, str], ...]  # (outcome, raw answer), one of each outcome seen
+
+
+def answer_report(url: URL, model: str) -> AnswerReport:
+    """Count ``model``'s answers in the database at ``url``: valid, tolerated, repaired (see
+    ``llm.answer_outcome``), invalid (terminal invalid_output) and other terminal failures."""
+    db = engine.connect(url)
+    try:
+        with db.transaction() as session:
+            found = answers.of_forecaster(session, model)
+    finally:
+        db.dispose()
+    outcomes = dict.fromkeys(llm.OUTCOMES, 0)
+    examples: dict[str, str] = {}
+    for raw, _ in found.predictions:
+        outcome = llm.answer_outcome(raw)
+        outcomes[outcome] += 1
+        examples.setdefault(outcome, raw)
+    for code, raw in found.failures:
+        outcome = "invalid" if code == errors.InvalidOutput.code else code
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        examples.setdefault(outcome, raw)
+    return AnswerReport(
+        model=model,
+        outcomes=outcomes,
+        latencies_ms=tuple(ms for _, ms in found.predictions if ms is not None),
+        examples=tuple(examples.items()),
+    )
 
 
 def replay_files(
