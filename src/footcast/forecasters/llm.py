@@ -180,6 +180,11 @@ class LLMForecaster:
             reraise=True,
         )
 
+    @property
+    def answer_format(self) -> AnswerFormat:
+        """How the next request asks for the answer's shape (after any refusal so far)."""
+        return self._formats.current(self.provider)
+
     def predict(self, snapshot: Snapshot) -> Forecast:
         question = prompt.build(snapshot)
         try:

@@ -16,8 +16,8 @@ from footcast import errors
 from footcast.db import Database
 from footcast.db.coordination import gates
 from footcast.domain.analysis import Odds, Snapshot
-from footcast.fakes.openai import Behaviour, FakeOpenAI, Limits
 from footcast.domain.names import AnswerFormat
+from footcast.fakes.openai import Behaviour, FakeOpenAI, Limits
 from footcast.forecasters.llm import REPAIR_SEPARATOR, Formats, LLMForecaster
 from footcast.forecasters.roster import Model, Provider
 

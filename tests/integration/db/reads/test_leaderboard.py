@@ -66,8 +66,7 @@ def test_contaminated_predictions_leave_the_table_for_their_own(world: World) ->
             for r in leaderboard.leaderboard(session, include_retroactive=True)
         }
         tainted = {
-            r.forecaster: r.predicted
-            for r in leaderboard.leaderboard(session, contaminated=True)
+            r.forecaster: r.predicted for r in leaderboard.leaderboard(session, contaminated=True)
         }
         flagged = contamination.count(session)
     # old-llm's data ends before both matches: its retroactive prediction is honest; new-llm's
