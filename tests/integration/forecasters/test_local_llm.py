@@ -11,9 +11,10 @@ import pytest
 from footcast import errors, local_llm
 from footcast.config import load_settings
 from footcast.db import Database
-from footcast.domain.analysis import Odds, PastMatch, Snapshot
+from footcast.domain.analysis import Injury, Lineups, Odds, PastMatch, Snapshot
 from footcast.domain.forecast import MAX_GOALS, Forecast
 from footcast.domain.names import AnswerFormat
+from footcast.forecasters import llm_output, prompt
 from footcast.forecasters.llm import OUTCOMES, answer_outcome
 from footcast.pipeline.llms import LLMs
 from localllm import require_local_model
@@ -32,6 +33,43 @@ SNAPSHOT = Snapshot(
     ),
     odds=Odds(home=2.1, draw=3.4, away=3.6, bookmaker="avg"),
 )  # fmt: skip
+
+
+def _fullest_snapshot() -> Snapshot:
+    """A 20-team league at round 19, with odds, injuries and both elevens."""
+    teams = [f"Team {chr(65 + n)} Athletic" for n in range(20)]
+    history = tuple(
+        PastMatch(
+            kickoff=KICKOFF - timedelta(days=7 * (19 - week), hours=game),
+            home=teams[(week + game) % 20], away=teams[(week + 19 - game) % 20],
+            home_goals=(week * game) % 4, away_goals=(week + game) % 3, season="2025-26",
+        )
+        for week in range(19)
+        for game in range(10)
+    )  # fmt: skip
+    eleven = tuple(f"Firstname Lastname-{n}" for n in range(11))
+    return Snapshot(
+        match_id=2, competition="Premier League", season="2025-26", home=teams[0],
+        away=teams[1], kickoff=KICKOFF, as_of=KICKOFF - timedelta(minutes=30), history=history,
+        odds=Odds(home=2.1, draw=3.4, away=3.6, bookmaker="avg"),
+        injuries=tuple(
+            Injury(player=f"Injured Player {n}", team=teams[n % 2], kind="Missing Fixture",
+                   reason="Hamstring Injury")
+            for n in range(15)
+        ),
+        lineups=Lineups(home=eleven, away=eleven),
+    )  # fmt: skip
+
+
+def test_the_fullest_prompt_stays_under_the_token_budget() -> None:
+    require_local_model()
+    from llama_cpp import Llama
+
+    tokenizer = Llama(model_path=str(local_llm.model_path()), vocab_only=True, verbose=False)
+    question = prompt.build(_fullest_snapshot())
+    assert "20. Team" in question  # the whole table is in it
+    tokens = len(tokenizer.tokenize((llm_output.SYSTEM_PROMPT + question).encode()))
+    assert 600 < tokens <= prompt.TOKEN_BUDGET, tokens
 
 
 @pytest.fixture(scope="module")
