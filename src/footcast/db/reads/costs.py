@@ -62,8 +62,8 @@ def by_model(session: Session, *, season: str | None = None) -> list[ModelCost]:
             competition=code,
             season=label,
             matches=int(count),
-            prompt_tokens=int(prompt),
-            completion_tokens=int(completion),
+            prompt_tokens=int(prompt or 0),
+            completion_tokens=int(completion or 0),
             cost_usd=cost,
         )
         for name, code, label, count, prompt, completion, cost in session.execute(stmt)
