@@ -92,7 +92,7 @@ def _free_port() -> int:
 class LocalModelServer:
     """``python -m llama_cpp.server`` on 127.0.0.1 as a child process, while the context lasts."""
 
-    threads: int = 2
+    threads: int = 1  # llama.cpp spins its threads: on busy cores more than one slows it down
     context_tokens: int = 2048
     start_seconds: float = START_SECONDS
     port: int = 0
