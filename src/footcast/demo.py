@@ -132,11 +132,13 @@ async def run_season(
     workers: int = 1,
     until: datetime | None = None,
     llms: LLMs | None = None,
+    drain_timeout: float = 120.0,
     on_step: Callable[[replay.Progress], None] = lambda progress: None,
 ) -> replay.Progress:
     """Replay ``season`` (default: the league of ``settings.sources.simulated``) from three days
     before its first kickoff to the day after its last (or ``until``); ``workers=0`` leaves the
-    jobs to worker processes started elsewhere. ``llms``: the roster's models forecast too."""
+    jobs to worker processes started elsewhere. ``llms``: the roster's models forecast too;
+    ``drain_timeout``: how long one moment's jobs may take (a slow real model needs long)."""
     if season is None:
         season = worker.simulated_league(settings)
     clock = SimulatedClock(season.first_kickoff - timedelta(days=3))
@@ -165,5 +167,6 @@ async def run_season(
             clock,
             until=until or season.last_kickoff + timedelta(days=1),
             workers=workers,
+            drain_timeout=drain_timeout,
             on_step=on_step,
         )

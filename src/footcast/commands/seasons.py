@@ -26,6 +26,7 @@ from footcast.pipeline import replay, worker
 
 __all__ = ["demo", "leaderboard_command", "leaderboard_table", "replay_command"]
 
+LOCAL_DRAIN_SECONDS = 3600.0
 WORKERS_HELP = "worker concurrency in this process; 0: `footcast worker` processes"
 
 
@@ -114,13 +115,14 @@ def demo(
     if matches:
         until = scenario.slice_end(worker.simulated_league(settings), matches)
 
-    def run(llm_roster: Roster | None) -> seasons.Replayed:
+    def run(llm_roster: Roster | None, drain_timeout: float = 120.0) -> seasons.Replayed:
         return _replay(
             state,
             lambda show: seasons.replay(
                 settings, database=database, actor=state.actor, now=state.clock.now(),
                 boards=[(scenario.COMPETITION, None)], workers=workers, standins=standins,
-                latency_ms=standin_latency, llm_roster=llm_roster, until=until, on_step=show,
+                latency_ms=standin_latency, llm_roster=llm_roster, until=until,
+                drain_timeout=drain_timeout, on_step=show,
             ),
         )  # fmt: skip
 
@@ -132,7 +134,8 @@ def demo(
     if llm_local:
         with local_llm.LocalModelServer() as server:
             console.print(f"local model {local_llm.MODEL_FILE} on llama.cpp at {server.base_url}")
-            done = run(local_llm.local_roster(server))
+            # one request at a time, seconds each: a round of matches may take many minutes
+            done = run(local_llm.local_roster(server), drain_timeout=LOCAL_DRAIN_SECONDS)
         _answer_report(seasons.answer_report(done.url, local_llm.MODEL_ID))
         return
     if not llm_fake:

@@ -59,6 +59,7 @@ def replay(
     latency_ms: int = 0,
     until: datetime | None = None,
     llm_roster: Roster | None = None,
+    drain_timeout: float = 120.0,
     on_step: Callable[[driver.Progress], None] = lambda progress: None,
 ) -> Replayed:
     """Recreate ``database`` on the settings' server and replay ``season`` (default: the
@@ -71,7 +72,8 @@ def replay(
         done = asyncio.run(
             demo.run_season(
                 db, settings, season=season, standins=standins, latency_ms=latency_ms,
-                workers=workers, until=until, llms=llms, on_step=on_step,
+                workers=workers, until=until, llms=llms, drain_timeout=drain_timeout,
+                on_step=on_step,
             )
         )  # fmt: skip
         with db.transaction() as session:
