@@ -85,23 +85,22 @@ def run(answer_format: AnswerFormat, asked: list[Snapshot]) -> None:
         examples: dict[str, str] = {}
         started = time.perf_counter()
         for snapshot in asked:
+            asking = time.perf_counter()
             try:
                 forecast = forecaster.predict(snapshot)
             except errors.InvalidOutput as failed:
-                outcomes["invalid"] += 1
-                examples.setdefault("invalid", str(failed.context.get("response", "")))
-                continue
+                response = str(failed.context.get("response", ""))
+                outcome = "invalid"
             except errors.ForecasterError as failed:
-                outcomes[failed.code] += 1
-                examples.setdefault(failed.code, failed.message)
-                continue
-            trace = forecast.trace
-            assert trace is not None
-            assert trace.latency_ms is not None
-            outcome = answer_outcome(trace.response)
+                response, outcome = failed.message, failed.code
+            else:
+                assert forecast.trace is not None
+                response = forecast.trace.response
+                outcome = answer_outcome(response)
+            answers = 1 + response.count(REPAIR_SEPARATOR.strip())
+            per_answer.append(1000 * (time.perf_counter() - asking) / answers)
             outcomes[outcome] += 1
-            examples.setdefault(outcome, trace.response)
-            per_answer.append(trace.latency_ms / (1 + trace.response.count(REPAIR_SEPARATOR)))
+            examples.setdefault(outcome, response)
         took = time.perf_counter() - started
     total = sum(outcomes.values())
     shares = ", ".join(
@@ -109,7 +108,8 @@ def run(answer_format: AnswerFormat, asked: list[Snapshot]) -> None:
         for o in (*OUTCOMES, *sorted(set(outcomes) - set(OUTCOMES)))
     )
     latency = (
-        f"median {statistics.median(per_answer):.0f} ms, max {max(per_answer):.0f} ms"
+        f"median {statistics.median(per_answer):.0f} ms, min {min(per_answer):.0f} ms,"
+        f" max {max(per_answer):.0f} ms (wall time of a prediction / its answers)"
         if per_answer
         else "-"
     )
