@@ -21,7 +21,7 @@ def test_cli_demo_with_the_local_model_reports_what_became_of_its_answers(
     env = {"FOOTCAST_DATABASE_URL": url, "FOOTCAST_SIM_TEAMS": "4", "COLUMNS": "160"}
     result = run(
         "demo", "--database", str(scratch_database.database), "--llm-local", "--matches", "2",
-        env=env,
+        env=env, timeout=300,  # a real model: seconds an answer on busy cores
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "local model SmolLM2-135M-Instruct.Q4_1.gguf on llama.cpp" in result.stdout
