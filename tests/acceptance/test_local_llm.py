@@ -34,7 +34,7 @@ def test_cli_demo_with_the_local_model_reports_what_became_of_its_answers(
             r"^\s*(valid|tolerated|repaired|invalid)\s+(\d+)", result.stdout, re.MULTILINE
         )
     }
-    assert set(counts) == {"valid", "tolerated", "repaired", "invalid"}
+    assert set(counts) >= {"valid", "tolerated", "repaired", "invalid"}
     # one answer (or failure) per match of the slice: the first two, and any kicking off with
     # the second
     assert 2 <= sum(counts.values()) <= 4

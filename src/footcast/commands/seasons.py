@@ -168,9 +168,11 @@ def _answer_report(report: seasons.AnswerReport) -> None:
         median = ordered[len(ordered) // 2]
         p90 = ordered[min(len(ordered) - 1, (9 * len(ordered)) // 10)]
         console.print(
-            f"latency per prediction: median {median} ms, p90 {p90} ms, max {ordered[-1]} ms"
-            f" ({len(ordered)} predictions)"
+            f"latency per prediction (its answers together): median {median} ms, p90 {p90} ms,"
+            f" max {ordered[-1]} ms ({len(ordered)} predictions and invalid outputs)"
         )
+    for pause in report.pauses:  # a model failing 5 times in a row rests: it owes nothing then
+        console.print(pause[:300], markup=False)
     for outcome, raw in report.examples:
         console.print(f"e.g. {outcome}: {' '.join(raw.split())[:160]!r}", markup=False)
 

@@ -219,6 +219,7 @@ class LLMForecaster:
                     prompt=question,
                     response=trace.response,
                     cost_usd=trace.cost_usd,
+                    latency_ms=trace.latency_ms,
                 ) from second
         return Forecast(
             home_goals=answer.home_goals,

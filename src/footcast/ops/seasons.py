@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL
 from footcast import demo, errors
 from footcast.config import Settings
 from footcast.db import engine
+from footcast.db.coordination import pauses
 from footcast.db.reads import answers
 from footcast.db.reads import leaderboard as board
 from footcast.db.writes import audit
@@ -107,8 +108,9 @@ class AnswerReport:
 
     model: str
     outcomes: Mapping[str, int]  # llm.OUTCOMES, then any other terminal failure code
-    latencies_ms: tuple[int, ...]  # per stored prediction (a repaired one: both answers)
+    latencies_ms: tuple[int, ...]  # per prediction or invalid output (a repair: both answers)
     examples: tuple[tuple[str, str], ...]  # (outcome, raw answer), one of each outcome seen
+    pauses: tuple[str, ...] = ()  # each pause of the model: since when, by whom, why
 
 
 def answer_report(url: URL, model: str) -> AnswerReport:
@@ -118,6 +120,7 @@ def answer_report(url: URL, model: str) -> AnswerReport:
     try:
         with db.transaction() as session:
             found = answers.of_forecaster(session, model)
+            spans = pauses.spans(session, forecaster=model)
     finally:
         db.dispose()
     outcomes = dict.fromkeys(llm.OUTCOMES, 0)
@@ -126,15 +129,25 @@ def answer_report(url: URL, model: str) -> AnswerReport:
         outcome = llm.answer_outcome(raw)
         outcomes[outcome] += 1
         examples.setdefault(outcome, raw)
-    for code, raw in found.failures:
+    for code, raw, _ in found.failures:
         outcome = "invalid" if code == errors.InvalidOutput.code else code
         outcomes[outcome] = outcomes.get(outcome, 0) + 1
         examples.setdefault(outcome, raw)
     return AnswerReport(
         model=model,
         outcomes=outcomes,
-        latencies_ms=tuple(ms for _, ms in found.predictions if ms is not None),
+        latencies_ms=tuple(
+            ms
+            for ms in (*(ms for _, ms in found.predictions), *(ms for *_, ms in found.failures))
+            if ms is not None
+        ),
         examples=tuple(examples.items()),
+        pauses=tuple(
+            f"paused {p.since:%Y-%m-%d %H:%M} by {p.actor}"
+            + ("" if p.until is None else f" until {p.until:%Y-%m-%d %H:%M}")
+            + f": {p.reason}"
+            for p in reversed(spans)
+        ),
     )
 
 

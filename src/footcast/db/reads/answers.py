@@ -17,7 +17,7 @@ __all__ = ["Answers", "of_forecaster"]
 @dataclass(frozen=True, kw_only=True)
 class Answers:
     predictions: tuple[tuple[str, int | None], ...]  # raw answer (repairs joined), latency ms
-    failures: tuple[tuple[str, str], ...]  # error code, raw answer (or message) of each
+    failures: tuple[tuple[str, str, int | None], ...]  # error code, raw answer (or message), ms
 
 
 def of_forecaster(session: Session, name: str) -> Answers:
@@ -29,7 +29,12 @@ def of_forecaster(session: Session, name: str) -> Answers:
         .order_by(Prediction.id)
     ).all()
     failures = session.execute(
-        sa.select(Failure.error_code, Failure.payload["response"].astext, Failure.message)
+        sa.select(
+            Failure.error_code,
+            Failure.payload["response"].astext,
+            Failure.message,
+            Failure.payload["latency_ms"].astext,
+        )
         .where(
             Failure.stage == Stage.PREDICTIONS,
             Failure.key.like(f"{key_prefix(Stage.PREDICTIONS)}:%:{name}"),
@@ -40,5 +45,8 @@ def of_forecaster(session: Session, name: str) -> Answers:
     ).all()
     return Answers(
         predictions=tuple((raw or "", latency) for raw, latency in predictions),
-        failures=tuple((code, response or message) for code, response, message in failures),
+        failures=tuple(
+            (code, response or message, int(ms) if ms and ms.isdigit() else None)
+            for code, response, message, ms in failures
+        ),
     )
