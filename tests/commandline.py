@@ -17,7 +17,10 @@ __all__ = ["run", "seed_match"]
 
 
 def run(
-    *args: str, env: dict[str, str] | None = None, columns: int | None = 140
+    *args: str,
+    env: dict[str, str] | None = None,
+    columns: int | None = 140,
+    timeout: float = 120,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``footcast args`` with its output piped; ``columns=None`` leaves ``COLUMNS`` unset,
     as in a pipe or a cron job (rich's default width there is 80)."""
@@ -30,7 +33,7 @@ def run(
         env={**base, **(env or {})},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
 

@@ -34,6 +34,7 @@ __all__ = [
     "fake_roster",
     "register_forecasters",
     "run_season",
+    "slice_end",
 ]
 
 COMPETITION = "SIM"
@@ -100,6 +101,17 @@ def fake_roster(fake: FakeOpenAI, roster: Roster) -> Roster:
     )
 
 
+def slice_end(season: Season, matches: int) -> datetime:
+    """When a replay of ``season`` has played and settled its first ``matches`` matches (by
+    kickoff; matches kicking off at the same time as the last one come along)."""
+    start, end = season.first_kickoff, season.last_kickoff + timedelta(seconds=1)
+    kickoffs = [f.kickoff for f in season.fixtures(start, end, now=start - timedelta(days=3))]
+    return kickoffs[max(1, min(matches, len(kickoffs))) - 1] + SETTLED_AFTER
+
+
+SETTLED_AFTER = timedelta(hours=6)  # a match is over and settled this long after its kickoff
+
+
 class Season(Source, Protocol):
     """A source that knows when its season starts and ends (simulated or archived)."""
 
@@ -121,12 +133,14 @@ async def run_season(
     until: datetime | None = None,
     start: datetime | None = None,
     llms: LLMs | None = None,
+    drain_timeout: float = 120.0,
     on_step: Callable[[replay.Progress], None] = lambda progress: None,
 ) -> replay.Progress:
     """Replay ``season`` (default: the league of ``settings.sources.simulated``) from three days
     before its first kickoff (or ``start``, where an earlier replay stopped) to the day after
     its last (or ``until``); ``workers=0`` leaves the jobs to worker processes started
-    elsewhere. ``llms``: the roster's models forecast too."""
+    elsewhere. ``llms``: the roster's models forecast too; ``drain_timeout``: how long one
+    moment's jobs may take (a slow real model needs long)."""
     if season is None:
         season = worker.simulated_league(settings)
     first = season.first_kickoff - timedelta(days=3)
@@ -156,5 +170,6 @@ async def run_season(
             clock,
             until=until or season.last_kickoff + timedelta(days=1),
             workers=workers,
+            drain_timeout=drain_timeout,
             on_step=on_step,
         )

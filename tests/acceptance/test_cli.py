@@ -225,3 +225,13 @@ def test_cli_competitions_list_and_set_rule(env: dict[str, str], database_url: U
         (2, False, "rule quota-v1 → standard-v1", "standard-v1", 2),
     ]
     assert actions.count("competition.rule") == 1
+
+
+def test_cli_models_cost_and_the_contaminated_leaderboard(env: dict[str, str]) -> None:
+    cost = run("models", "cost", "--season", "2025-26", env=env)
+    assert cost.returncode == 0, cost.stderr
+    assert "LLM cost, season 2025-26" in cost.stdout
+    assert "0 predictions, $0.0000 in all" in cost.stdout
+    board = run("leaderboard", "--contaminated", env=env)
+    assert board.returncode == 0, board.stderr
+    assert "Leaderboard of contaminated predictions" in board.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from rich.table import Table
 from footcast import errors
 from footcast.commands.state import State, console
 from footcast.db.coordination import pauses
+from footcast.db.reads import costs
 from footcast.db.writes import predictions as prediction_rows
 from footcast.forecasters import roster
 from footcast.ops import forecasters as ops
@@ -21,7 +23,9 @@ from footcast.pipeline.llms import ROSTER_ACTOR
 
 __all__ = ["app"]
 
-app = typer.Typer(help="The roster's LLMs: list, enable, disable, check.", no_args_is_help=True)
+app = typer.Typer(
+    help="The roster's LLMs: list, enable, disable, check, cost.", no_args_is_help=True
+)
 
 
 def _context(state: State) -> Context:
@@ -62,6 +66,35 @@ def list_models(ctx: typer.Context) -> None:
             "-" if cost is None else f"{cost:.4f}",
         )  # fmt: skip
     console.print(table)
+
+
+@app.command("cost")
+def cost(
+    ctx: typer.Context,
+    season: Annotated[str | None, typer.Option(help="season label, e.g. 2019-20")] = None,
+) -> None:
+    """Tokens and USD per LLM and season, and per predicted match, from what was stored."""
+    state: State = ctx.obj
+    with state.database.transaction() as session:
+        rows = costs.by_model(session, season=season)
+    table = Table(title="LLM cost" + (f", season {season}" if season else ""))
+    table.add_column("model")
+    table.add_column("competition / season")
+    for column in ("matches", "prompt tok", "completion tok", "cost $", "per match: tok in/out",
+                   "per match $"):  # fmt: skip
+        table.add_column(column, justify="right")
+    for row in rows:
+        prompt_mean, completion_mean, per_match = row.per_match
+        table.add_row(
+            row.model, f"{row.competition} {row.season or '-'}", str(row.matches),
+            str(row.prompt_tokens), str(row.completion_tokens),
+            "-" if row.cost_usd is None else f"{row.cost_usd:.4f}",
+            f"{prompt_mean:.0f} / {completion_mean:.0f}",
+            "-" if per_match is None else f"{per_match:.6f}",
+        )  # fmt: skip
+    console.print(table)
+    total = sum((r.cost_usd for r in rows if r.cost_usd is not None), Decimal(0))
+    console.print(f"{sum(r.matches for r in rows)} predictions, ${total:.4f} in all")
 
 
 @app.command("disable")

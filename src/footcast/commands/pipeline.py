@@ -188,6 +188,10 @@ def backfill(
     summary.add_row("predictions made", str(totals.predictions))
     summary.add_row("  of them retroactive", str(totals.retroactive))
     summary.add_row(
+        "  flagged contaminated (model may have seen the result; not on the table)",
+        str(totals.contaminated),
+    )
+    summary.add_row(
         "settlements written", f"{totals.settlements} ({totals.matches_settled} matches)"
     )
     summary.add_row("skipped", str(len(totals.skipped)))

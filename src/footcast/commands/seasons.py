@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from footcast import demo as scenario
-from footcast import rosters
+from footcast import local_llm, rosters
 from footcast.commands import web
 from footcast.commands.data import show_problems
 from footcast.commands.state import State, console
@@ -24,10 +24,11 @@ from footcast.fakes.openai import FakeOpenAI
 from footcast.forecasters import roster
 from footcast.forecasters.roster import Roster
 from footcast.ops import seasons
-from footcast.pipeline import replay
+from footcast.pipeline import replay, worker
 
 __all__ = ["demo", "leaderboard_command", "leaderboard_table", "replay_command"]
 
+LOCAL_DRAIN_SECONDS = 3600.0
 WORKERS_HELP = "worker concurrency in this process; 0: `footcast worker` processes"
 
 
@@ -36,13 +37,22 @@ def leaderboard_command(
     competition: Annotated[str | None, typer.Option(help="competition code")] = None,
     season: Annotated[str | None, typer.Option(help="season label, e.g. 2019-20")] = None,
     retroactive: Annotated[bool, typer.Option(help="include retroactive predictions")] = False,
+    contaminated: Annotated[
+        bool,
+        typer.Option(
+            help="only the predictions made by models that may have seen the result (played"
+            " before the model's knowledge cutoff, or retroactive with the cutoff unknown)"
+        ),
+    ] = False,
 ) -> None:
-    """Print the leaderboard."""
+    """Print the leaderboard (contaminated predictions never count; --contaminated shows them)."""
     with ctx.obj.database.transaction() as session:
         rows = board.leaderboard(
-            session, competition=competition, season=season, include_retroactive=retroactive
-        )
-    console.print(leaderboard_table(rows))
+            session, competition=competition, season=season, include_retroactive=retroactive,
+            contaminated=contaminated,
+        )  # fmt: skip
+    title = "Leaderboard of contaminated predictions" if contaminated else "Leaderboard"
+    console.print(leaderboard_table(rows, title=title))
 
 
 def leaderboard_table(rows: list[board.Row], *, title: str = "Leaderboard") -> Table:
@@ -89,27 +99,52 @@ def demo(
     llm_latency: Annotated[
         int, typer.Option(min=0, help="milliseconds the fake server takes per answer")
     ] = 0,
+    llm_local: Annotated[
+        bool,
+        typer.Option(
+            "--llm-local",
+            help="a real model on this machine (SmolLM2-135M on llama.cpp's server; `make"
+            " local-llm` installs it) beside the statistical forecasters",
+        ),
+    ] = False,
+    matches: Annotated[
+        int, typer.Option(min=0, help="replay only the first N matches (0: the whole season)")
+    ] = 0,
 ) -> None:
     """Replay a simulated 380-match season through the real pipeline and print the leaderboard."""
     state: State = ctx.obj
     settings = state.settings.evolve(**scenario.DEMO_OVERRIDES, sim_seed=seed)
+    until = None
+    if matches:
+        until = scenario.slice_end(worker.simulated_league(settings), matches)
 
-    def run(llm_roster: Roster | None) -> None:
-        _replay(
+    def run(llm_roster: Roster | None, drain_timeout: float = 120.0) -> seasons.Replayed:
+        return _replay(
             state,
             lambda show: seasons.replay(
                 settings, database=database, actor=state.actor, now=state.clock.now(),
                 boards=[(scenario.COMPETITION, None)], workers=workers, standins=standins,
-                latency_ms=standin_latency, llm_roster=llm_roster, on_step=show,
+                latency_ms=standin_latency, llm_roster=llm_roster, until=until,
+                drain_timeout=drain_timeout, on_step=show,
             ),
         )  # fmt: skip
 
+    if llm_fake and llm_local:
+        raise typer.BadParameter("--llm-fake and --llm-local: choose one")
+    if (llm_fake or llm_local) and workers == 0:
+        which = "--llm-fake" if llm_fake else "--llm-local"
+        raise typer.BadParameter(f"{which} needs --workers 1 or more (the server runs here)")
+    if llm_local:
+        with local_llm.LocalModelServer() as server:
+            console.print(f"local model {local_llm.MODEL_FILE} on llama.cpp at {server.base_url}")
+            # one request at a time, seconds each: a round of matches may take many minutes
+            done = run(local_llm.local_roster(server), drain_timeout=LOCAL_DRAIN_SECONDS)
+        _answer_report(seasons.answer_report(done.url, local_llm.MODEL_ID))
+        return
     if not llm_fake:
         run(None)
         _show_in_browser(database, settings)
         return
-    if workers == 0:
-        raise typer.BadParameter("--llm-fake needs --workers 1 or more (the fake runs here)")
     with FakeOpenAI(latency_ms=llm_latency) as fake:
         fake_roster = scenario.fake_roster(fake, roster.load(rosters.REFERENCE))
         console.print(
@@ -124,6 +159,32 @@ def demo(
 def _show_in_browser(database: str, settings: Settings) -> None:
     console.print("to see this season in the browser:")
     console.print(f"  {web.showing(database, settings)}", highlight=False, soft_wrap=True)
+
+
+def _answer_report(report: seasons.AnswerReport) -> None:
+    total = sum(report.outcomes.values())
+    table = Table(
+        "answers", "count", "share", title=f"What {report.model} answered", box=box.SIMPLE
+    )
+    for outcome, count in report.outcomes.items():
+        table.add_row(outcome, str(count), f"{100 * count / total:.0f}%" if total else "-")
+    console.print(table)
+    console.print(
+        "valid: read as it was; tolerated: read with the reader's tolerances; repaired: read"
+        " after the repair round; invalid: no prediction even then (terminal invalid_output)"
+    )
+    if report.latencies_ms:
+        ordered = sorted(report.latencies_ms)
+        median = ordered[len(ordered) // 2]
+        p90 = ordered[min(len(ordered) - 1, (9 * len(ordered)) // 10)]
+        console.print(
+            f"latency per prediction (its answers together): median {median} ms, p90 {p90} ms,"
+            f" max {ordered[-1]} ms ({len(ordered)} predictions and invalid outputs)"
+        )
+    for pause in report.pauses:  # a model failing 5 times in a row rests: it owes nothing then
+        console.print(pause[:300], markup=False)
+    for outcome, raw in report.examples:
+        console.print(f"e.g. {outcome}: {' '.join(raw.split())[:160]!r}", markup=False)
 
 
 def replay_command(

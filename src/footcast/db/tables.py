@@ -229,6 +229,7 @@ class Forecaster(Base):
     provider: Mapped[str | None] = mapped_column(String(64))
     model_id: Mapped[str | None] = mapped_column(String(200))
     reference: Mapped[bool] = mapped_column(server_default=text("false"))
+    knowledge_cutoff: Mapped[date | None]  # an LLM's training data end (roster); None: unknown
     active_from: Mapped[datetime]
     active_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
@@ -409,7 +410,7 @@ class SettlementScore(Base):
 
 class LeaderboardTotal(Base):
     """Sums of the current settlements' scores per (forecaster, competition, season 0 for none,
-    retroactive), kept by triggers at settlement (migration 0015)."""
+    retroactive, contaminated), kept by triggers at settlement (migration 0015)."""
 
     __tablename__ = "leaderboard_totals"
 
@@ -421,6 +422,7 @@ class LeaderboardTotal(Base):
     )
     season_id: Mapped[int] = mapped_column(primary_key=True)
     retroactive: Mapped[bool] = mapped_column(primary_key=True)
+    contaminated: Mapped[bool] = mapped_column(primary_key=True)
     predicted: Mapped[int]
     points: Mapped[int] = mapped_column(BigInteger)
     tendency_hits: Mapped[int]

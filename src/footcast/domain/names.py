@@ -15,6 +15,7 @@ __all__ = [
     "DEAD",
     "IN_PLAY",
     "PLAYED",
+    "AnswerFormat",
     "FailureState",
     "ForecasterKind",
     "MatchStatus",
@@ -74,6 +75,16 @@ class ForecasterKind(StrEnum):
 
 # kinds the pipeline asks for predictions; a human predicts on their own (or not: 0 points)
 AUTOMATED = frozenset(ForecasterKind) - {ForecasterKind.HUMAN}
+
+
+class AnswerFormat(StrEnum):
+    """How an LLM is asked for its answer's shape, strictest first (a provider that refuses one
+    is asked the next way)."""
+
+    JSON_SCHEMA = "json_schema"  # response_format json_schema, strict, with the prediction schema
+    JSON_OBJECT_SCHEMA = "json_object_schema"  # json_object plus "schema" (llama.cpp's extension)
+    JSON_OBJECT = "json_object"  # response_format json_object: any JSON object
+    TEXT = "text"  # no response_format: the prompt alone asks for JSON
 
 
 class FailureState(StrEnum):

@@ -67,6 +67,8 @@ class Behaviour(StrEnum):
     HTTP_500 = "http_500"  # HTTP 500
     TIMEOUT = "timeout"  # a valid answer after ``hang_seconds``
     REJECT_JSON_MODE = "reject_json_mode"  # HTTP 400 when response_format is sent, else OK
+    # HTTP 500 naming response_format when it asks for json_schema, else OK (llama.cpp's server)
+    REJECT_JSON_SCHEMA = "reject_json_schema"
     GARBAGE = "garbage"  # HTTP 200 whose body is binary junk, not JSON
 
 
@@ -78,6 +80,7 @@ TRANSPORT_FAULTS = frozenset(
         Behaviour.HTTP_500,
         Behaviour.TIMEOUT,
         Behaviour.REJECT_JSON_MODE,
+        Behaviour.REJECT_JSON_SCHEMA,
     }
 )
 _CREATED = 1_767_225_600  # 2026-01-01, for every "created": the fake reads no wall clock
@@ -102,6 +105,7 @@ class Request:
     arrived: float  # time.monotonic()
     finished: float
     json_mode: bool  # response_format was sent
+    answer_format: str | None = None  # its type (json_schema, json_object...), "+schema" if given
     messages: tuple[dict[str, str], ...]  # role and content (text parts joined)
     repair: bool  # more than one user message
     behaviour: Behaviour  # what the fake did; OK also for limit 429s
@@ -233,6 +237,7 @@ class FakeOpenAI:
             return _error(400, "not a chat-completions request", "invalid_request_error")
         repair = sum(m["role"] == "user" for m in messages) > 1
         json_mode = "response_format" in body
+        answer_format = _answer_format(body.get("response_format"))
         behaviour = Behaviour.OK
         reply: _Reply | None = None
         try:
@@ -240,7 +245,9 @@ class FakeOpenAI:
                 reply = self._count_in(provider, arrived)
                 if reply is None:
                     behaviour = self._behaviour(model, repair=repair)
-            reply = reply or self._answer(model, messages, behaviour, json_mode=json_mode)
+            reply = reply or self._answer(
+                model, messages, behaviour, json_mode=json_mode, answer_format=answer_format
+            )
             return reply
         finally:
             with self._lock:
@@ -252,6 +259,7 @@ class FakeOpenAI:
                         arrived=arrived,
                         finished=time.monotonic(),
                         json_mode=json_mode,
+                        answer_format=answer_format,
                         messages=messages,
                         repair=repair,
                         behaviour=behaviour,
@@ -298,6 +306,7 @@ class FakeOpenAI:
         behaviour: Behaviour,
         *,
         json_mode: bool,
+        answer_format: str | None = None,
     ) -> _Reply:
         if behaviour is Behaviour.HTTP_429:
             return _rate_limited("rate limit reached for requests", self.retry_after_seconds)
@@ -306,6 +315,8 @@ class FakeOpenAI:
         if behaviour is Behaviour.REJECT_JSON_MODE and json_mode:
             message = "response_format json_object is not supported"
             return _error(400, message, "invalid_request_error", "invalid_parameter")
+        if behaviour is Behaviour.REJECT_JSON_SCHEMA and answer_format == "json_schema":
+            return _error(500, "response_format type json_schema is not supported")
         delay = self.model_latency_ms.get(model, self.latency_ms) / 1000
         if behaviour is Behaviour.TIMEOUT:
             delay = self.hang_seconds
@@ -323,6 +334,13 @@ class FakeOpenAI:
 
 
 # -- the wire format ---------------------------------------------------------------------------
+
+
+def _answer_format(raw: object) -> str | None:
+    if not isinstance(raw, dict):
+        return None
+    kind = str(raw.get("type"))
+    return f"{kind}+schema" if "schema" in raw else kind
 
 
 def _message(raw: Mapping[str, object]) -> dict[str, str]:

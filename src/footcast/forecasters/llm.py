@@ -1,10 +1,12 @@
 """An LLM behind any OpenAI-compatible endpoint, asked one match at a time.
 
 One prediction is: the snapshot as a prompt (``prompt.build``), a chat completion asking for a
-JSON object (``response_format`` json_object when the provider takes it; a provider that refuses
-it is asked again without, and from then on), the tolerant reader (``llm_output.parse``), and
-one repair round when the answer is not a prediction. Each request goes through the provider's
-``Gate`` (concurrency, requests per minute, retry-after and the circuit, shared by every worker).
+JSON object in the provider's ``AnswerFormat`` (``json_schema`` with footcast's prediction
+schema, ``json_object`` with the schema, ``json_object``, or the prompt alone; a provider that
+refuses one, naming the parameter in a 400 or 5xx, is asked the next way, from then on:
+``Formats``), the tolerant reader (``llm_output.parse``), and one repair round when the answer is
+not a prediction. Each request goes through the provider's ``Gate`` (concurrency, requests per
+minute, retry-after and the circuit, shared by every worker).
 
 Failures come out classified:
 
@@ -20,6 +22,8 @@ the error's context when it fails.
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
@@ -34,12 +38,23 @@ from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_expo
 from footcast import errors
 from footcast.domain.analysis import Need, Snapshot
 from footcast.domain.forecast import Forecast, Trace
+from footcast.domain.names import AnswerFormat
 from footcast.forecasters import llm_output, prompt
 from footcast.forecasters.roster import Model, Provider
 
-__all__ = ["Completion", "Gate", "LLMForecaster"]
+__all__ = [
+    "OUTCOMES",
+    "Completion",
+    "Formats",
+    "Gate",
+    "LLMForecaster",
+    "answer_outcome",
+    "refuses_format",
+    "response_format",
+]
 
 REPAIR_SEPARATOR = "\n\n--- repair ---\n\n"
+_log = logging.getLogger(__name__)
 
 
 class Gate(Protocol):
@@ -60,6 +75,78 @@ class Completion:
     latency_ms: int
 
 
+# words by which a refusal names the parameter that asks for the answer's shape
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object", "schema", "structured output")
+_REFUSAL_STATUSES = frozenset({400, 422})
+
+
+def response_format(answer_format: AnswerFormat) -> dict[str, object] | None:
+    """The ``response_format`` that asks for ``answer_format`` (None: none is sent)."""
+    match answer_format:
+        case AnswerFormat.JSON_SCHEMA:
+            schema = {"name": "prediction", "strict": True, "schema": llm_output.PREDICTION_SCHEMA}
+            return {"type": "json_schema", "json_schema": schema}
+        case AnswerFormat.JSON_OBJECT_SCHEMA:
+            return {"type": "json_object", "schema": llm_output.PREDICTION_SCHEMA}
+        case AnswerFormat.JSON_OBJECT:
+            return {"type": "json_object"}
+    return None
+
+
+def refuses_format(exc: openai.APIStatusError) -> bool:
+    """Whether ``exc`` refuses the request's answer format, naming it: a 400 or 422, or a 5xx
+    (llama.cpp's server answers json_schema with a 500) that names the parameter. Such a
+    refusal is answered by asking the next way, never retried as it was."""
+    if exc.status_code not in _REFUSAL_STATUSES and exc.status_code < 500:
+        return False
+    said = f"{exc.message} {exc.body}".lower()
+    return any(word in said for word in _FORMAT_WORDS)
+
+
+class Formats:
+    """How each provider is asked for its answer's shape: its roster ``first_format``, then the
+    next weaker one after each refusal. Shared by the forecasters of one process, so a refusal
+    is met once per provider."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: dict[str, AnswerFormat] = {}
+
+    def current(self, provider: Provider) -> AnswerFormat:
+        with self._lock:
+            return self._current.get(provider.name, provider.first_format)
+
+    def refused(self, provider: Provider, answer_format: AnswerFormat) -> AnswerFormat:
+        """Step down from ``answer_format`` (unless another request did already); the new one."""
+        order = list(AnswerFormat)
+        weaker = order[min(order.index(answer_format) + 1, len(order) - 1)]
+        with self._lock:
+            now = self._current.get(provider.name, provider.first_format)
+            if order.index(now) < order.index(weaker):
+                self._current[provider.name] = now = weaker
+            _log.warning(
+                "provider %s refused answer format %s; asking with %s from now on",
+                provider.name, answer_format, now,
+            )  # fmt: skip
+            return now
+
+
+# what became of a model's answer: read as it was, read with the reader's tolerances, read after
+# the repair round, or no prediction at all (a terminal invalid_output)
+OUTCOMES = ("valid", "tolerated", "repaired", "invalid")
+
+
+def answer_outcome(response: str) -> str:
+    """Which of ``OUTCOMES`` a stored prediction's raw answer (repairs joined) came to."""
+    if REPAIR_SEPARATOR in response:
+        return "repaired"
+    try:
+        answer = llm_output.parse(response)
+    except errors.InvalidForecast:
+        return "invalid"
+    return "tolerated" if answer.repairs else "valid"
+
+
 def _transient(exc: BaseException) -> bool:
     return isinstance(exc, errors.ProviderUnavailable) and not isinstance(exc, errors.CircuitOpen)
 
@@ -78,13 +165,14 @@ class LLMForecaster:
         *,
         attempts: int = 3,
         backoff_seconds: float = 0.5,
+        formats: Formats | None = None,
     ) -> None:
         self.name = model.id
         self.model = model
         self.provider = provider
         self._client = client
         self._gate = gate
-        self._json_mode = provider.json_mode
+        self._formats = formats if formats is not None else Formats()
         self._retrying = Retrying(
             stop=stop_after_attempt(attempts),
             wait=wait_exponential_jitter(
@@ -93,6 +181,11 @@ class LLMForecaster:
             retry=retry_if_exception(_transient),
             reraise=True,
         )
+
+    @property
+    def answer_format(self) -> AnswerFormat:
+        """How the next request asks for the answer's shape (after any refusal so far)."""
+        return self._formats.current(self.provider)
 
     def predict(self, snapshot: Snapshot) -> Forecast:
         question = prompt.build(snapshot)
@@ -128,6 +221,7 @@ class LLMForecaster:
                     prompt=question,
                     response=trace.response,
                     cost_usd=trace.cost_usd,
+                    latency_ms=trace.latency_ms,
                 ) from second
         return Forecast(
             home_goals=answer.home_goals,
@@ -169,10 +263,12 @@ class LLMForecaster:
 
     def _create(self, messages: list[ChatCompletionMessageParam]) -> Any:
         where = f"model {self.name!r} at {self.provider.name}"
-        for json_mode in dict.fromkeys((self._json_mode, False)):
-            extra: dict[str, Any] = (
-                {"response_format": {"type": "json_object"}} if json_mode else {}
-            )
+        while True:
+            answer_format = self._formats.current(self.provider)
+            shape = response_format(answer_format)
+            extra: dict[str, Any] = {} if shape is None else {"response_format": shape}
+            if self.provider.max_tokens is not None:
+                extra["max_tokens"] = self.provider.max_tokens
             try:
                 return self._client.chat.completions.create(
                     model=self.model.model,
@@ -181,22 +277,13 @@ class LLMForecaster:
                     timeout=self.provider.timeout_seconds,
                     **extra,
                 )
-            except openai.BadRequestError as exc:
-                if json_mode and "response_format" in str(exc.message).lower():
-                    self._json_mode = False  # this provider refuses structured output: ask plainly
+            except openai.APIStatusError as exc:
+                if answer_format is not AnswerFormat.TEXT and refuses_format(exc):
+                    # this provider refuses the way we asked for the answer's shape: ask the
+                    # next way, from now on (a refusal is no failure of the provider's)
+                    self._formats.refused(self.provider, answer_format)
                     continue
-                raise errors.ProviderRejected(
-                    f"{where}: request refused ({exc.status_code}): {exc.message}",
-                    forecaster=self.name,
-                ) from exc
-            except openai.RateLimitError as exc:
-                retry_after = _retry_after(exc.response.headers.get("retry-after"))
-                self._gate.failed(f"429: {exc.message}", retry_after=retry_after)
-                raise errors.ProviderUnavailable(
-                    f"{where}: rate limited (429), retry after {retry_after or '?'} s",
-                    forecaster=self.name,
-                    provider_wide=True,
-                ) from exc
+                raise self._status_error(exc, where) from exc
             except (openai.APITimeoutError, openai.APIConnectionError) as exc:
                 what = (
                     f"timed out ({self.provider.timeout_seconds:g} s)"
@@ -211,17 +298,29 @@ class LLMForecaster:
                     f"{where}: the answer was not readable JSON ({type(exc).__name__}: {exc})",
                     forecaster=self.name,
                 ) from exc
-            except openai.APIStatusError as exc:
-                if exc.status_code >= 500:
-                    self._gate.failed(f"{exc.status_code}: {exc.message}")
-                    raise errors.ProviderUnavailable(
-                        f"{where}: server error {exc.status_code}: {exc.message}",
-                        forecaster=self.name,
-                    ) from exc
-                raise errors.ProviderRejected(
-                    f"{where}: refused ({exc.status_code}): {exc.message}", forecaster=self.name
-                ) from exc
-        raise AssertionError("unreachable: the plain request either answers or raises")
+
+    def _status_error(self, exc: openai.APIStatusError, where: str) -> errors.ForecasterError:
+        if isinstance(exc, openai.RateLimitError):
+            retry_after = _retry_after(exc.response.headers.get("retry-after"))
+            self._gate.failed(f"429: {exc.message}", retry_after=retry_after)
+            return errors.ProviderUnavailable(
+                f"{where}: rate limited (429), retry after {retry_after or '?'} s",
+                forecaster=self.name,
+                provider_wide=True,
+            )
+        if exc.status_code >= 500:
+            self._gate.failed(f"{exc.status_code}: {exc.message}")
+            return errors.ProviderUnavailable(
+                f"{where}: server error {exc.status_code}: {exc.message}", forecaster=self.name
+            )
+        if isinstance(exc, openai.BadRequestError):
+            return errors.ProviderRejected(
+                f"{where}: request refused ({exc.status_code}): {exc.message}",
+                forecaster=self.name,
+            )
+        return errors.ProviderRejected(
+            f"{where}: refused ({exc.status_code}): {exc.message}", forecaster=self.name
+        )
 
     def _trace(self, question: str, answers: list[Completion]) -> Trace:
         prompt_tokens = _total(a.prompt_tokens for a in answers)

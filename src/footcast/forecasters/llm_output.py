@@ -16,8 +16,10 @@ The model is asked (``SYSTEM_PROMPT``, ``JSON_INSTRUCTIONS``) for exactly one JS
   away); ``pHome`` and ``home_win`` for ``p_home``; ``pDraw`` and ``draw`` for ``p_draw``;
   ``pAway`` and ``away_win`` for ``p_away``.
 * Numbers as strings (``"2"``, ``"0.55"``, ``"55%"``) and whole floats as goals (``2.0``).
-* Percentages: probabilities written with ``%`` or above 1 that sum to 100 (± 5) are divided
-  by 100.
+* Numbers above 1 where probabilities belong, read only where one reading fits: percentages
+  (written with ``%``, or summing to 100 ± 5) are divided by 100; decimal odds (all above 1, their
+  inverses summing to 0.95 … 1.25, a bookmaker's margin) become their normalised inverses. Numbers
+  that fit both, or neither (``1.5, 4.8, 17.6``), are rejected.
 * Probabilities summing to 1 ± ``SUM_TOLERANCE`` (0.05) are divided by their sum; further off,
   the answer is rejected.
 * No probabilities at all: a score alone is a prediction (``probabilities=None``).
@@ -42,6 +44,8 @@ from footcast.domain.forecast import MAX_GOALS, Forecast
 __all__ = [
     "EXCERPT_CHARS",
     "JSON_INSTRUCTIONS",
+    "MAX_ODDS_MARGIN",
+    "PREDICTION_SCHEMA",
     "SUM_TOLERANCE",
     "SYSTEM_PROMPT",
     "Answer",
@@ -50,6 +54,7 @@ __all__ = [
 ]
 
 SUM_TOLERANCE = 0.05
+MAX_ODDS_MARGIN = 0.25  # a bookmaker's overround: decimal odds' inverses sum to at most 1.25
 EXCERPT_CHARS = 200
 
 JSON_INSTRUCTIONS = (
@@ -60,6 +65,20 @@ JSON_INSTRUCTIONS = (
     "p_home, p_draw and p_away are the probabilities of a home win, a draw and an away win: "
     "numbers between 0 and 1 that sum to 1."
 )
+# the answer's shape, sent to providers that take a schema (AnswerFormat.JSON_SCHEMA and
+# JSON_OBJECT_SCHEMA); strict mode wants every property required and no others
+PREDICTION_SCHEMA: dict[str, object] = {
+    "type": "object",
+    "properties": {
+        "home_goals": {"type": "integer", "minimum": 0, "maximum": MAX_GOALS},
+        "away_goals": {"type": "integer", "minimum": 0, "maximum": MAX_GOALS},
+        "p_home": {"type": "number", "minimum": 0, "maximum": 1},
+        "p_draw": {"type": "number", "minimum": 0, "maximum": 1},
+        "p_away": {"type": "number", "minimum": 0, "maximum": 1},
+    },
+    "required": ["home_goals", "away_goals", "p_home", "p_draw", "p_away"],
+    "additionalProperties": False,
+}
 SYSTEM_PROMPT = (
     "You are a football forecaster. For the match described, predict the exact final score and "
     "the probability of each outcome.\n" + JSON_INSTRUCTIONS
@@ -259,15 +278,8 @@ def _probabilities(
         any_percent = any_percent or percent
     total = math.fsum(numbers)
     if any_percent or any(number > 1 for number in numbers):
-        if abs(total - 100) > 100 * SUM_TOLERANCE:
-            raise _invalid(
-                f"the probabilities look like percentages (% or above 1) but sum to {total:g}, "
-                "not 100",
-                text,
-            )
-        numbers = [number / 100 for number in numbers]
+        numbers = _rescaled(numbers, percent=any_percent, text=text, repairs=repairs)
         total = math.fsum(numbers)
-        _note(repairs, "percentages")
     if abs(total - 1) > SUM_TOLERANCE:
         raise _invalid(
             f"p_home + p_draw + p_away = {total:g}, more than {SUM_TOLERANCE:g} away from 1", text
@@ -277,6 +289,32 @@ def _probabilities(
         _note(repairs, f"normalised sum {total:.4g}")
     home, draw, away = numbers
     return probabilistic.Probabilities(home=home, draw=draw, away=away)
+
+
+def _rescaled(numbers: list[float], *, percent: bool, text: str, repairs: list[str]) -> list[float]:
+    """Numbers above 1 read as probabilities, where only one reading fits: percentages (written
+    with % or summing to 100 ± 5) or decimal odds (all above 1, their inverses summing to 1
+    less ``SUM_TOLERANCE`` up to 1 plus ``MAX_ODDS_MARGIN``)."""
+    total = math.fsum(numbers)
+    as_percentages = percent or abs(total - 100) <= 100 * SUM_TOLERANCE
+    inverse = math.fsum(1 / n for n in numbers) if all(n > 1 for n in numbers) else 0.0
+    as_odds = not percent and 1 - SUM_TOLERANCE <= inverse <= 1 + MAX_ODDS_MARGIN
+    shown = ", ".join(f"{n:g}" for n in numbers)
+    if as_percentages and as_odds:
+        raise _invalid(
+            f"the probabilities ({shown}) read both as percentages and as decimal odds", text
+        )
+    if as_odds:
+        _note(repairs, f"decimal odds (margin {inverse - 1:+.3f})")
+        return [1 / n / inverse for n in numbers]
+    if not as_percentages or abs(total - 100) > 100 * SUM_TOLERANCE:
+        raise _invalid(
+            f"the probabilities ({shown}) are not probabilities: they sum to {total:g}, and"
+            " read neither as percentages (summing to 100) nor as decimal odds",
+            text,
+        )
+    _note(repairs, "percentages")
+    return [n / 100 for n in numbers]
 
 
 def _note(repairs: list[str], repair: str) -> None:

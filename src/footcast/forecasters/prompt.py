@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from footcast.domain.analysis import Snapshot
 
-__all__ = ["TABLE_ROWS", "build"]
+__all__ = ["TABLE_ROWS", "TOKEN_BUDGET", "build"]
 
 TABLE_ROWS = 20  # the table is shown whole for a league of up to 20 teams
+# the most tokens a prompt (system message included) may take: the fullest snapshot (a 20-team
+# table, form, head-to-head, odds, 15 injuries, both elevens) is measured against it with a real
+# tokenizer (SmolLM2's) in tests/integration/forecasters/test_local_llm.py; it leaves room in a
+# 2,048-token context for an answer, the repair request and its answer
+TOKEN_BUDGET = 1500  # measured: 1,380
 
 
 def build(snapshot: Snapshot) -> str:

@@ -9,6 +9,8 @@ A TOML file (``FOOTCAST_ROSTER``)::
     requests_per_minute = 600
     timeout_seconds = 30
     json_mode = true                   # ask for response_format json_object (falls back if refused)
+    answer_format = "json_schema"      # json_object_schema, json_object, text (beats json_mode)
+    max_tokens = 256                   # optional cap on an answer's tokens (none when absent)
 
     [[models]]
     id = "deepseek-v3.1"               # the forecaster's name on the leaderboard
@@ -17,6 +19,16 @@ A TOML file (``FOOTCAST_ROSTER``)::
     price_in = 0.60                    # USD per million prompt tokens
     price_out = 1.25                   # USD per million completion tokens
     enabled = true
+    knowledge_cutoff = 2024-07-01      # optional: its training data's end (unknown when absent)
+
+``answer_format`` says how the answer's shape is asked for (``domain.names.AnswerFormat``),
+strictest first: ``json_schema`` (strict, with footcast's prediction schema), ``json_object_schema``
+(json_object plus the schema, llama.cpp's extension), ``json_object``, ``text``. A provider that
+refuses one, naming the parameter, is asked the next way from then on. Without it, ``json_mode``
+chooses ``json_object`` or ``text``.
+
+A model's predictions of matches played before its ``knowledge_cutoff`` (or, cutoff unknown, its
+retroactive ones) are contaminated: the model may have read the result.
 
 Everything wrong with a file is refused when it is loaded, each problem with the file, the line
 and the reason, so a worker never starts on a roster it would half-run.
@@ -29,6 +41,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -37,7 +50,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from footcast import errors
-from footcast.domain.names import ForecasterKind
+from footcast.domain.names import AnswerFormat, ForecasterKind
 
 __all__ = ["Model", "Provider", "Roster", "dumps", "load"]
 
@@ -58,6 +71,15 @@ class Provider(BaseModel):
     requests_per_minute: int = Field(default=60, gt=0)
     timeout_seconds: float = Field(default=30.0, gt=0)
     json_mode: bool = True
+    answer_format: AnswerFormat | None = None
+    max_tokens: int | None = Field(default=None, gt=0)  # an answer's length cap, when set
+
+    @property
+    def first_format(self) -> AnswerFormat:
+        """How the answer's shape is asked for first."""
+        if self.answer_format is not None:
+            return self.answer_format
+        return AnswerFormat.JSON_OBJECT if self.json_mode else AnswerFormat.TEXT
 
 
 class Model(BaseModel):
@@ -71,6 +93,7 @@ class Model(BaseModel):
     price_in: Decimal = Field(default=Decimal(0), ge=0)
     price_out: Decimal = Field(default=Decimal(0), ge=0)
     enabled: bool = True
+    knowledge_cutoff: date | None = None
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> Decimal:
         """USD for one request at the list prices (per million tokens)."""
@@ -157,10 +180,15 @@ def dumps(roster: Roster) -> str:
 def _assignments(values: Mapping[str, object]) -> list[str]:
     """``key = value`` lines; strings (and decimals, as numbers) in JSON's notation, which TOML
     shares."""
-    return [
-        f"{key} = {str(value) if isinstance(value, Decimal) else json.dumps(value)}"
-        for key, value in values.items()
-    ] + [""]
+    return [f"{key} = {_toml(value)}" for key, value in values.items() if value is not None] + [""]
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()  # a TOML local date
+    return json.dumps(value)
 
 
 def _providers(path: Path, raw: Any, lines: _Lines, problems: list[str]) -> dict[str, Provider]:

@@ -62,6 +62,7 @@ async def run(
                 session, actor=actor, action="backfill", target=f"days:{days}",
                 now=ctx.clock.now(), details={
                     "retroactive": retroactive, "predictions": totals.predictions,
+                    "contaminated": totals.contaminated,
                     "settlements": totals.settlements, "failed": len(totals.failed),
                 },
             )  # fmt: skip

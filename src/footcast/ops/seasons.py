@@ -16,16 +16,19 @@ from sqlalchemy.engine import URL
 from footcast import demo, errors
 from footcast.config import Settings
 from footcast.db import Database, engine
+from footcast.db.coordination import pauses
+from footcast.db.reads import answers
 from footcast.db.reads import leaderboard as board
 from footcast.db.writes import audit, replays
 from footcast.db.writes import matches as match_rows
+from footcast.forecasters import llm
 from footcast.forecasters.roster import Roster
 from footcast.pipeline import replay as driver
 from footcast.pipeline.llms import LLMs
 from footcast.sources import files, season_file
 from footcast.sources.archive import ArchiveSource
 
-__all__ = ["Board", "Replayed", "replay", "replay_files"]
+__all__ = ["AnswerReport", "Board", "Replayed", "answer_report", "replay", "replay_files"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +65,7 @@ def replay(
     llm_roster: Roster | None = None,
     fresh: bool = True,
     fingerprint: str | None = None,
+    drain_timeout: float = 120.0,
     on_step: Callable[[driver.Progress], None] = lambda progress: None,
 ) -> Replayed:
     """Replay ``season`` (default: the simulated league of the settings) into ``database`` on
@@ -85,8 +89,8 @@ def replay(
         done = asyncio.run(
             demo.run_season(
                 db, settings, season=season, standins=standins, latency_ms=latency_ms,
-                workers=workers, until=until, llms=llms, on_step=on_step,
-                start=None if state is None else state.reached_at,
+                workers=workers, until=until, llms=llms, drain_timeout=drain_timeout,
+                on_step=on_step, start=None if state is None else state.reached_at,
             )
         )  # fmt: skip
         with db.transaction() as session:
@@ -154,6 +158,55 @@ def _resumable(db: Database, name: str, fingerprint: str) -> replays.ReplayState
             database=name,
         )
     return state
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerReport:
+    """What became of one LLM's answers in a replay."""
+
+    model: str
+    outcomes: Mapping[str, int]  # llm.OUTCOMES, then any other terminal failure code
+    latencies_ms: tuple[int, ...]  # per prediction or invalid output (a repair: both answers)
+    examples: tuple[tuple[str, str], ...]  # (outcome, raw answer), one of each outcome seen
+    pauses: tuple[str, ...] = ()  # each pause of the model: since when, by whom, why
+
+
+def answer_report(url: URL, model: str) -> AnswerReport:
+    """Count ``model``'s answers in the database at ``url``: valid, tolerated, repaired (see
+    ``llm.answer_outcome``), invalid (terminal invalid_output) and other terminal failures."""
+    db = engine.connect(url)
+    try:
+        with db.transaction() as session:
+            found = answers.of_forecaster(session, model)
+            spans = pauses.spans(session, forecaster=model)
+    finally:
+        db.dispose()
+    outcomes = dict.fromkeys(llm.OUTCOMES, 0)
+    examples: dict[str, str] = {}
+    for raw, _ in found.predictions:
+        outcome = llm.answer_outcome(raw)
+        outcomes[outcome] += 1
+        examples.setdefault(outcome, raw)
+    for code, raw, _ in found.failures:
+        outcome = "invalid" if code == errors.InvalidOutput.code else code
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        examples.setdefault(outcome, raw)
+    return AnswerReport(
+        model=model,
+        outcomes=outcomes,
+        latencies_ms=tuple(
+            ms
+            for ms in (*(ms for _, ms in found.predictions), *(ms for *_, ms in found.failures))
+            if ms is not None
+        ),
+        examples=tuple(examples.items()),
+        pauses=tuple(
+            f"paused {p.since:%Y-%m-%d %H:%M} by {p.actor}"
+            + ("" if p.until is None else f" until {p.until:%Y-%m-%d %H:%M}")
+            + f": {p.reason}"
+            for p in reversed(spans)
+        ),
+    )
 
 
 def replay_files(

@@ -23,7 +23,7 @@ from footcast.forecasters.roster import PROVIDER_KIND, Roster
 if TYPE_CHECKING:
     import openai
 
-    from footcast.forecasters.llm import LLMForecaster
+    from footcast.forecasters.llm import Formats, LLMForecaster
 
 __all__ = ["ROSTER_ACTOR", "LLMs", "register"]
 
@@ -47,6 +47,7 @@ class LLMs:
         self._lock = threading.Lock()
         self._gates: dict[str, gates.Gate] = {}
         self._clients: dict[str, openai.OpenAI] = {}
+        self._formats: Formats | None = None  # what each provider refused, for all its models
 
     def knows(self, provider: str | None) -> bool:
         return provider in self.roster.providers
@@ -55,7 +56,7 @@ class LLMs:
         # the openai SDK takes a third of a second to import: only processes that ask LLMs pay
         import openai
 
-        from footcast.forecasters.llm import LLMForecaster
+        from footcast.forecasters.llm import Formats, LLMForecaster
 
         model = self.roster.model(name)
         provider = self.roster.providers[model.provider]
@@ -81,9 +82,12 @@ class LLMs:
                     timeout=provider.timeout_seconds,
                 )
                 self._gates[provider.name] = gate
+            if self._formats is None:
+                self._formats = Formats()
             return LLMForecaster(
-                model, provider, self._clients[provider.name], self._gates[provider.name]
-            )
+                model, provider, self._clients[provider.name], self._gates[provider.name],
+                formats=self._formats,
+            )  # fmt: skip
 
     def close(self) -> None:
         for client in self._clients.values():
@@ -104,6 +108,7 @@ def register(database: Database, roster: Roster, *, active_from: datetime, now: 
                 active_from=active_from,
                 provider=model.provider,
                 model_id=model.model,
+                knowledge_cutoff=model.knowledge_cutoff,
             )
             if model.enabled:
                 open_pause = pauses.open_pause(session, forecaster_id)

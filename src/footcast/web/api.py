@@ -106,6 +106,7 @@ class Board(BaseModel):
     market: str | None = None
     resamples: int = intervals.RESAMPLES
     seed: int = intervals.SEED
+    contaminated: bool = False
     rows: list[BoardRow]
 
 
@@ -209,13 +210,19 @@ def match(db: Session_, match_id: Annotated[int, Path(ge=1, le=2**31 - 1)]) -> M
 
 
 def leaderboard_rows(
-    request: Request, *, competition: str | None, season: str | None, retroactive: bool
+    request: Request,
+    *,
+    competition: str | None,
+    season: str | None,
+    retroactive: bool,
+    contaminated: bool = False,
 ) -> list[board.Row]:
     """The leaderboard, current on every read: it reads the totals kept at settlement."""
     with web(request).database.transaction() as db:
         return board.leaderboard(
-            db, competition=competition, season=season, include_retroactive=retroactive
-        )
+            db, competition=competition, season=season, include_retroactive=retroactive,
+            contaminated=contaminated,
+        )  # fmt: skip
 
 
 @router.get("/leaderboard", response_model=Board, summary="The leaderboard")
@@ -224,19 +231,30 @@ def leaderboard(
     competition: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
     season: Annotated[str | None, Query(max_length=32, pattern=TEXT)] = None,
     include_retroactive: bool = False,
+    contaminated: Annotated[
+        bool,
+        Query(
+            description="only the predictions the model may have seen the result of (played"
+            " before its knowledge cutoff, or retroactive with the cutoff unknown); the"
+            " default table never counts them"
+        ),
+    ] = False,
 ) -> Board:
     rows = leaderboard_rows(
-        request, competition=competition, season=season, retroactive=include_retroactive
-    )
+        request, competition=competition, season=season, retroactive=include_retroactive,
+        contaminated=contaminated,
+    )  # fmt: skip
     found = standings.cached(
-        request, rows, competition=competition, season=season, retroactive=include_retroactive
-    )
+        request, rows, competition=competition, season=season, retroactive=include_retroactive,
+        contaminated=contaminated,
+    )  # fmt: skip
     return Board(
         competition=competition,
         season=season,
         include_retroactive=include_retroactive,
         leader=found.leader,
         market=found.market,
+        contaminated=contaminated,
         rows=_board_rows(rows, found),
     )
 

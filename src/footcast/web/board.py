@@ -123,6 +123,7 @@ def cached(
     competition: str | None,
     season: str | None,
     retroactive: bool,
+    contaminated: bool = False,
 ) -> Standings:
     """The window's standings: ``rows`` (the leaderboard, current on every read) with the
     intervals, comparisons and race, which are looked at every 30 s per window and recomputed
@@ -130,7 +131,7 @@ def cached(
     between two recomputations the rows are current and their statistics up to 30 s old."""
     state = web(request)
     cache: Stale[tuple[int, tuple[board.Row, ...], Standings]] = request.app.state.standings
-    key = (competition, season, retroactive)
+    key = (competition, season, retroactive, contaminated)
 
     def compute() -> tuple[int, tuple[board.Row, ...], Standings]:
         last = cache.peek(key)
@@ -142,7 +143,8 @@ def cached(
                 session,
                 competition=competition,
                 season=season,
-                include_retroactive=retroactive,
+                include_retroactive=retroactive or contaminated,
+                contaminated=contaminated,
             )
             found = standings(rows, scored)
             shown = season or points.latest_season(session, competition=competition)

@@ -104,15 +104,19 @@ def leaderboard(
     competition: Filter = None,
     season: Filter = None,
     include_retroactive: bool = False,
+    contaminated: bool = False,
 ) -> Response:
-    """The leaderboard of a window; empty filter fields (a submitted form) mean "any"."""
+    """The leaderboard of a window; empty filter fields (a submitted form) mean "any".
+    ``contaminated``: the table of the predictions the model may have seen the result of."""
     competition, season = competition or None, season or None
     rows = api.leaderboard_rows(
-        request, competition=competition, season=season, retroactive=include_retroactive
-    )
+        request, competition=competition, season=season, retroactive=include_retroactive,
+        contaminated=contaminated,
+    )  # fmt: skip
     found = cached(
-        request, rows, competition=competition, season=season, retroactive=include_retroactive
-    )
+        request, rows, competition=competition, season=season, retroactive=include_retroactive,
+        contaminated=contaminated,
+    )  # fmt: skip
     raced = found.race
     return _page(
         request,
@@ -123,6 +127,7 @@ def leaderboard(
         competition=competition,
         season=season,
         include_retroactive=include_retroactive,
+        contaminated=contaminated,
         resamples=intervals.RESAMPLES,
         race=None
         if raced is None

@@ -16,8 +16,9 @@ from footcast import errors
 from footcast.db import Database
 from footcast.db.coordination import gates
 from footcast.domain.analysis import Odds, Snapshot
+from footcast.domain.names import AnswerFormat
 from footcast.fakes.openai import Behaviour, FakeOpenAI, Limits
-from footcast.forecasters.llm import REPAIR_SEPARATOR, LLMForecaster
+from footcast.forecasters.llm import REPAIR_SEPARATOR, Formats, LLMForecaster
 from footcast.forecasters.roster import Model, Provider
 
 KICKOFF = datetime(2025, 9, 13, 14, 0, tzinfo=UTC)
@@ -51,10 +52,13 @@ class Models:
         timeout: float = 10.0,
         threshold: int = 5,
         json_mode: bool = True,
+        answer_format: AnswerFormat | None = None,
+        formats: Formats | None = None,
     ) -> LLMForecaster:
         spec = Provider(
             name=provider, base_url=self.fake.base_url(provider), max_concurrent=max_concurrent,
             requests_per_minute=10_000, timeout_seconds=timeout, json_mode=json_mode,
+            answer_format=answer_format,
         )  # fmt: skip
         gate = gates.Gate(
             self.database,
@@ -67,7 +71,7 @@ class Models:
         client = openai.OpenAI(base_url=spec.base_url, api_key="test-key", max_retries=0)
         entry = Model(id=model, provider=provider, model=model,
                       price_in=Decimal("0.60"), price_out=Decimal("1.25"))  # fmt: skip
-        return LLMForecaster(entry, spec, client, gate, backoff_seconds=0.01)
+        return LLMForecaster(entry, spec, client, gate, backoff_seconds=0.01, formats=formats)
 
 
 @pytest.fixture
@@ -118,6 +122,49 @@ def test_no_prediction_after_the_repair_is_invalid_output_with_the_raw_text(
     assert str(failed.value.context["response"]).count('{"type":"object"}') == 2
     assert "Ash (home)" in str(failed.value.context["prompt"])
     assert not failed.value.retryable
+
+
+@pytest.mark.parametrize(
+    ("answer_format", "sent"),
+    [
+        pytest.param(AnswerFormat.JSON_SCHEMA, "json_schema", id="json-schema"),
+        pytest.param(AnswerFormat.JSON_OBJECT_SCHEMA, "json_object+schema", id="object-schema"),
+        pytest.param(AnswerFormat.JSON_OBJECT, "json_object", id="json-object"),
+        pytest.param(AnswerFormat.TEXT, None, id="text"),
+    ],
+)
+def test_each_answer_format_sends_its_response_format(
+    models: Models, fake: FakeOpenAI, answer_format: AnswerFormat, sent: str | None
+) -> None:
+    models.make("m-format", answer_format=answer_format).predict(SNAPSHOT)
+    assert [r.answer_format for r in fake.stats().requests] == [sent]
+
+
+def test_a_500_refusing_json_schema_steps_down_once_for_every_model_of_the_provider(
+    models: Models, fake: FakeOpenAI
+) -> None:
+    fake.behave("m-a", Behaviour.REJECT_JSON_SCHEMA)
+    fake.behave("m-b", Behaviour.REJECT_JSON_SCHEMA)
+    formats = Formats()
+    first = models.make("m-a", answer_format=AnswerFormat.JSON_SCHEMA, formats=formats)
+    first.predict(SNAPSHOT)  # a refusal naming the parameter is no provider failure: no retry
+    second = models.make("m-b", answer_format=AnswerFormat.JSON_SCHEMA, formats=formats)
+    second.predict(SNAPSHOT)
+    sent = [(r.model, r.status, r.answer_format) for r in fake.stats().requests]
+    assert sent == [
+        ("m-a", 500, "json_schema"),
+        ("m-a", 200, "json_object+schema"),
+        ("m-b", 200, "json_object+schema"),
+    ]
+
+
+def test_a_500_that_names_no_parameter_is_still_a_transient_failure(
+    models: Models, fake: FakeOpenAI
+) -> None:
+    fake.fail_next("m-down", Behaviour.HTTP_500, times=3)
+    with pytest.raises(errors.ProviderUnavailable, match="server error 500"):
+        models.make("m-down", answer_format=AnswerFormat.JSON_SCHEMA).predict(SNAPSHOT)
+    assert {r.answer_format for r in fake.stats().requests} == {"json_schema"}
 
 
 def test_a_provider_refusing_json_mode_is_asked_plainly_from_then_on(

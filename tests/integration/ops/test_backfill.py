@@ -95,7 +95,8 @@ def test_run_does_the_work_and_audits_its_totals(world: World, audit_log: AuditL
     assert outcome == 1
     assert audit_log() == [
         ("cli:ann", "backfill", "days:2",
-         {"retroactive": False, "predictions": 0, "settlements": 1, "failed": 0}),
+         {"retroactive": False, "predictions": 0, "contaminated": 0, "settlements": 1,
+          "failed": 0}),
     ]  # fmt: skip
 
 

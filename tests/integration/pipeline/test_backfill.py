@@ -66,6 +66,7 @@ def test_a_retroactive_backfill_fills_every_gap_and_a_second_run_creates_nothing
     assert played > 0
     assert first.totals.predictions == played * 7
     assert first.totals.retroactive == first.totals.predictions
+    assert first.totals.contaminated == 0  # no LLM: nothing could have read the results
     assert first.totals.failed == []
     with database.engine.connect() as connection:
         stored: dict[int, int] = dict(
@@ -148,3 +149,6 @@ def test_a_retroactive_backfill_asks_the_llms_and_isolates_a_failing_pair(
         ).all()
     assert len(llm_rows) == 2 * played - 1
     assert set(llm_rows) == {(True, True, True)}
+    # retroactive, by models whose knowledge cutoff is unknown: every one may have seen the
+    # result; the statistical forecasters' retroactive predictions are not flagged
+    assert result.totals.contaminated == 2 * played - 1

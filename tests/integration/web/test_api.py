@@ -63,6 +63,12 @@ def test_the_leaderboard_and_a_forecasters_record(served: Served, world: World) 
     assert record["summary"]["points"] == rows[0]["points"]
     assert record["total"] == 1
     assert record["predictions"][0]["prediction"]["points"] == rows[0]["points"]
+    tainted = served.client.get("/api/leaderboard", params={"contaminated": "true"}).json()
+    assert tainted["contaminated"] is True
+    assert {r["predicted"] for r in tainted["rows"]} == {0}  # no LLM here: none contaminated
+    page = served.client.get("/", params={"contaminated": "true"})
+    assert page.status_code == 200
+    assert "Leaderboard: contaminated predictions" in page.text
 
 
 def test_unknown_ids_are_404_with_a_json_error(served: Served, world: World) -> None:

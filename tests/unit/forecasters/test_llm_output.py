@@ -176,6 +176,20 @@ def _fields(**fields: object) -> str:
             id="percentages-summing-to-103",
         ),
         pytest.param(
+            _fields(p_home=2.0, p_draw=4.0, p_away=4.0),
+            (2, 1),
+            (0.5, 0.25, 0.25),
+            ("decimal odds (margin +0.000)",),
+            id="fair-decimal-odds",
+        ),
+        pytest.param(
+            _fields(p_home="1.80", p_draw=3.6, p_away=4.5),
+            (2, 1),
+            tuple(x / (1 / 1.8 + 1 / 3.6 + 1 / 4.5) for x in (1 / 1.8, 1 / 3.6, 1 / 4.5)),
+            ("numbers as strings", "decimal odds (margin +0.056)"),
+            id="bookmaker-odds-with-margin",
+        ),
+        pytest.param(
             _fields(p_home=0.56, p_draw=0.26, p_away=0.2),
             (2, 1),
             (0.56 / 1.02, 0.26 / 1.02, 0.2 / 1.02),
@@ -384,18 +398,32 @@ def test_parse_tolerates(
         ),
         pytest.param(
             _fields(p_home=60, p_draw=30, p_away=30),
-            "the probabilities look like percentages (% or above 1) but sum to 120, not 100",
+            "the probabilities (60, 30, 30) are not probabilities: they sum to 120, and"
+            " read neither as percentages (summing to 100) nor as decimal odds",
             id="percentages-summing-to-120",
         ),
         pytest.param(
             _fields(p_home=1.2, p_draw=0.1, p_away=0.1),
-            "the probabilities look like percentages (% or above 1) but sum to 1.4, not 100",
+            "the probabilities (1.2, 0.1, 0.1) are not probabilities: they sum to 1.4, and"
+            " read neither as percentages (summing to 100) nor as decimal odds",
             id="one-probability-above-1",
         ),
         pytest.param(
             _fields(p_home="0.5%", p_draw="0.3%", p_away="0.2%"),
-            "the probabilities look like percentages (% or above 1) but sum to 1, not 100",
+            "the probabilities (0.5, 0.3, 0.2) are not probabilities: they sum to 1, and"
+            " read neither as percentages (summing to 100) nor as decimal odds",
             id="percent-signs-summing-to-1",
+        ),
+        pytest.param(
+            _fields(p_home=1.5, p_draw=3, p_away=95.5),
+            "the probabilities (1.5, 3, 95.5) read both as percentages and as decimal odds",
+            id="percentages-or-odds",
+        ),
+        pytest.param(
+            _fields(p_home=1.5, p_draw=4.8, p_away=17.6),
+            "the probabilities (1.5, 4.8, 17.6) are not probabilities: they sum to 23.9, and"
+            " read neither as percentages (summing to 100) nor as decimal odds",
+            id="far-more-than-1",
         ),
     ],
 )
@@ -487,3 +515,57 @@ def test_parse_of_any_text_gives_an_answer_or_invalid_forecast(text: str) -> Non
         return
     assert 0 <= answer.home_goals <= MAX_GOALS
     assert 0 <= answer.away_goals <= MAX_GOALS
+
+
+# Real answers of SmolLM2-135M-Instruct (llama.cpp's server on this machine, temperature 0) to
+# footcast's prompt, by the answer format it was asked in: what the reader makes of each.
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        pytest.param(
+            '{ "home_goals": 2, "away_goals": 3, "p_home": 0.15, "p_draw": 0.4, "p_away": 0.6 }',
+            "p_home + p_draw + p_away = 1.15, more than 0.05 away from 1",
+            id="json-object-schema-sum-1.15",
+        ),
+        pytest.param(
+            '{\n  "match_score": 2.10,\n  "p_home": 3.40,\n  "p_draw": 3.60\n}',
+            "the JSON object has no home_goals and away_goals (its keys: match_score, p_draw,"
+            " p_home)",
+            id="json-object-odds-as-keys",
+        ),
+        pytest.param(
+            '{"home_goals": 2.10, "away_goals": 3.40}',
+            "home_goals=2.1 is not a whole number of goals",
+            id="json-object-expected-goals",
+        ),
+        pytest.param(
+            '{"home_goals": 10, "away_goals": 25}',
+            "away_goals=25 is outside 0..20",
+            id="text-out-of-range",
+        ),
+        pytest.param(
+            "Ash (home) v Birch (away): 2.10, 3.40\nProbability of home win: 2.10 * 3 = 6.80%\n"
+            "Probability of draw: 3.60 * 3 = 9.60%\nProbability of away win: 3.60 * 3 = 9.60%\n"
+            "The final score is 7 points (home-to-draw) + 1 point (away-to-draw), which is 8 "
+            "points for Ash and 2 more points for Birch, but the actual o",
+            "the answer holds no JSON object",
+            id="text-rambling-cut-at-max-tokens",
+        ),
+    ],
+)
+def test_parse_refuses_real_bad_answers_of_the_local_model(text: str, reason: str) -> None:
+    with pytest.raises(errors.InvalidForecast) as caught:
+        llm_output.parse(text)
+    assert caught.value.context["reason"] == reason
+
+
+def test_parse_reads_the_local_models_odds_shaped_probabilities_as_decimal_odds() -> None:
+    # json_object with the schema (no bounds then): 1.50, 4.80, 7.60 read only one way
+    answer = llm_output.parse(
+        '{"home_goals": 2, "away_goals": 1, "p_home": 1.50, "p_draw": 4.80, "p_away": 7.60}'
+    )
+    inverse = 1 / 1.5 + 1 / 4.8 + 1 / 7.6
+    assert probabilities(answer) == pytest.approx(
+        (1 / 1.5 / inverse, 1 / 4.8 / inverse, 1 / 7.6 / inverse)
+    )
+    assert answer.repairs == ("decimal odds (margin +0.007)",)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from footcast import errors, rosters
+from footcast.domain.names import AnswerFormat
 from footcast.forecasters import roster
 
 GOOD = """\
@@ -88,6 +90,17 @@ def test_a_roster_is_read_with_its_providers_models_and_prices(tmp_path: Path) -
             id="missing-field",
         ),
         pytest.param(
+            ("requests_per_minute = 600", 'requests_per_minute = 600\nanswer_format = "xml"'),
+            r"roster.toml:6: provider 'together': answer_format = 'xml': Input should be"
+            r" 'json_schema', 'json_object_schema', 'json_object' or 'text'",
+            id="unknown-answer-format",
+        ),
+        pytest.param(
+            ("price_out = 1.25", 'price_out = 1.25\nknowledge_cutoff = "last spring"'),
+            r"roster.toml:13: model 'deepseek-v3.1': knowledge_cutoff = 'last spring'",
+            id="bad-cutoff",
+        ),
+        pytest.param(
             ('[[models]]\nid = "gemma', '[[models]\nid = "gemma'), "not valid TOML", id="toml"
         ),
     ],
@@ -126,11 +139,44 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
         roster.load(tmp_path / "nope.toml")
 
 
+def test_answer_format_and_knowledge_cutoff_are_read_and_written_back(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "requests_per_minute = 600", 'requests_per_minute = 600\nanswer_format = "json_schema"'
+    ).replace("price_out = 1.25", "price_out = 1.25\nknowledge_cutoff = 2024-07-31")
+    loaded = roster.load(write(tmp_path, text))
+    assert loaded.providers["together"].first_format is AnswerFormat.JSON_SCHEMA
+    assert loaded.model("deepseek-v3.1").knowledge_cutoff == date(2024, 7, 31)
+    assert loaded.model("gemma-2b").knowledge_cutoff is None  # unknown
+    again = roster.load(write(tmp_path, roster.dumps(loaded)))
+    assert again.providers == loaded.providers
+    assert again.models == loaded.models
+
+
+@pytest.mark.parametrize(
+    ("json_mode", "answer_format", "first"),
+    [
+        pytest.param(True, None, AnswerFormat.JSON_OBJECT, id="json-mode"),
+        pytest.param(False, None, AnswerFormat.TEXT, id="plain"),
+        pytest.param(False, AnswerFormat.JSON_SCHEMA, AnswerFormat.JSON_SCHEMA, id="format-wins"),
+    ],
+)
+def test_the_first_answer_format_comes_from_answer_format_else_json_mode(
+    json_mode: bool, answer_format: AnswerFormat | None, first: AnswerFormat
+) -> None:
+    provider = roster.Provider(
+        name="p", base_url="http://127.0.0.1:1/v1", json_mode=json_mode,
+        answer_format=answer_format,
+    )  # fmt: skip
+    assert provider.first_format is first
+
+
 def test_the_shipped_rosters_load() -> None:
     reference = roster.load(rosters.REFERENCE)
     assert len(reference.models) == 42
     assert {m.provider for m in reference.models} == {"together", "synthetic"}
     assert reference.model("deepseek-r1").price_out == Decimal("7.00")
+    assert reference.model("llama-3.1-8b-turbo").knowledge_cutoff == date(2023, 12, 31)
+    assert reference.model("deepseek-r1").knowledge_cutoff is None
     assert reference.missing_keys({}) == {
         "together": "TOGETHER_API_KEY",
         "synthetic": "SYNTHETIC_API_KEY",

@@ -83,8 +83,12 @@ def leaderboard(
     competition: str | None = None,
     season: str | None = None,
     include_retroactive: bool = False,
+    contaminated: bool = False,
 ) -> list[Row]:
     """Every forecaster, best first; a settled match it did not predict counts as 0 points.
+
+    Contaminated predictions (``db/reads/contamination.py``: the model may have read the result)
+    never count; ``contaminated=True`` is their own table instead, retroactive ones included.
 
     ``settled`` counts the settled matches whose deadline falls in the forecaster's active span
     and outside its pauses (every settled match when retroactive predictions count). Read from
@@ -92,6 +96,9 @@ def leaderboard(
     """
     totals = LeaderboardTotal
     scored_where = _filtered(totals, competition=competition, season=season)
+    scored_where.append(totals.contaminated.is_(contaminated))
+    if contaminated:
+        include_retroactive = True
     if not include_retroactive:
         scored_where.append(totals.retroactive.is_(False))
     scored = (

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from footcast.db.reads import contamination
 from footcast.db.tables import (
     Competition,
     Forecaster,
@@ -54,9 +55,11 @@ def match_points(
     competition: str | None = None,
     season: str | None = None,
     include_retroactive: bool = False,
+    contaminated: bool = False,
 ) -> list[MatchPoints]:
     """Every scored prediction of the window's settled matches (current settlements), as the
-    leaderboard counts them: retroactive predictions only when they are included."""
+    leaderboard counts them: retroactive predictions only when they are included, contaminated
+    ones never (``contaminated``: only them, retroactive included)."""
     stmt = (
         sa.select(Forecaster.name, Settlement.match_id, SettlementScore.points, SettlementScore.rps)
         .join(Settlement, Settlement.id == SettlementScore.settlement_id)
@@ -71,8 +74,13 @@ def match_points(
         )
     if season is not None:
         stmt = stmt.join(Season, Season.id == Match.season_id).where(Season.label == season)
-    if not include_retroactive:
-        stmt = stmt.where(SettlementScore.retroactive.is_(False))
+    tainted = sa.select(contamination.contaminated_predictions.c.prediction_id)
+    if contaminated:
+        stmt = stmt.where(SettlementScore.prediction_id.in_(tainted))
+    else:
+        stmt = stmt.where(SettlementScore.prediction_id.not_in(tainted))
+        if not include_retroactive:
+            stmt = stmt.where(SettlementScore.retroactive.is_(False))
     return [
         MatchPoints(forecaster=name, match_id=int(match_id), points=int(points), rps=rps)
         for name, match_id, points, rps in session.execute(stmt)

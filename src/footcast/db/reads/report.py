@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from footcast.db.reads import contamination
 from footcast.db.tables import Failure, Prediction, Settlement, StageSkip
 from footcast.domain.names import FailureState
 
@@ -26,6 +27,7 @@ class Mark:
 class Totals:
     predictions: int
     retroactive: int
+    contaminated: int  # the model may have seen the result (db/reads/contamination.py)
     matches_predicted: int
     settlements: int
     matches_settled: int
@@ -51,6 +53,12 @@ def totals_since(session: Session, since: Mark) -> Totals:
         sa.func.count(sa.distinct(Prediction.match_id)),
     ).where(Prediction.id > since.prediction_id)
     predictions, retroactive, matches_predicted = session.execute(new_predictions).one()
+    view = contamination.contaminated_predictions
+    contaminated = session.execute(
+        sa.select(sa.func.count())
+        .select_from(view)
+        .where(view.c.prediction_id > since.prediction_id)
+    ).scalar_one()
     settlements, matches_settled = session.execute(
         sa.select(sa.func.count(), sa.func.count(sa.distinct(Settlement.match_id))).where(
             Settlement.id > since.settlement_id
@@ -69,6 +77,7 @@ def totals_since(session: Session, since: Mark) -> Totals:
     return Totals(
         predictions=int(predictions),
         retroactive=int(retroactive),
+        contaminated=int(contaminated),
         matches_predicted=int(matches_predicted),
         settlements=int(settlements),
         matches_settled=int(matches_settled),

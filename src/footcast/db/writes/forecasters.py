@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from footcast import errors
 from footcast.db.tables import Forecaster
+from footcast.db.writes import totals
 
 __all__ = ["by_name", "list_all", "upsert_forecaster"]
 
@@ -23,11 +24,26 @@ def upsert_forecaster(
     provider: str | None = None,
     model_id: str | None = None,
     reference: bool = False,
+    knowledge_cutoff: date | None = None,
 ) -> int:
-    values = {"kind": kind, "provider": provider, "model_id": model_id, "reference": reference}
+    values = {
+        "kind": kind,
+        "provider": provider,
+        "model_id": model_id,
+        "reference": reference,
+        "knowledge_cutoff": knowledge_cutoff,
+    }
+    before = session.execute(
+        sa.select(Forecaster.kind, Forecaster.knowledge_cutoff).where(Forecaster.name == name)
+    ).one_or_none()
     stmt = insert(Forecaster).values(name=name, active_from=active_from, **values)
     stmt = stmt.on_conflict_do_update(index_elements=[Forecaster.name], set_=values)
-    return int(session.execute(stmt.returning(Forecaster.id)).scalar_one())
+    forecaster_id = int(session.execute(stmt.returning(Forecaster.id)).scalar_one())
+    if before is not None and tuple(before) != (kind, knowledge_cutoff):
+        # which of its predictions are contaminated may have changed: the leaderboard's kept
+        # totals split on it
+        totals.rebuild(session)
+    return forecaster_id
 
 
 def by_name(session: Session, name: str) -> Forecaster:

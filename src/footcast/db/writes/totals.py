@@ -11,8 +11,8 @@ __all__ = ["rebuild"]
 # the kept rows that carry something, sums rounded (summation order moves the last bits)
 _KEPT = {
     "leaderboard_totals": """
-        SELECT forecaster_id, competition_id, season_id, retroactive, predicted, points,
-               tendency_hits, exact_hits, round(rps_sum::numeric, 6) AS rps, rps_n,
+        SELECT forecaster_id, competition_id, season_id, retroactive, contaminated, predicted,
+               points, tendency_hits, exact_hits, round(rps_sum::numeric, 6) AS rps, rps_n,
                round(log_loss_sum::numeric, 6) AS log_loss, log_loss_n
         FROM leaderboard_totals WHERE predicted <> 0""",
     "leaderboard_settled": "SELECT * FROM leaderboard_settled WHERE settled <> 0",

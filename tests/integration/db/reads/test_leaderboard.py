@@ -1,4 +1,5 @@
-"""Leaderboard coverage: a pause of one forecaster never changes another's count."""
+"""Leaderboard coverage: a pause of one forecaster never changes another's count; contaminated
+predictions count only on their own table."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import timedelta
 
 from factories import World
 from footcast.db.coordination import pauses
-from footcast.db.reads import leaderboard
+from footcast.db.reads import contamination, leaderboard
 from footcast.db.writes import forecasters
 from footcast.pipeline import settlement
 
@@ -33,3 +34,44 @@ def test_a_pause_lowers_only_the_paused_forecasters_settled_count(world: World) 
         "bob": (0, 2),  # the middle match's deadline fell in bob's pause
         "carol": (0, 3),
     }
+
+
+def test_contaminated_predictions_leave_the_table_for_their_own(world: World) -> None:
+    """An LLM's prediction of a match played before its knowledge cutoff, or (cutoff unknown) a
+    retroactive one, is contaminated: off the live table, on the contaminated one."""
+    now = world.clock.now()
+    world.forecasters("stats")
+    world.forecasters("old-llm", "new-llm", "unknown-llm", kind="llm")
+    with world.database.transaction() as session:
+        for name, cutoff in (("old-llm", now.date() - timedelta(days=30)),
+                             ("new-llm", now.date() + timedelta(days=30))):  # fmt: skip
+            forecasters.upsert_forecaster(
+                session, name=name, kind="llm", active_from=now - timedelta(days=365),
+                knowledge_cutoff=cutoff,
+            )  # fmt: skip
+    early, late = (world.match(kickoff=now + timedelta(hours=h)) for h in (1, 3))
+    for name in ("stats", "old-llm", "new-llm", "unknown-llm"):
+        world.predict(early, name, "1:0")
+    world.clock.advance(timedelta(hours=4))  # past both deadlines: retroactive from here
+    world.predict(late, "unknown-llm", "2:0")
+    world.predict(late, "old-llm", "2:0")
+    for match_id in (early, late):
+        world.finish(match_id, "1:0" if match_id == early else "2:0")
+        with world.database.transaction() as session:
+            settlement.settle_match(session, world.clock, match_id)
+    with world.database.transaction() as session:
+        live = {r.forecaster: r.predicted for r in leaderboard.leaderboard(session)}
+        everything = {
+            r.forecaster: r.predicted
+            for r in leaderboard.leaderboard(session, include_retroactive=True)
+        }
+        tainted = {
+            r.forecaster: r.predicted for r in leaderboard.leaderboard(session, contaminated=True)
+        }
+        flagged = contamination.count(session)
+    # old-llm's data ends before both matches: its retroactive prediction is honest; new-llm's
+    # ends after them: it may have read the result; unknown-llm's retroactive one is suspect
+    assert live == {"stats": 1, "old-llm": 1, "new-llm": 0, "unknown-llm": 1}
+    assert everything == {"stats": 1, "old-llm": 2, "new-llm": 0, "unknown-llm": 1}
+    assert tainted == {"stats": 0, "old-llm": 0, "new-llm": 1, "unknown-llm": 1}
+    assert flagged == 2

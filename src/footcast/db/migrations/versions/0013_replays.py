@@ -1,7 +1,7 @@
 """replays: what a replay database replays and how far it got, so a replay can go on
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-03 11:00:00
 
 ``footcast replay FILES --until DAY`` stopped a replay with nothing to continue it from, and
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -9,8 +9,10 @@ and 4.2 M predictions; 2.36 s once the owed rule moved into views), so the web c
 s. Three tables now hold the sums, kept by triggers in the very transaction that writes a
 settlement, whichever path writes it (one match at a time, or a set-based rescore):
 
-* ``leaderboard_totals``: per (forecaster, competition, season, retroactive) the scores of the
-  current settlements: predictions, points, hits, and sums and counts of RPS and log loss.
+* ``leaderboard_totals``: per (forecaster, competition, season, retroactive, contaminated) the
+  scores of the current settlements: predictions, points, hits, and sums and counts of RPS and
+  log loss. ``contaminated`` is the ``contaminated_predictions`` view's word (migration 0011) at
+  the time the score was written; a changed knowledge cutoff rebuilds the totals.
 * ``leaderboard_settled``: per (forecaster, competition, season) the settled matches that count
   for the forecaster (its counted pairs, as the ``counted_pairs`` view says at first settlement).
 * ``settled_matches``: per (competition, season) the settled matches.
@@ -39,6 +41,7 @@ CREATE TABLE leaderboard_totals (
         REFERENCES competitions (id) ON DELETE CASCADE,
     season_id integer NOT NULL,
     retroactive boolean NOT NULL,
+    contaminated boolean NOT NULL,
     predicted integer NOT NULL,
     points bigint NOT NULL,
     tendency_hits integer NOT NULL,
@@ -48,7 +51,7 @@ CREATE TABLE leaderboard_totals (
     log_loss_sum double precision NOT NULL,
     log_loss_n integer NOT NULL,
     CONSTRAINT pk_leaderboard_totals
-        PRIMARY KEY (forecaster_id, competition_id, season_id, retroactive)
+        PRIMARY KEY (forecaster_id, competition_id, season_id, retroactive, contaminated)
 );
 CREATE TABLE leaderboard_settled (
     forecaster_id integer NOT NULL CONSTRAINT fk_leaderboard_settled_forecaster_id_forecasters
@@ -73,6 +76,7 @@ CREATE TABLE settled_matches (
 _SCORES = """
 INSERT INTO leaderboard_totals AS t
 SELECT sc.forecaster_id, m.competition_id, coalesce(m.season_id, 0), sc.retroactive,
+       EXISTS (SELECT 1 FROM contaminated_predictions c WHERE c.prediction_id = sc.prediction_id),
        {sign} * count(*), {sign} * sum(sc.points),
        {sign} * count(*) FILTER (WHERE sc.tendency_hit),
        {sign} * count(*) FILTER (WHERE sc.exact_hit),
@@ -81,8 +85,8 @@ SELECT sc.forecaster_id, m.competition_id, coalesce(m.season_id, 0), sc.retroact
 FROM {scores} sc
 JOIN {settlements} s ON s.id = sc.settlement_id
 JOIN matches m ON m.id = s.match_id
-GROUP BY 1, 2, 3, 4
-ON CONFLICT (forecaster_id, competition_id, season_id, retroactive) DO UPDATE SET
+GROUP BY 1, 2, 3, 4, 5
+ON CONFLICT (forecaster_id, competition_id, season_id, retroactive, contaminated) DO UPDATE SET
     predicted = t.predicted + excluded.predicted,
     points = t.points + excluded.points,
     tendency_hits = t.tendency_hits + excluded.tendency_hits,
