@@ -17,6 +17,7 @@ processes beyond that.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import zlib
@@ -200,9 +201,7 @@ class SlotHolder:
 
     def _lose_connection(self) -> None:
         if self._connection is not None:
-            try:
+            with contextlib.suppress(psycopg.Error):
                 self._connection.close()
-            except psycopg.Error:
-                pass
         self._connection = None
         self._held.clear()

@@ -83,7 +83,8 @@ def test_a_holder_takes_exactly_the_free_slots_it_returns(database: Database) ->
         assert last not in taken
         locks = _advisory_locks(database, "llm:q")
         assert sorted(slot for _, slot in locks) == sorted(taken | {last})
-        assert first.held("llm:q") == 3 and second.held("llm:q") == 1
+        assert first.held("llm:q") == 3
+        assert second.held("llm:q") == 1
         first.release("llm:q", taken.pop())
         assert len(_advisory_locks(database, "llm:q")) == 3
     finally:
@@ -100,7 +101,7 @@ def test_two_hundred_slots_need_one_connection(database: Database) -> None:
             taken = list(pool.map(lambda _: holder.take("llm:wide", 200), range(200)))
         assert sorted(taken) == list(range(200))
         assert _connections(database) - before == 1
-        assert {pid for pid, _ in _advisory_locks(database, "llm:wide")}.__len__() == 1
+        assert len({pid for pid, _ in _advisory_locks(database, "llm:wide")}) == 1
     finally:
         holder.close()
 
