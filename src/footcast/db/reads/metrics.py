@@ -17,7 +17,11 @@ __all__ = ["Provider", "jobs", "matches_without_predictions", "open_failures", "
 
 RECENT = timedelta(days=7)
 
-_JOBS = sa.text("SELECT task_name, status::text, count(*) FROM procrastinate_jobs GROUP BY 1, 2")
+# waiting and running jobs only: a bounded set, whatever the history kept (pipeline.history)
+_JOBS = sa.text(
+    "SELECT task_name, status::text, count(*) FROM procrastinate_jobs"
+    f" WHERE status IN ({_sql.TODO}, {_sql.DOING}) GROUP BY 1, 2"
+)
 _FAILURES = sa.text(
     f"""
     SELECT stage, error_code, count(*) FROM failures
@@ -57,7 +61,7 @@ class Provider:
 
 
 def jobs(session: Session) -> dict[tuple[str, str], int]:
-    """Jobs by (stage, state)."""
+    """Jobs waiting or running, by (stage, state)."""
     return {(str(t), str(s)): int(n) for t, s, n in session.execute(_JOBS)}
 
 
