@@ -9,9 +9,9 @@ bound of the issue (requests × latency / total allowed concurrency), the bound 
 fake recorded. Three rosters: the reference one (35 models at one provider, 7 at the other), the
 same 42 models split evenly, where both bounds agree, and ``wide``: the 42 models at one provider
 allowing 200 concurrent requests (``--wide-limit``), answering in 1 s (``--wide-latency-ms``),
-asked by workers of concurrency 8 fanning out 32 at a time (512 requests wanting a slot). For
-each it also prints the most database connections any worker process held (sampled from
-``pg_stat_activity`` by application name).
+asked by workers of concurrency 8 fanning out 42 at a time (each job one wave; 672 requests
+wanting a slot). For each it also prints the most database connections any worker process held
+(sampled from ``pg_stat_activity`` by application name).
 
 Targets (checked; the script exits 1 when one is missed): for every roster, the makespan over
 the busiest provider's bound ≤ 1.15 and 0 violations; at most 10 database connections per worker
@@ -282,7 +282,7 @@ def main() -> None:
         Scenario(name="balanced", limit=LIMIT, latency_ms=args.latency_ms, concurrency=4,
                  fanout=16, deal="even"),
         Scenario(name="wide", limit=args.wide_limit, latency_ms=args.wide_latency_ms,
-                 concurrency=8, fanout=32, deal="one"),
+                 concurrency=8, fanout=42, deal="one"),
     ]  # fmt: skip
     server = engine.server_url_of(load_settings())
     checks = Checks()

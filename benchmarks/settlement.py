@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from _checks import Checks
 from footcast.clock import SimulatedClock
 from footcast.config import load_settings
 from footcast.db import Database, connect, engine
@@ -153,11 +154,19 @@ def main() -> None:
     print(
         f"set-based SQL:      {total:,} predictions in {sql_s:.2f} s = {sql_rate:,.0f} predictions/s"
     )
-    print(f"ratio service/SQL:  {service_rate / sql_rate:.3f}   (target ≥ 0.3)")
+    print(f"ratio service/SQL:  {service_rate / sql_rate:.3f}")
     print(f"disagreements between the two: {disagreements}; failed matches: {len(failed)}")
     database.dispose()
-    if disagreements or failed or scored != total:
-        raise SystemExit("settlement and the SQL recomputation disagree")
+    checks = Checks()
+    checks.check("settlement rate", f"{service_rate:,.0f} predictions/s", "≥ 10,000",
+                 service_rate >= 10_000)  # fmt: skip
+    checks.check("ratio service/SQL", f"{service_rate / sql_rate:.3f}", "≥ 0.3",
+                 service_rate / sql_rate >= 0.3)  # fmt: skip
+    checks.check("agreement with the SQL recomputation",
+                 f"{disagreements} disagreements, {len(failed)} failed matches,"
+                 f" {scored:,} of {total:,} scored", "all agree, all scored",
+                 not disagreements and not failed and scored == total)  # fmt: skip
+    checks.exit()
 
 
 if __name__ == "__main__":
