@@ -162,6 +162,15 @@ class _Connections:
         return self.most
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU a running process has used (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(url: URL, args: argparse.Namespace, scenario: Scenario, checks: Checks) -> None:
     name = scenario.name
     database_url = engine.ensure_database(url, f"footcast_bench_llm_{name}", drop_first=True)
@@ -225,6 +234,7 @@ def run(url: URL, args: argparse.Namespace, scenario: Scenario, checks: Checks) 
             makespan = time.perf_counter() - started
         finally:
             most = connections.stop()
+            cpu = [_cpu_seconds(process.pid) for process in workers]
             for process in workers:
                 process.terminate()
             for process in workers:
@@ -256,6 +266,10 @@ def run(url: URL, args: argparse.Namespace, scenario: Scenario, checks: Checks) 
     )
     print(f"[{name}] max concurrency seen by the fake: {stats.max_concurrency}")
     print(f"[{name}] most database connections per worker process: {most}")
+    print(
+        f"[{name}] CPU of the workers: {', '.join(f'{c:.1f} s' for c in cpu)} in {makespan:.1f} s"
+        f" ({sum(cpu) / makespan:.2f} cores on a machine of {os.cpu_count()})"
+    )
     violations = sum(stats.violations.values())
     checks.check(f"{name}: ratio to the busiest provider's bound",
                  f"{makespan / provider_bound:.2f}", f"≤ {RATIO_TARGET}",
