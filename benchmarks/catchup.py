@@ -5,7 +5,9 @@ analysis snapshots of those within 48 h, as a running system would have; then ju
 24 h as if everything had been down, and times the reconciler pass that finds and enqueues every
 unit now due (analysis, lineups, predictions, live polls). Prints the time, the units enqueued, and the ratio of its
 enqueue rate to raw Procrastinate batch-deferring the same number of no-op jobs in the same run.
-Target: ≤ 5 s. A second pass must enqueue nothing.
+Checks (the script exits 1 when one is missed): the pass takes ≤ 5 s; the units it found are
+exactly the ones computed here, independently, from the schedule and the stage windows; a second
+pass enqueues nothing.
 
     .venv/bin/python benchmarks/catchup.py [--matches 2000]
 """
@@ -21,8 +23,9 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from procrastinate import App
 
+from _checks import Checks
 from footcast.clock import SimulatedClock
-from footcast.config import load_settings
+from footcast.config import Settings, load_settings
 from footcast.db import connect, engine
 from footcast.db.coordination import jobs
 from footcast.db.tables import Match
@@ -83,6 +86,31 @@ class Schedule:
         """Nothing to release."""
 
 
+def due_units(
+    schedule: list[Fixture], *, analysed: set[str], now: datetime, settings: Settings
+) -> set[tuple[str, str]]:
+    """(stage, external id) of every unit due at ``now``, from the stage table of the design
+    (not the reconciler's SQL): all matches are scheduled, none has lineups, predictions or a
+    live poll, every forecaster owes each; ``analysed`` have a snapshot from before the jump."""
+    windows = settings.windows
+    since = now - settings.pipeline.reconcile_lookback
+    due: set[tuple[str, str]] = set()
+    for f in schedule:
+        k, key = f.kickoff, f.external_id
+        if not since <= k < now + windows.analysis_lead:
+            continue
+        if k <= now:
+            due.add(("live", key))  # kicked off while we were down: poll its state
+            continue
+        if key not in analysed and now >= k - windows.analysis_lead:
+            due.add(("analysis", key))
+        if key in analysed and now >= k - windows.lineups_lead:
+            due.add(("lineups", key))
+        if key in analysed and now >= k - windows.prediction_lead:
+            due.add(("predictions", key))
+    return due
+
+
 async def run(count: int) -> None:
     settings = load_settings()
     url = engine.ensure_database(
@@ -106,6 +134,8 @@ async def run(count: int) -> None:
         )
     for match_id in soon:
         analysis.build(ctx, match_id)
+    with database.transaction() as session:
+        external = {i: e for i, e in session.execute(sa.select(Match.id, Match.external_id))}
     jobs.analyze(ctx.database)
     async with app.open_async():
         clock.advance(timedelta(hours=24))
@@ -120,6 +150,10 @@ async def run(count: int) -> None:
         await task.batch_defer_async(*({"i": i} for i in range(caught_up.enqueued)))  # type: ignore[arg-type]
         baseline = time.perf_counter() - started
     database.dispose()
+    expected = due_units(
+        schedule, analysed={external[m] for m in soon}, now=clock.now(), settings=settings
+    )
+    found = {(str(u.stage), external[u.match_id]) for u in caught_up.units}
     print(f"{count} matches; {len(soon)} analysed before the downtime")
     print(
         f"clock jumped 24 h: {caught_up.enqueued} units ({caught_up.by_stage()}) found and"
@@ -130,6 +164,23 @@ async def run(count: int) -> None:
         f"raw batch defer of {caught_up.enqueued} no-op jobs: {baseline:.3f} s; ratio of"
         f" rates (catch-up / raw) {baseline / elapsed:.2f}"
     )
+    checks = Checks()
+    checks.check("catch-up pass", f"{elapsed:.3f} s", "≤ 5 s", elapsed <= 5)
+    checks.check(
+        "units found against the independent count",
+        f"{len(found)} found, {len(expected)} computed; missed {sorted(expected - found)[:5]},"
+        f" extra {sorted(found - expected)[:5]}",
+        "the same units",
+        found == expected,
+    )
+    checks.check(
+        "units enqueued",
+        f"{caught_up.enqueued}",
+        f"every unit found + the fixture sync = {len(found) + int(caught_up.fixtures_due)}",
+        caught_up.enqueued == len(found) + int(caught_up.fixtures_due),
+    )
+    checks.check("second pass", f"{again.enqueued} enqueued", "0", again.enqueued == 0)
+    checks.exit()
 
 
 def main() -> None:

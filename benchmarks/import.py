@@ -3,7 +3,8 @@
 The seasons are the two real Premier League files in ../shared, each written five times to a
 temporary directory with its dates moved by multiples of four years, so 29 February stays a date (the files stay outside the project).
 Prints the import time (target ≤ 2 s), rows per second, and the ratio to the same files only
-read with the csv module in the same run; then imports again to show nothing changes.
+read with the csv module in the same run; then imports again to show nothing changes. Exits 1
+when a check (time, one match per row, nothing new the second time) is missed.
 
     .venv/bin/python benchmarks/import.py [--database footcast_bench_import]
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from _checks import Checks
 from footcast.config import load_settings
 from footcast.db import connect, engine
 from footcast.db.tables import Match, MatchOdds
@@ -76,12 +78,17 @@ def main() -> None:
     database.dispose()
 
     print(f"files: {len(files)}, rows: {rows}, matches stored: {stored}, odds stored: {quotes}")
-    print(
-        f"import: {elapsed:.2f} s ({rows / elapsed:,.0f} rows/s); target ≤ 2 s: {'met' if elapsed <= 2 else 'NOT met'}"
-    )
+    print(f"import: {elapsed:.2f} s ({rows / elapsed:,.0f} rows/s)")
     print(f"csv module read only: {baseline:.3f} s; import / read ratio: {elapsed / baseline:.1f}")
     print(f"second import: {repeat:.2f} s, new matches: {sum(r.new for r in again)}")
-    assert sum(r.new for r in reports) == stored == rows
+    checks = Checks()
+    checks.check("import time", f"{elapsed:.2f} s", "≤ 2 s", elapsed <= 2)
+    new = sum(r.new for r in reports)
+    checks.check("matches stored", f"{new:,} new, {stored:,} stored of {rows:,} rows",
+                 "one per row", new == stored == rows)  # fmt: skip
+    checks.check("second import", f"{sum(r.new for r in again)} new", "0",
+                 sum(r.new for r in again) == 0)  # fmt: skip
+    checks.exit()
 
 
 if __name__ == "__main__":

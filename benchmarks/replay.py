@@ -4,7 +4,8 @@
 match; the reconciler, the Procrastinate queue and `footcast worker` processes (1, then 2, each
 with concurrency 2) do the work on the embedded PostgreSQL. Prints wall time, jobs and jobs/s,
 and the ratio of pipeline jobs/s to raw Procrastinate no-op jobs/s measured in the same run on the
-same server (batch-deferred, one worker process). Targets: season ≤ 60 s; ratio ≥ 0.5.
+same server (batch-deferred, one worker process). Checks (the script exits 1 when one is
+missed): season ≤ 60 s; ratio ≥ 0.5; the season's checks (tests/season_checks.py) find nothing.
 
     .venv/bin/python benchmarks/replay.py [--standins 42] [--workers 1 2]
 """
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 from procrastinate import App, PsycopgConnector
 from sqlalchemy.engine import URL
 
+from _checks import Checks
 from footcast import demo
 from footcast.config import load_settings
 from footcast.db import connect, engine
@@ -94,16 +96,13 @@ def replay_season(url: URL, *, standins: int, workers: int) -> tuple[float, int,
     ]
     try:
         started = time.perf_counter()
-        asyncio.run(demo.run_season(database, settings, standins=standins, workers=0))
+        progress = asyncio.run(demo.run_season(database, settings, standins=standins, workers=0))
         elapsed = time.perf_counter() - started
     finally:
         for process in processes:
             process.terminate()
             process.wait(timeout=30)
-    with database.engine.connect() as connection:
-        jobs = int(
-            connection.execute(sa.text("SELECT count(*) FROM procrastinate_jobs")).scalar_one()
-        )
+    jobs = progress.enqueued  # the job rows of finished work older than the retention are gone
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
     from season_checks import season_problems
 
@@ -128,6 +127,7 @@ def main() -> None:
     print(f"raw Procrastinate no-op: {baseline:,.0f} jobs/s ({NOOP_JOBS} jobs, 1 worker process,"
           " concurrency 2)")  # fmt: skip
     forecasters = args.standins + 7
+    checks = Checks()
     for workers in args.workers:
         url = engine.ensure_database(server, f"fc_bench_replay_{workers}", drop_first=True)
         elapsed, jobs, problems = replay_season(url, standins=args.standins, workers=workers)
@@ -135,8 +135,15 @@ def main() -> None:
         print(
             f"season, 380 matches x {forecasters} forecasters, {workers} worker process(es):"
             f" {elapsed:.1f} s, {jobs} jobs, {rate:,.0f} jobs/s, ratio to no-op"
-            f" {rate / baseline:.3f}; checks: {problems if problems else 'ok'}"
+            f" {rate / baseline:.3f}"
         )
+        checks.check(f"season time, {workers} worker(s)", f"{elapsed:.1f} s", "≤ 60 s",
+                     elapsed <= 60)  # fmt: skip
+        checks.check(f"ratio to no-op, {workers} worker(s)", f"{rate / baseline:.3f}", "≥ 0.5",
+                     rate / baseline >= 0.5)  # fmt: skip
+        checks.check(f"season checks, {workers} worker(s)",
+                     f"{len(problems)} problem(s) {problems[:5]}", "none", not problems)  # fmt: skip
+    checks.exit()
 
 
 if __name__ == "__main__":

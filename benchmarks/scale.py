@@ -36,6 +36,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from _checks import Checks
 from footcast import demo
 from footcast.config import Settings, load_settings
 from footcast.db import Database, connect, engine
@@ -53,8 +54,9 @@ class Run:
     seasons: int
     matches: int
     makespan: float  # seconds, from building the source to the last step
-    jobs: int
-    by_task: dict[str, int]
+    jobs: int  # enqueued by the replay
+    by_task: dict[str, int]  # job rows kept at the end (finished ones past the retention go)
+    jobs_mb: float  # the job and event tables with their indexes, at the end
     predictions: int
     steps: int
     # steps by how many jobs they enqueued: (0-1 | 2-49 | 50+) -> (count, seconds, median ms)
@@ -132,6 +134,7 @@ class _Steps:
         self.durations: list[tuple[int, float]] = []  # (jobs enqueued, seconds) of each step
         self.started = self._last = time.perf_counter()
         self._enqueued = self._tenth = 0
+        self.jobs_mb: list[float] = []  # the job tables' size at each tenth
 
     def __call__(self, progress: replay.Progress) -> None:
         now = time.perf_counter()
@@ -139,15 +142,30 @@ class _Steps:
         self._last, self._enqueued = now, progress.enqueued
         if int(progress.fraction * 10) > self._tenth:
             self._tenth = int(progress.fraction * 10)
+            self.jobs_mb.append(_jobs_mb(self.database))
             print(f"  {self.label} {self._tenth * 10}% of the simulated time after"
                   f" {now - self.started:,.0f} s, {progress.enqueued:,} jobs,"
-                  f" database {_database_mb(self.database):,.1f} MB",
+                  f" database {_database_mb(self.database):,.1f} MB,"
+                  f" job tables {self.jobs_mb[-1]:,.1f} MB",
                   file=sys.stderr, flush=True)  # fmt: skip
 
 
 def _database_mb(database: Database) -> float:
     with database.engine.connect() as connection:
         size = connection.execute(sa.text("SELECT pg_database_size(current_database())"))
+        return float(size.scalar_one()) / 2**20
+
+
+def _jobs_mb(database: Database) -> float:
+    """Procrastinate's job and event tables with their indexes: flat once the retention
+    (``FOOTCAST_JOB_RETENTION``, 14 days) is past, as finished jobs are deleted."""
+    with database.engine.connect() as connection:
+        size = connection.execute(
+            sa.text(
+                "SELECT pg_total_relation_size('procrastinate_jobs')"
+                " + pg_total_relation_size('procrastinate_events')"
+            )
+        )
         return float(size.scalar_one()) / 2**20
 
 
@@ -269,7 +287,8 @@ def run_one(args: argparse.Namespace, seasons: int) -> Run:
     finally:
         workers.stop()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    jobs, by_task, predictions, db_mb, tables = _database_figures(database)
+    _, by_task, predictions, db_mb, tables = _database_figures(database)
+    jobs_mb = _jobs_mb(database)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
     from season_checks import season_problems
 
@@ -283,8 +302,9 @@ def run_one(args: argparse.Namespace, seasons: int) -> Run:
         seasons=seasons,
         matches=args.leagues * args.teams * (args.teams - 1) * seasons,
         makespan=makespan,
-        jobs=jobs,
+        jobs=progress.enqueued,
         by_task=by_task,
+        jobs_mb=jobs_mb,
         predictions=predictions,
         steps=progress.steps,
         step_costs=_step_costs(steps.durations),
@@ -312,7 +332,8 @@ def _print_run(run: Run, args: argparse.Namespace) -> None:
     )
     print(f"  makespan {run.makespan:,.1f} s; {run.jobs:,} jobs, {run.jobs / run.makespan:,.1f}"
           f" jobs/s; {run.predictions:,} predictions")  # fmt: skip
-    print("  jobs by task: " + ", ".join(f"{k} {v:,}" for k, v in run.by_task.items()))
+    print("  job rows kept by task: " + ", ".join(f"{k} {v:,}" for k, v in run.by_task.items())
+          + f"; job tables {run.jobs_mb:,.1f} MB")  # fmt: skip
     steps = "; ".join(
         f"{label}: {n:,} steps, {seconds:,.1f} s, median {median:,.0f} ms"
         for label, (n, seconds, median) in run.step_costs.items()
@@ -359,8 +380,27 @@ def _print_growth(runs: list[Run]) -> None:
             f" {figures[1]:>11,.0f} {figures[2]:>9,.1f} {ratios[0]:>6.2f} {ratios[1]:>6.2f}"
             f" {ratios[2]:>6.2f} {run.driver_mb:>9,.0f} {max(run.worker_mb):>9,.0f}"
         )
-    whole = all(not r.problems for r in runs)
-    print(f"season checks: {'pass' if whole else 'FAIL'} ({len(runs)} replay(s))")
+    checks = Checks()
+    for run in runs:
+        checks.check(f"season checks ({run.seasons} season(s))",
+                     "pass" if not run.problems else f"{len(run.problems)} problem(s): {run.problems[:5]}",
+                     "no problem", not run.problems)  # fmt: skip
+    # the job tables: a season's worth of jobs once the retention has passed, not all of them
+    longest = max(runs, key=lambda r: r.seasons)
+    if longest.seasons >= 3:
+        per_season = longest.jobs_mb / longest.seasons
+        first = next((r for r in runs if r.seasons == 1), None)
+        bound = 2 * (first.jobs_mb if first else per_season * 2)
+        checks.check(f"job tables after {longest.seasons} seasons",
+                     f"{longest.jobs_mb:,.1f} MB", f"<= {bound:,.1f} MB (2x the one-season run)",
+                     longest.jobs_mb <= bound)  # fmt: skip
+    for run in runs:
+        each = run.makespan / run.seasons
+        checks.check(f"makespan per season ({run.seasons} season(s))",
+                     f"{each:,.1f} s (x{each / (base.makespan / base.seasons):.2f})",
+                     "linear growth: <= 1.5x the 1-season run's",
+                     each <= 1.5 * base.makespan / base.seasons)  # fmt: skip
+    checks.exit()
 
 
 def main() -> None:
@@ -383,7 +423,10 @@ def main() -> None:
     for seasons in args.seasons:
         # each run's driver is a fresh process: its peak memory is its own
         command = [sys.executable, __file__, *sys.argv[1:], "--run-one", str(seasons)]
-        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+        if done.returncode != 0:
+            print(done.stdout[-3000:])
+            raise SystemExit(f"the {seasons}-season run failed (exit code {done.returncode})")
         line = next(x for x in done.stdout.splitlines() if x.startswith(REPORT))
         values = json.loads(line.removeprefix(REPORT))
         values["tables"] = [tuple(t) for t in values["tables"]]

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from _checks import Checks
 from footcast.clock import SimulatedClock
 from footcast.config import load_settings
 from footcast.db import Database, connect, engine
@@ -164,7 +165,7 @@ def main() -> None:
     print(
         f"set-based SQL:      {total:,} predictions in {sql_s:.2f} s = {sql_rate:,.0f} predictions/s"
     )
-    print(f"ratio service/SQL:  {service_rate / sql_rate:.3f}   (target ≥ 0.3)")
+    print(f"ratio service/SQL:  {service_rate / sql_rate:.3f}")
     print(f"disagreements between the two: {disagreements}; failed matches: {len(failed)}")
 
     with database.transaction() as session:
@@ -192,12 +193,18 @@ def main() -> None:
     )
     print(f"disagreements after the rescore: {after}")
     database.dispose()
-    if disagreements or failed or scored != total:
-        raise SystemExit("settlement and the SQL recomputation disagree")
-    if after or rescored != args.matches:
-        raise SystemExit("the rescore and the SQL recomputation disagree")
-    if ratio < 0.3:
-        raise SystemExit(f"rescore ratio {ratio:.3f} < 0.3")
+    checks = Checks()
+    checks.check("settlement rate", f"{service_rate:,.0f} predictions/s", "≥ 10,000",
+                 service_rate >= 10_000)  # fmt: skip
+    checks.check("agreement with the SQL recomputation",
+                 f"{disagreements} disagreements, {len(failed)} failed matches,"
+                 f" {scored:,} of {total:,} scored", "all agree, all scored",
+                 not disagreements and not failed and scored == total)  # fmt: skip
+    checks.check("ratio set-based rescore/SQL", f"{ratio:.3f}", "≥ 0.3", ratio >= 0.3)
+    checks.check("rescore agrees with the SQL recomputation",
+                 f"{after} disagreements, {rescored:,} of {args.matches:,} matches",
+                 "all agree, all rescored", not after and rescored == args.matches)  # fmt: skip
+    checks.exit()
 
 
 if __name__ == "__main__":

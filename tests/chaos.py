@@ -231,6 +231,7 @@ def _environment(options: Options, url: URL, roster_path: Path) -> dict[str, str
     return {
         "FOOTCAST_DATABASE_URL": url.render_as_string(hide_password=False),
         "FOOTCAST_CLOCK": "simulated",
+        "FOOTCAST_JOB_RETENTION": "P3650D",  # the report accounts for every failed job
         "FOOTCAST_ROSTER": str(roster_path),
         "FOOTCAST_SIM_TEAMS": str(options.teams),
         "FOOTCAST_SIM_SEED": str(options.seed),

@@ -27,6 +27,8 @@ def replay_settings(**overrides: object) -> Settings:
         "stalled_after_seconds": 3.0,
         "heartbeat_seconds": 1.0,
         "live_every": timedelta(minutes=45),
+        # the tests count every job a season made; pipeline/test_history.py prunes
+        "job_retention": timedelta(days=3650),
     }
     values.update(overrides)
     return load_settings({}, **values)

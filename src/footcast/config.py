@@ -88,6 +88,7 @@ class QueueSettings:
     poll_seconds: float
     worker_name: str | None
     start_wait_seconds: float
+    job_retention: timedelta
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -243,6 +244,12 @@ class _Variables(BaseSettings):
         " database restart its listener is away for up to 30 s).",
     )
     worker_name: str | None = None
+    job_retention: timedelta = Field(
+        default=timedelta(days=14),
+        gt=timedelta(0),
+        description="Finished jobs older than this (by the clock) are deleted with their events;"
+        " the failure ledger and the audit log keep what happened.",
+    )
     start_wait_seconds: float = Field(
         default=60.0,
         ge=0,
@@ -378,6 +385,7 @@ _PLACES: dict[str, tuple[str, ...]] = {
     "poll_seconds": ("queue", "poll_seconds"),
     "worker_name": ("queue", "worker_name"),
     "start_wait_seconds": ("queue", "start_wait_seconds"),
+    "job_retention": ("queue", "job_retention"),
     "source": ("sources", "kind"),
     "sim_seed": ("sources", "simulated", "seed"),
     "sim_teams": ("sources", "simulated", "teams"),

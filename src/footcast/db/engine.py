@@ -101,7 +101,9 @@ class QueueConnector(PsycopgConnector):
             await super().open_async(pool)
 
 
-def connect(url: str | URL, *, upgrade: bool = True, pool_size: int = 5) -> Database:
+def connect(
+    url: str | URL, *, upgrade: bool = True, pool_size: int = 5, max_overflow: int = 10
+) -> Database:
     """Open ``url``, check it answers, and bring its schema to the newest migration.
 
     Raises:
@@ -109,7 +111,11 @@ def connect(url: str | URL, *, upgrade: bool = True, pool_size: int = 5) -> Data
     """
     parsed = normalize_url(url)
     engine = sa.create_engine(
-        parsed, pool_pre_ping=True, pool_size=pool_size, connect_args={"connect_timeout": 5}
+        parsed,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        connect_args={"connect_timeout": 5},
     )
     try:
         with engine.connect() as connection:

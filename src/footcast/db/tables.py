@@ -40,6 +40,7 @@ __all__ = [
     "Forecaster",
     "ForecasterHealth",
     "ForecasterPause",
+    "JobHistoryMark",
     "LeaderboardSettled",
     "LeaderboardTotal",
     "Lineup",
@@ -47,7 +48,6 @@ __all__ = [
     "MatchOdds",
     "Prediction",
     "ProviderCircuit",
-    "ProviderSlot",
     "QuotaSnapshot",
     "Replay",
     "RequestLimit",
@@ -626,13 +626,13 @@ class ForecasterHealth(Base):
     last_success_at: Mapped[datetime | None]
 
 
-class ProviderSlot(Base):
-    """One of a provider's concurrent-request slots; a request in flight holds its row lock."""
+class JobHistoryMark(Base):
+    """The highest job id at a moment of the clock: how old a finished job is (migration 0014)."""
 
-    __tablename__ = "provider_slots"
+    __tablename__ = "job_history_marks"
 
-    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
-    slot: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(primary_key=True)
+    last_job_id: Mapped[int] = mapped_column(BigInteger)
 
 
 class ProviderCircuit(Base):

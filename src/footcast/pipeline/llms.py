@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from footcast.config import Settings
 from footcast.db import Database
-from footcast.db.coordination import gates, pauses
+from footcast.db.coordination import gates, pauses, slots
 from footcast.db.writes import forecasters as forecaster_rows
 from footcast.forecasters.roster import PROVIDER_KIND, Roster
 
@@ -46,6 +46,7 @@ class LLMs:
         self._environ = environ
         self._lock = threading.Lock()
         self._gates: dict[str, gates.Gate] = {}
+        self._slots: slots.SlotHolder | None = None  # one connection for every provider's slots
         self._clients: dict[str, openai.OpenAI] = {}
         self._formats: Formats | None = None  # what each provider refused, for all its models
 
@@ -64,6 +65,8 @@ class LLMs:
             if provider.name not in self._gates:
                 # the gate first: it writes to the database, which may be away; nothing is
                 # kept until both exist (a client without its gate failed every later request)
+                if self._slots is None:
+                    self._slots = slots.SlotHolder(self._database)
                 gate = gates.Gate(
                     self._database,
                     gates.GateSettings(
@@ -73,6 +76,7 @@ class LLMs:
                         threshold=self._settings.llm.circuit_threshold,
                         cooldown=timedelta(seconds=self._settings.llm.circuit_cooldown_seconds),
                     ),
+                    holder=self._slots,
                 )
                 key = self._environ.get(provider.api_key_env or "", "") or "not-needed"
                 self._clients[provider.name] = openai.OpenAI(
@@ -94,6 +98,8 @@ class LLMs:
             client.close()
         for gate in self._gates.values():
             gate.close()
+        if self._slots is not None:
+            self._slots.close()
 
 
 def register(database: Database, roster: Roster, *, active_from: datetime, now: datetime) -> int:

@@ -27,6 +27,7 @@ from footcast.db.tables import Failure
 from footcast.db.writes import matches, stages
 from footcast.domain import names
 from footcast.domain.names import Stage
+from footcast.pipeline import history
 from footcast.pipeline.context import Context
 
 __all__ = [
@@ -58,6 +59,7 @@ class Plan:
     enqueued: int = 0
     cancelled: int = 0
     recovered: int = 0
+    pruned: int = 0  # finished jobs past the retention, deleted (pipeline.history)
     critical: list[plan_sql.Unit] = field(default_factory=list)
 
     def by_stage(self) -> dict[str, int]:
@@ -200,6 +202,7 @@ async def reconcile(
     result.enqueued = await enqueue(app, work)
     if result.enqueued >= ANALYZE_AFTER:
         await asyncio.to_thread(jobs.analyze, ctx.database)
+    result.pruned = await asyncio.to_thread(history.prune, ctx, now=now)
     return result
 
 

@@ -153,7 +153,9 @@ def open_migrated(url: URL) -> Database:
     Raises:
         SchemaMissing: it has no footcast schema or an older one.
     """
-    database = connect(url, upgrade=False)
+    # a worker holds at most 10 connections, however many requests it has in flight: these 5,
+    # Procrastinate's 4 (queue.make_app) and one for every provider's slots (slots.SlotHolder)
+    database = connect(url, upgrade=False, pool_size=5, max_overflow=0)
     with database.connection() as connection:
         current = migrate.current_revision(connection)
     if current != migrate.head_revision():

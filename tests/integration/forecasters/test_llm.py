@@ -14,7 +14,7 @@ import pytest
 
 from footcast import errors
 from footcast.db import Database
-from footcast.db.coordination import gates
+from footcast.db.coordination import gates, slots
 from footcast.domain.analysis import Odds, Snapshot
 from footcast.domain.names import AnswerFormat
 from footcast.fakes.openai import Behaviour, FakeOpenAI, Limits
@@ -41,7 +41,7 @@ class Models:
     def __init__(self, database: Database, fake: FakeOpenAI) -> None:
         self.database = database
         self.fake = fake
-        self.engine = gates.open_engine(database, connections=8)
+        self.holder = slots.SlotHolder(database)
 
     def make(
         self,
@@ -62,7 +62,7 @@ class Models:
         )  # fmt: skip
         gate = gates.Gate(
             self.database,
-            engine=self.engine,
+            holder=self.holder,
             settings=gates.GateSettings(
                 provider=provider, max_concurrent=max_concurrent, per_minute=10_000,
                 threshold=threshold, cooldown=timedelta(seconds=30),
@@ -78,7 +78,7 @@ class Models:
 def models(database: Database, fake: FakeOpenAI) -> Iterator[Models]:
     built = Models(database, fake)
     yield built
-    built.engine.dispose()
+    built.holder.close()
 
 
 def test_an_answer_becomes_a_forecast_with_prompt_tokens_latency_and_cost(
@@ -218,7 +218,7 @@ def test_transient_failures_are_retryable(
 def test_the_concurrency_limit_holds_across_gates(database: Database, fake: FakeOpenAI) -> None:
     fake.model_latency_ms["m-slow"] = 150
     fake.limits["shared"] = Limits(max_concurrent=2)
-    # two "processes": each its own engine, gate and client
+    # two "processes": each its own slot connection, gate and client
     sides = [Models(database, fake), Models(database, fake)]
     forecasters = [side.make("m-slow", provider="shared", max_concurrent=2) for side in sides]
     errors_seen: list[BaseException] = []
@@ -237,7 +237,7 @@ def test_the_concurrency_limit_holds_across_gates(database: Database, fake: Fake
         thread.join()
     elapsed = time.perf_counter() - started
     for side in sides:
-        side.engine.dispose()
+        side.holder.close()
     assert errors_seen == []
     stats = fake.stats()
     assert stats.max_concurrency["shared"] == 2

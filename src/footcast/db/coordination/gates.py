@@ -1,10 +1,9 @@
 """Provider gates: the limits every worker on every machine shares on one LLM provider.
 
-- **Concurrency**: ``provider_slots`` holds ``max_concurrent`` rows per provider. A request holds
-  one row locked (``FOR UPDATE``) in a transaction of its own for as long as it is in flight, so
-  a crashed process frees its slot the moment its connection drops. A free slot is taken with
-  ``SKIP LOCKED``; when none is free the request queues on one slot's lock (woken the instant it
-  is released) for a short while, then looks again.
+- **Concurrency**: a request in flight holds one of the provider's ``max_concurrent`` slots, a
+  session-level advisory lock on this process's one slot connection (``db.coordination.slots``),
+  so a crashed process frees its slots the moment its connection drops, and a process needs one
+  connection for its slots whatever the limits.
 - **Requests per minute**: the sliding-window log of ``db.limits`` (scope ``llm:<provider>``).
 - **retry-after and the circuit**: ``provider_circuits`` keeps a "wait until" set from a 429's
   ``retry-after``, and a consecutive-failure count that opens the circuit for ``cooldown`` after
@@ -15,7 +14,6 @@ Times are the database's ``clock_timestamp()``: limits are about real time, on e
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,19 +21,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from psycopg import errors as pg_errors
 
 from footcast import errors
-from footcast.db import _errors
-from footcast.db.coordination import limits
+from footcast.db.coordination import limits, slots
 from footcast.db.engine import Database
 
-__all__ = ["Gate", "GateSettings", "open_engine"]
+__all__ = ["Gate", "GateSettings"]
 
-QUEUE_SECONDS = 0.05  # how long a request queues on one busy slot before looking at all again
 FOREVER = 10**9  # no daily budget for LLM providers: their limits are per minute
-WAIT_FOREVER = 24 * 3600.0
-WAITERS = 2  # connections per slot: one holds the slot, one queues for it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,35 +45,8 @@ class GateSettings:
         return f"llm:{self.provider}"
 
 
-def open_engine(database: Database, *, connections: int) -> sa.Engine:
-    """An engine for holding slots: each request in flight keeps one connection, and a request
-    waits for a connection as long as it takes (the pool is this process's queue)."""
-    return sa.create_engine(
-        database.engine.url,
-        pool_size=connections,
-        max_overflow=0,
-        pool_timeout=WAIT_FOREVER,
-        pool_pre_ping=True,
-    )
-
-
-_ENSURE_SLOTS = sa.text(
-    """
-    INSERT INTO provider_slots (scope, slot) SELECT :scope, n FROM generate_series(0, :n - 1) n
-    ON CONFLICT DO NOTHING
-    """
-)
 _ENSURE_CIRCUIT = sa.text(
     "INSERT INTO provider_circuits (scope) VALUES (:scope) ON CONFLICT DO NOTHING"
-)
-_FREE_SLOT = sa.text(
-    """
-    SELECT slot FROM provider_slots WHERE scope = :scope AND slot < :n
-    ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED
-    """
-)
-_QUEUE_ON = sa.text(
-    "SELECT slot FROM provider_slots WHERE scope = :scope AND slot = :slot FOR UPDATE"
 )
 _STATE = sa.text(
     """
@@ -115,13 +81,13 @@ class Gate:
     """The shared limits of one provider, for the requests of this process."""
 
     def __init__(
-        self, database: Database, settings: GateSettings, *, engine: sa.Engine | None = None
+        self, database: Database, settings: GateSettings, *, holder: slots.SlotHolder | None = None
     ) -> None:
+        """``holder``: the process's slot connection, shared by its gates (one of its own
+        when none is given)."""
         self._database = database
-        self._own_engine = engine is None
-        self._engine = engine or open_engine(
-            database, connections=settings.max_concurrent * WAITERS
-        )
+        self._own_holder = holder is None
+        self._slots = holder or slots.SlotHolder(database)
         self._settings = settings
         self._policy = limits.Policy(
             scope=settings.scope,
@@ -130,7 +96,6 @@ class Gate:
             daily_budget=FOREVER,
         )
         with database.transaction() as session:
-            session.execute(_ENSURE_SLOTS, {"scope": settings.scope, "n": settings.max_concurrent})
             session.execute(_ENSURE_CIRCUIT, {"scope": settings.scope})
 
     @property
@@ -138,8 +103,8 @@ class Gate:
         return self._settings
 
     def close(self) -> None:
-        if self._own_engine:
-            self._engine.dispose()
+        if self._own_holder:
+            self._slots.close()
 
     @contextmanager
     def request(self) -> Iterator[None]:
@@ -152,9 +117,11 @@ class Gate:
         self._wait_for_circuit()
         ticket = self._take_minute_slot()
         try:
-            with _errors.translated(), self._engine.connect() as connection, connection.begin():
-                self._hold_slot(connection)
+            slot = self._slots.take(self._settings.scope, self._settings.max_concurrent)
+            try:
                 yield
+            finally:
+                self._slots.release(self._settings.scope, slot)
         finally:
             with self._database.transaction() as session:
                 limits.release_slot(session.connection(), self._policy, ticket)
@@ -201,20 +168,3 @@ class Gate:
             if turn.ticket is not None:
                 return turn.ticket
             time.sleep(turn.wait)
-
-    def _hold_slot(self, connection: sa.Connection) -> int:
-        params = {"scope": self._settings.scope, "n": self._settings.max_concurrent}
-        timeout = f"SET LOCAL lock_timeout = '{int(QUEUE_SECONDS * 1000)}ms'"
-        while True:
-            slot = connection.execute(_FREE_SLOT, params).scalar_one_or_none()
-            if slot is not None:
-                return int(slot)
-            pick = random.randrange(self._settings.max_concurrent)
-            try:
-                with connection.begin_nested():
-                    connection.execute(sa.text(timeout))
-                    connection.execute(_QUEUE_ON, {"scope": self._settings.scope, "slot": pick})
-                    return pick
-            except sa.exc.OperationalError as exc:
-                if not isinstance(exc.orig, pg_errors.LockNotAvailable):
-                    raise

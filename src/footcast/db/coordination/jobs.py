@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from procrastinate.jobs import Status
@@ -18,11 +19,45 @@ __all__ = [
     "busy",
     "dead_match_jobs",
     "last_id",
+    "mark_history",
     "progress_since",
+    "prune_finished",
     "queue_state",
     "succeeded",
     "unfinished",
+    "vacuum",
 ]
+
+MARK_EVERY = timedelta(hours=1)  # of clock time: how finely a finished job's age is known
+_FINISHED = ", ".join(
+    f"'{s.value}'" for s in (Status.SUCCEEDED, Status.FAILED, Status.CANCELLED, Status.ABORTED)
+)
+_MARK = sa.text(
+    """
+    INSERT INTO job_history_marks (at, last_job_id)
+    SELECT :now, coalesce((SELECT max(id) FROM procrastinate_jobs), 0)
+    WHERE NOT EXISTS (SELECT 1 FROM job_history_marks WHERE at > :now - :every)
+    ON CONFLICT DO NOTHING
+    RETURNING last_job_id
+    """
+)
+_CUTOFF = sa.text(
+    "SELECT at, last_job_id FROM job_history_marks WHERE at <= :before ORDER BY at DESC LIMIT 1"
+)
+# a job a periodic defer still names (the newest tick) stays: its row is referenced
+_PRUNE = sa.text(
+    f"""
+    WITH gone AS (
+        DELETE FROM procrastinate_jobs WHERE id IN (
+            SELECT j.id FROM procrastinate_jobs j
+            WHERE j.id <= :upto AND j.status IN ({_FINISHED})
+              AND NOT EXISTS (SELECT 1 FROM procrastinate_periodic_defers d
+                              WHERE d.job_id = j.id)
+            LIMIT :batch)
+        RETURNING 1)
+    SELECT count(*) FROM gone
+    """
+)
 
 _QUEUE_STATE = sa.text(
     f"""
@@ -133,3 +168,31 @@ def analyze(database: Database) -> None:
             )
         )
         connection.commit()
+
+
+def mark_history(session: Session, *, now: datetime) -> bool:
+    """Record the highest job id at ``now``, unless a mark is less than an hour old. True when
+    a mark was written (at most once an hour of clock time: the moment to prune)."""
+    written = session.execute(_MARK, {"now": now, "every": MARK_EVERY}).first()
+    return written is not None
+
+
+def prune_finished(session: Session, *, before: datetime, batch: int = 10_000) -> int:
+    """Delete up to ``batch`` finished jobs (succeeded, failed, cancelled, aborted) deferred
+    before the newest mark at or before ``before``, with their events; and the marks older than
+    it. Jobs waiting or running are never touched. Returns how many jobs went."""
+    cutoff = session.execute(_CUTOFF, {"before": before}).first()
+    if cutoff is None:
+        return 0
+    at, upto = cutoff
+    deleted = session.execute(_PRUNE, {"upto": upto, "batch": batch}).scalar_one()
+    session.execute(sa.text("DELETE FROM job_history_marks WHERE at < :at"), {"at": at})
+    return int(deleted)
+
+
+def vacuum(database: Database) -> None:
+    """VACUUM ANALYZE the job tables, so the space of deleted jobs is used again (PostgreSQL's
+    autovacuum may be off)."""
+    engine = database.engine.execution_options(isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text("VACUUM ANALYZE procrastinate_jobs, procrastinate_events"))

@@ -29,7 +29,11 @@ _LATENCY_COUNTS = ", ".join(
     f"count(*) FILTER (WHERE p.latency_ms <= {round(b * 1000)})" for b in LATENCY_BUCKETS
 )
 
-_JOBS = sa.text("SELECT task_name, status::text, count(*) FROM procrastinate_jobs GROUP BY 1, 2")
+# waiting and running jobs only: a bounded set, whatever the history kept (pipeline.history)
+_JOBS = sa.text(
+    "SELECT task_name, status::text, count(*) FROM procrastinate_jobs"
+    f" WHERE status IN ({_sql.TODO}, {_sql.DOING}) GROUP BY 1, 2"
+)
 _FAILURES = sa.text(
     f"""
     SELECT stage, error_code, count(*) FROM failures
@@ -79,7 +83,7 @@ class Provider:
 
 
 def jobs(session: Session) -> dict[tuple[str, str], int]:
-    """Jobs by (stage, state)."""
+    """Jobs waiting or running, by (stage, state)."""
     return {(str(t), str(s)): int(n) for t, s, n in session.execute(_JOBS)}
 
 
