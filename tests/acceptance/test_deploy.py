@@ -26,6 +26,8 @@ DONE = re.compile(r" INFO footcast\.pipeline\.queue (\S+): ")
 # no worker must look dead to the driver's stalled-job recovery on a busy machine: that would
 # re-run its jobs and clear their worker_id (killed workers are test_workers.py's concern)
 PATIENT = {"FOOTCAST_STALLED_AFTER_SECONDS": "60", "FOOTCAST_HEARTBEAT_SECONDS": "2"}
+# the checks count every job the season made: none is pruned as history
+KEEP_JOBS = {"FOOTCAST_JOB_RETENTION": "P3650D"}
 
 
 @pytest.fixture
@@ -94,7 +96,10 @@ def test_two_workers_on_one_database_split_the_work_and_duplicate_nothing(
 ) -> None:
     driver_log = tmp_path / "driver.log"
     logs = {name: tmp_path / f"{name}.log" for name in WORKERS}
-    server = {"FOOTCAST_DATABASE_URL": server_url.render_as_string(hide_password=False)}
+    server = {
+        "FOOTCAST_DATABASE_URL": server_url.render_as_string(hide_password=False),
+        **KEEP_JOBS,
+    }
     driver = footcast(
         "demo", "--database", str(scratch_database.database), "--workers", "0",
         "--standins", "4", "--standin-latency", "50", env={**server, **PATIENT}, log=driver_log,

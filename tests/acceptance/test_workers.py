@@ -26,7 +26,10 @@ def test_a_worker_killed_mid_job_loses_nothing_and_duplicates_nothing(
     server_url: URL, scratch_database: URL, tmp_path: Path
 ) -> None:
     log = tmp_path / "run.log"
-    server = {"FOOTCAST_DATABASE_URL": server_url.render_as_string(hide_password=False)}
+    server = {
+        "FOOTCAST_DATABASE_URL": server_url.render_as_string(hide_password=False),
+        "FOOTCAST_JOB_RETENTION": "P3650D",  # the checks read every job the season made
+    }
     database = {
         "FOOTCAST_DATABASE_URL": scratch_database.render_as_string(hide_password=False),
         "FOOTCAST_CLOCK": "simulated",

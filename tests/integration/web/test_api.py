@@ -66,7 +66,7 @@ def test_the_leaderboard_and_a_forecasters_record(served: Served, world: World) 
     tainted = served.client.get("/api/leaderboard", params={"contaminated": "true"}).json()
     assert tainted["contaminated"] is True
     assert {r["predicted"] for r in tainted["rows"]} == {0}  # no LLM here: none contaminated
-    page = served.client.get("/", params={"contaminated": "true"})
+    page = served.client.get("/leaderboard", params={"contaminated": "true"})
     assert page.status_code == 200
     assert "Leaderboard: contaminated predictions" in page.text
 

@@ -116,6 +116,11 @@ class SlotHolder:
             self._closed = True
             self._wake.notify_all()
         with self._db_lock:
+            if self._connection is not None:
+                # the server frees a closed session's locks when its backend has exited, a
+                # moment after the close: free them now, so they are free when this returns
+                with contextlib.suppress(psycopg.Error):
+                    self._connection.execute("SELECT pg_advisory_unlock_all()")
             self._lose_connection()
         if self._poller is not None:
             self._poller.join(timeout=2)
