@@ -36,7 +36,6 @@ __all__ = [
     "ForecasterState",
     "GapOut",
     "ModelHealth",
-    "ModelOut",
     "PipelineHealth",
     "PlannedUnit",
     "QueueOut",
@@ -141,22 +140,6 @@ class BackfillOut(BaseModel):
     )
 
 
-class ModelOut(BaseModel):
-    name: str
-    kind: str
-    provider: str | None
-    paused: bool
-    paused_by: str | None
-    paused_since: datetime | None
-    pause_reason: str | None
-    next_probe: datetime | None
-    probes: int
-    failures_in_a_row: int
-    last_error: str | None
-    last_failure_at: datetime | None
-    last_success_at: datetime | None
-
-
 class CircuitOut(BaseModel):
     provider: str
     state: str = Field(description="open (refusing requests), waiting (a retry-after), closed")
@@ -167,7 +150,7 @@ class CircuitOut(BaseModel):
 
 
 class ModelHealth(BaseModel):
-    models: list[ModelOut]
+    models: list[operators.ModelHealth]
     circuits: list[CircuitOut]
 
 
@@ -359,7 +342,7 @@ def models(request: Request) -> ModelHealth:
         found = operators.models(session, now=state.clock.now())
         shared = operators.circuits(session)
     return ModelHealth(
-        models=[ModelOut(**vars(m)) for m in found],
+        models=found,
         circuits=[CircuitOut(**vars(c)) for c in shared],
     )
 
