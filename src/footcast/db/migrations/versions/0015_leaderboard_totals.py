@@ -17,7 +17,9 @@ settlement, whichever path writes it (one match at a time, or a set-based rescor
   for the forecaster (its counted pairs, as the ``counted_pairs`` view says at first settlement).
 * ``settled_matches``: per (competition, season) the settled matches.
 
-``season_id`` 0 stands for a match without a season. A score added to a current settlement adds
+Concurrent settlements update the same rows: every statement takes them in key order (ORDER BY),
+so two never wait for each other in a cycle. ``season_id`` 0 stands for a match without a
+season. A score added to a current settlement adds
 to the totals; a settlement superseded takes its scores away; a match's first settlement counts
 it as settled. ``footcast_rebuild_leaderboard()`` computes all three from scratch (after a merge
 of competitions moved matches, or to check the kept ones).
@@ -73,6 +75,9 @@ CREATE TABLE settled_matches (
 """
 
 # sign * the scores of ``scores`` (settlement_scores rows) whose settlement is in ``settlements``
+# (``where``: the triggers name the settlements by id, so that one settlement's trigger reads
+# through the indexes and never scans the tables: the statistics of a transition table are
+# unknown to the planner)
 _SCORES = """
 INSERT INTO leaderboard_totals AS t
 SELECT sc.forecaster_id, m.competition_id, coalesce(m.season_id, 0), sc.retroactive,
@@ -85,7 +90,9 @@ SELECT sc.forecaster_id, m.competition_id, coalesce(m.season_id, 0), sc.retroact
 FROM {scores} sc
 JOIN {settlements} s ON s.id = sc.settlement_id
 JOIN matches m ON m.id = s.match_id
+{where}
 GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
 ON CONFLICT (forecaster_id, competition_id, season_id, retroactive, contaminated) DO UPDATE SET
     predicted = t.predicted + excluded.predicted,
     points = t.points + excluded.points,
@@ -104,41 +111,59 @@ SELECT c.forecaster_id, m.competition_id, coalesce(m.season_id, 0), count(*)
 FROM {settlements} s
 JOIN matches m ON m.id = s.match_id
 JOIN counted_pairs c ON c.match_id = s.match_id
+{where}
 GROUP BY 1, 2, 3
+ORDER BY 1, 2, 3
 ON CONFLICT (forecaster_id, competition_id, season_id) DO UPDATE SET
     settled = t.settled + excluded.settled;
 INSERT INTO settled_matches AS t
 SELECT m.competition_id, coalesce(m.season_id, 0), count(*)
 FROM {settlements} s
 JOIN matches m ON m.id = s.match_id
+{where}
 GROUP BY 1, 2
+ORDER BY 1, 2
 ON CONFLICT (competition_id, season_id) DO UPDATE SET settled = t.settled + excluded.settled
 """
 
 _CURRENT = "(SELECT * FROM settlements WHERE superseded_at IS NULL)"
+_NEW_MATCHES = "WHERE s.match_id = ANY(ids) AND s.superseded_at IS NULL"
 _FUNCTIONS = f"""
 CREATE FUNCTION footcast_scores_added() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids integer[];
 BEGIN
-{_SCORES.format(sign=1, scores="added", settlements=_CURRENT)};
+SELECT array_agg(DISTINCT settlement_id) INTO ids FROM added;
+{_SCORES.format(sign=1, scores="added", settlements=_CURRENT, where="WHERE s.id = ANY(ids)")};
 RETURN NULL;
 END $$;
 
 CREATE FUNCTION footcast_settlements_superseded() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids integer[];
 BEGIN
+SELECT array_agg(n.id) INTO ids FROM after n JOIN before o ON o.id = n.id
+WHERE o.superseded_at IS NULL AND n.superseded_at IS NOT NULL;
+IF ids IS NULL THEN
+    RETURN NULL;
+END IF;
 {
     _SCORES.format(
         sign=-1,
         scores="settlement_scores",
-        settlements="(SELECT n.* FROM after n JOIN before o ON o.id = n.id"
-        " WHERE o.superseded_at IS NULL AND n.superseded_at IS NOT NULL)",
+        settlements="settlements",
+        where="WHERE sc.settlement_id = ANY(ids) AND s.id = ANY(ids)",
     )
 };
 RETURN NULL;
 END $$;
 
 CREATE FUNCTION footcast_settlements_added() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE ids integer[];
 BEGIN
-{_SETTLED.format(settlements="(SELECT * FROM added WHERE revision = 1)")};
+SELECT array_agg(match_id) INTO ids FROM added WHERE revision = 1;
+IF ids IS NULL THEN
+    RETURN NULL;
+END IF;
+{_SETTLED.format(settlements="settlements", where=_NEW_MATCHES)};
 RETURN NULL;
 END $$;
 
@@ -147,8 +172,8 @@ BEGIN
 DELETE FROM leaderboard_totals;
 DELETE FROM leaderboard_settled;
 DELETE FROM settled_matches;
-{_SCORES.format(sign=1, scores="settlement_scores", settlements=_CURRENT)};
-{_SETTLED.format(settlements=_CURRENT)};
+{_SCORES.format(sign=1, scores="settlement_scores", settlements=_CURRENT, where="")};
+{_SETTLED.format(settlements=_CURRENT, where="")};
 END $$;
 
 CREATE TRIGGER leaderboard_scores_added AFTER INSERT ON settlement_scores
