@@ -450,11 +450,7 @@ def abstentions(
         where.append(Abstention.match_id == match_id)
     if forecaster is not None:
         where.append(Forecaster.name == forecaster)
-    base = sa.select(Abstention).join(Forecaster, Forecaster.id == Abstention.forecaster_id)
-    total = session.execute(
-        sa.select(sa.func.count()).select_from(base.where(*where).subquery())
-    ).scalar_one()
-    rows = session.execute(
+    found = (
         sa.select(
             Abstention.match_id,
             Forecaster.name,
@@ -464,8 +460,10 @@ def abstentions(
         )
         .join(Forecaster, Forecaster.id == Abstention.forecaster_id)
         .where(*where)
-        .order_by(Abstention.created_at.desc(), Forecaster.name)
-        .limit(limit)
+    )
+    total = session.execute(sa.select(sa.func.count()).select_from(found.subquery())).scalar_one()
+    rows = session.execute(
+        found.order_by(Abstention.created_at.desc(), Forecaster.name).limit(limit)
     )
     return [
         AbstentionRow(

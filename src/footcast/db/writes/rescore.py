@@ -47,31 +47,31 @@ _QUOTAS = f"""
     FROM ({_STALE}) st
 """
 
+# a score's points under the new rule, from its rule-free hits (``sc``: settlement_scores) and
+# its settlement's result and new quotas (``q``); SCORING.md §2, as ``domain.scoring`` has it
+_RULE_POINTS = """
+      CASE
+        WHEN CAST(:kind AS text) = 'quota' THEN
+          CASE WHEN NOT sc.tendency_hit THEN 0
+          ELSE CASE sign(q.home_goals - q.away_goals)
+                 WHEN 1 THEN q.quota_home WHEN 0 THEN q.quota_draw ELSE q.quota_away END
+               + CASE WHEN sc.goal_difference_hit THEN :goal_difference_bonus ELSE 0 END
+               + CASE WHEN sc.exact_hit THEN :exact_bonus ELSE 0 END
+          END
+        ELSE
+          CASE WHEN sc.exact_hit THEN :exact
+               WHEN NOT sc.tendency_hit THEN 0
+               WHEN q.home_goals <> q.away_goals AND sc.goal_difference_hit THEN :goal_difference
+               ELSE :tendency
+          END
+      END"""
+
 # every score of those settlements, with its points under the new rule
 _POINTS = f"""
     SELECT sc.prediction_id, sc.forecaster_id, sc.points AS old_points, q.match_id,
-      CASE
-        WHEN CAST(:kind AS text) = 'quota' THEN
-          CASE WHEN sign(p.home_goals - p.away_goals) <> sign(q.home_goals - q.away_goals) THEN 0
-          ELSE CASE sign(q.home_goals - q.away_goals)
-                 WHEN 1 THEN q.quota_home WHEN 0 THEN q.quota_draw ELSE q.quota_away END
-               + CASE WHEN p.home_goals - p.away_goals = q.home_goals - q.away_goals
-                      THEN :goal_difference_bonus ELSE 0 END
-               + CASE WHEN p.home_goals = q.home_goals AND p.away_goals = q.away_goals
-                      THEN :exact_bonus ELSE 0 END
-          END
-        ELSE
-          CASE WHEN p.home_goals = q.home_goals AND p.away_goals = q.away_goals THEN :exact
-               WHEN sign(p.home_goals - p.away_goals) <> sign(q.home_goals - q.away_goals) THEN 0
-               WHEN q.home_goals <> q.away_goals
-                    AND p.home_goals - p.away_goals = q.home_goals - q.away_goals
-                 THEN :goal_difference
-               ELSE :tendency
-          END
-      END AS points
+      {_RULE_POINTS} AS points
     FROM ({_QUOTAS}) q
     JOIN settlement_scores sc ON sc.settlement_id = q.settlement_id
-    JOIN predictions p ON p.id = sc.prediction_id
 """
 
 _TOTALS = sa.text(
@@ -122,32 +122,18 @@ _SETTLE = sa.text(
 # the old revision's scores, carried over with their points under the new rule (hits, errors
 # and probability scores do not depend on the rule)
 _SCORE = sa.text(
-    """
+    f"""
     INSERT INTO settlement_scores (
         settlement_id, prediction_id, forecaster_id, in_snapshot, retroactive, points,
         tendency_hit, goal_difference_hit, exact_hit, goal_error, rps, brier, log_loss
     )
     SELECT s.id, sc.prediction_id, sc.forecaster_id, sc.in_snapshot, sc.retroactive,
-      CASE
-        WHEN CAST(:kind AS text) = 'quota' THEN
-          CASE WHEN NOT sc.tendency_hit THEN 0
-          ELSE CASE sign(r.home_goals - r.away_goals)
-                 WHEN 1 THEN r.quota_home WHEN 0 THEN r.quota_draw ELSE r.quota_away END
-               + CASE WHEN sc.goal_difference_hit THEN :goal_difference_bonus ELSE 0 END
-               + CASE WHEN sc.exact_hit THEN :exact_bonus ELSE 0 END
-          END
-        ELSE
-          CASE WHEN sc.exact_hit THEN :exact
-               WHEN NOT sc.tendency_hit THEN 0
-               WHEN r.home_goals <> r.away_goals AND sc.goal_difference_hit THEN :goal_difference
-               ELSE :tendency
-          END
-      END,
+      {_RULE_POINTS},
       sc.tendency_hit, sc.goal_difference_hit, sc.exact_hit, sc.goal_error, sc.rps, sc.brier,
       sc.log_loss
-    FROM rescore_stale r
-    JOIN settlement_scores sc ON sc.settlement_id = r.settlement_id
-    JOIN settlements s ON s.match_id = r.match_id AND s.superseded_at IS NULL
+    FROM rescore_stale q
+    JOIN settlement_scores sc ON sc.settlement_id = q.settlement_id
+    JOIN settlements s ON s.match_id = q.match_id AND s.superseded_at IS NULL
     """
 )
 
