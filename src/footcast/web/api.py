@@ -107,6 +107,9 @@ class Board(BaseModel):
     resamples: int = intervals.RESAMPLES
     seed: int = intervals.SEED
     contaminated: bool = False
+    matches: int = 0  # settled matches of the window
+    sampled: int = 0  # of them, those the intervals and comparisons are drawn from (at most
+    # points.SAMPLE, the same fixed sample on every read: wider intervals, never narrower)
     rows: list[BoardRow]
 
 
@@ -255,6 +258,8 @@ def leaderboard(
         leader=found.leader,
         market=found.market,
         contaminated=contaminated,
+        matches=found.matches,
+        sampled=found.sampled,
         rows=_board_rows(rows, found),
     )
 

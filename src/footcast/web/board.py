@@ -51,6 +51,13 @@ class Standings:
     leader: str | None  # the best competitor with an interval
     market: str | None  # the market row the comparisons are against
     race: Race | None = None  # the season race of the leaders and the market
+    matches: int = 0  # settled matches of the window
+    sampled: int = 0  # of them, those the intervals and comparisons are drawn from
+
+    @property
+    def partial(self) -> bool:
+        """The statistics come from a sample of the window's matches (``points.SAMPLE``)."""
+        return self.sampled < self.matches
 
     @property
     def racing(self) -> list[str]:
@@ -146,7 +153,9 @@ def cached(
                 include_retroactive=retroactive or contaminated,
                 contaminated=contaminated,
             )
-            found = standings(rows, scored)
+            found = dataclasses.replace(
+                standings(rows, scored.points), matches=scored.matches, sampled=scored.sampled
+            )
             shown = season or points.latest_season(session, competition=competition)
             if shown is not None:
                 days, raced = points.race(

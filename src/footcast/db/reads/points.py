@@ -21,9 +21,11 @@ from footcast.db.tables import (
 )
 
 __all__ = [
+    "SAMPLE",
     "MatchPoints",
     "Outcome",
     "RacePoint",
+    "Scored",
     "latest_season",
     "match_points",
     "outcome_probabilities",
@@ -38,6 +40,20 @@ class MatchPoints:
     match_id: int
     points: int
     rps: float | None = None  # None when the prediction gave no probabilities
+
+
+SAMPLE = 5_000  # settled matches the statistics of one window are drawn from, at most
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scored:
+    """The scored predictions of ``sampled`` of a window's ``matches`` settled matches: all of
+    them when there are at most ``SAMPLE``, else a fixed pseudo-random sample (the matches with
+    the lowest hash of their id, so a new settlement changes the sample by one match at most)."""
+
+    points: list[MatchPoints]
+    matches: int
+    sampled: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,35 +72,50 @@ def match_points(
     season: str | None = None,
     include_retroactive: bool = False,
     contaminated: bool = False,
-) -> list[MatchPoints]:
+    sample: int = SAMPLE,
+) -> Scored:
     """Every scored prediction of the window's settled matches (current settlements), as the
     leaderboard counts them: retroactive predictions only when they are included, contaminated
-    ones never (``contaminated``: only them, retroactive included)."""
-    stmt = (
-        sa.select(Forecaster.name, Settlement.match_id, SettlementScore.points, SettlementScore.rps)
-        .join(Settlement, Settlement.id == SettlementScore.settlement_id)
-        .join(Forecaster, Forecaster.id == SettlementScore.forecaster_id)
+    ones never (``contaminated``: only them, retroactive included); of at most ``sample``
+    matches (``Scored``): a bootstrap over every match of five years costs seconds and holds
+    millions of rows, while one over a few thousand already says what it can."""
+    window = (
+        sa.select(Settlement.id, Settlement.match_id)
         .join(Match, Match.id == Settlement.match_id)
         .where(Settlement.superseded_at.is_(None))
-        .order_by(Forecaster.name, Settlement.match_id)
     )
     if competition is not None:
-        stmt = stmt.join(Competition, Competition.id == Match.competition_id).where(
+        window = window.join(Competition, Competition.id == Match.competition_id).where(
             Competition.code == competition
         )
     if season is not None:
-        stmt = stmt.join(Season, Season.id == Match.season_id).where(Season.label == season)
-    tainted = sa.select(contamination.contaminated_predictions.c.prediction_id)
+        window = window.join(Season, Season.id == Match.season_id).where(Season.label == season)
+    matches = int(
+        session.execute(sa.select(sa.func.count()).select_from(window.subquery())).scalar_one()
+    )
+    if matches > sample:
+        window = window.order_by(sa.func.md5(sa.cast(Settlement.match_id, sa.Text))).limit(sample)
+    picked = window.subquery()
+    tainted = sa.exists().where(
+        contamination.contaminated_predictions.c.prediction_id == SettlementScore.prediction_id
+    )
+    stmt = (
+        sa.select(Forecaster.name, picked.c.match_id, SettlementScore.points, SettlementScore.rps)
+        .join(picked, picked.c.id == SettlementScore.settlement_id)
+        .join(Forecaster, Forecaster.id == SettlementScore.forecaster_id)
+        .order_by(Forecaster.name, picked.c.match_id)
+    )
     if contaminated:
-        stmt = stmt.where(SettlementScore.prediction_id.in_(tainted))
+        stmt = stmt.where(tainted)
     else:
-        stmt = stmt.where(SettlementScore.prediction_id.not_in(tainted))
+        stmt = stmt.where(~tainted)
         if not include_retroactive:
             stmt = stmt.where(SettlementScore.retroactive.is_(False))
-    return [
+    found = [
         MatchPoints(forecaster=name, match_id=int(match_id), points=int(points), rps=rps)
         for name, match_id, points, rps in session.execute(stmt)
     ]
+    return Scored(points=found, matches=matches, sampled=min(matches, sample))
 
 
 def outcome_probabilities(session: Session, forecaster: str) -> list[Outcome]:
