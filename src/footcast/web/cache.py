@@ -19,10 +19,13 @@ class Stale(Generic[T]):
         self._lock = threading.Lock()
         self._values: dict[Hashable, tuple[float, T]] = {}
         self._refreshing: set[Hashable] = set()
+        self._first: dict[Hashable, threading.Lock] = {}  # one first computation per key
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The cached value of ``key``; the first time, ``compute`` it here. Once it is older
-        than ``seconds``, it is still returned while one background thread recomputes it."""
+        """The cached value of ``key``; the first time, ``compute`` it here (requests arriving
+        meanwhile wait for that one computation instead of starting their own). Once it is
+        older than ``seconds``, it is still returned while one background thread recomputes
+        it."""
         with self._lock:
             found = self._values.get(key)
             stale = found is not None and time.monotonic() - found[0] > self.seconds
@@ -30,10 +33,17 @@ class Stale(Generic[T]):
             if refresh:
                 self._refreshing.add(key)
         if found is None:
-            value = compute()
             with self._lock:
-                self._values[key] = (time.monotonic(), value)
-            return value
+                first = self._first.setdefault(key, threading.Lock())
+            with first:
+                with self._lock:
+                    done = self._values.get(key)
+                if done is not None:  # computed while this request waited
+                    return done[1]
+                value = compute()
+                with self._lock:
+                    self._values[key] = (time.monotonic(), value)
+                return value
         if refresh:
             threading.Thread(target=self._refresh, args=(key, compute), daemon=True).start()
         return found[1]

@@ -90,7 +90,8 @@ def bootstrap(
     for start in range(0, resamples, _CHUNK):
         size = min(_CHUNK, resamples - start)
         picks = rng.integers(0, width, size=(size, width)) + width * np.arange(size)[:, None]
-        drawn = np.bincount(picks.ravel(), minlength=size * width).reshape(size, width)
+        counts = np.bincount(picks.ravel(), minlength=size * width).reshape(size, width)
+        drawn = counts.astype(float)  # once, not in every product below
         with np.errstate(invalid="ignore"):  # 0/0: a resample without the forecaster's matches
             means[start : start + size] = (drawn @ points.T) / (drawn @ predicted.T)
     tail = (1 - level) / 2 * 100
@@ -179,7 +180,8 @@ def compare(
     for start in range(0, resamples, _CHUNK):
         size = min(_CHUNK, resamples - start)
         picks = rng.integers(0, width, size=(size, width)) + width * np.arange(size)[:, None]
-        drawn = np.bincount(picks.ravel(), minlength=size * width).reshape(size, width)
+        counts = np.bincount(picks.ravel(), minlength=size * width).reshape(size, width)
+        drawn = counts.astype(float)  # once, not in every product below
         with np.errstate(invalid="ignore", divide="ignore"):  # 0/0: no shared match drawn
             for k, (mask, diff, mask_rps, diff_rps) in enumerate(setups):
                 draws[k, 0, start : start + size] = (drawn @ diff.T) / (drawn @ mask.T)

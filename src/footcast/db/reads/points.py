@@ -42,7 +42,9 @@ class MatchPoints:
     rps: float | None = None  # None when the prediction gave no probabilities
 
 
-SAMPLE = 5_000  # settled matches the statistics of one window are drawn from, at most
+# settled matches the statistics of one window are drawn from, at most: a season of five
+# leagues is whole; beyond, 2,000 matches bound an interval of mean points to about ±0.07
+SAMPLE = 2_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,22 +97,42 @@ def match_points(
     )
     if matches > sample:
         window = window.order_by(sa.func.md5(sa.cast(Settlement.match_id, sa.Text))).limit(sample)
-    picked = window.subquery()
-    tainted = sa.exists().where(
-        contamination.contaminated_predictions.c.prediction_id == SettlementScore.prediction_id
+    # materialized steps, each on an index: the sampled settlements, their scores, and the
+    # contaminated predictions of those matches only (the view over every prediction, joined
+    # as a whole, took seconds at 4M predictions)
+    picked = window.cte("picked").prefix_with("MATERIALIZED")
+    view = contamination.contaminated_predictions
+    tainted = (
+        sa.select(view.c.prediction_id)
+        .where(view.c.match_id.in_(sa.select(picked.c.match_id)))
+        .cte("tainted")
+        .prefix_with("MATERIALIZED")
     )
-    stmt = (
-        sa.select(Forecaster.name, picked.c.match_id, SettlementScore.points, SettlementScore.rps)
+    scores = (
+        sa.select(
+            SettlementScore.forecaster_id,
+            SettlementScore.prediction_id,
+            SettlementScore.retroactive,
+            SettlementScore.points,
+            SettlementScore.rps,
+            picked.c.match_id,
+        )
         .join(picked, picked.c.id == SettlementScore.settlement_id)
-        .join(Forecaster, Forecaster.id == SettlementScore.forecaster_id)
-        .order_by(Forecaster.name, picked.c.match_id)
+        .cte("scores")
+        .prefix_with("MATERIALIZED")
+    )
+    is_tainted = sa.exists().where(tainted.c.prediction_id == scores.c.prediction_id)
+    stmt = (
+        sa.select(Forecaster.name, scores.c.match_id, scores.c.points, scores.c.rps)
+        .join(Forecaster, Forecaster.id == scores.c.forecaster_id)
+        .order_by(Forecaster.name, scores.c.match_id)
     )
     if contaminated:
-        stmt = stmt.where(tainted)
+        stmt = stmt.where(is_tainted)
     else:
-        stmt = stmt.where(~tainted)
+        stmt = stmt.where(~is_tainted)
         if not include_retroactive:
-            stmt = stmt.where(SettlementScore.retroactive.is_(False))
+            stmt = stmt.where(scores.c.retroactive.is_(False))
     found = [
         MatchPoints(forecaster=name, match_id=int(match_id), points=int(points), rps=rps)
         for name, match_id, points, rps in session.execute(stmt)

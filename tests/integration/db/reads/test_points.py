@@ -11,6 +11,10 @@ from footcast.db.reads import points
 from footcast.pipeline import settlement
 
 
+def as_pairs(scored: points.Scored) -> set[tuple[str, int]]:
+    return {(p.forecaster, p.match_id) for p in scored.points}
+
+
 def _settle(world: World, match_ids: list[int], score: str = "1:0") -> None:
     for match_id in match_ids:
         world.finish(match_id, score)
@@ -61,7 +65,6 @@ def test_contaminated_predictions_are_resampled_only_on_their_own_table(world: W
         live = points.match_points(session)
         everything = points.match_points(session, include_retroactive=True)
         tainted = points.match_points(session, contaminated=True)
-    as_pairs = lambda s: {(p.forecaster, p.match_id) for p in s.points}  # noqa: E731
     assert as_pairs(live) == {("stats", early), ("unknown-llm", early)}
     assert as_pairs(everything) == as_pairs(live)  # the retroactive one is contaminated
     assert as_pairs(tainted) == {("unknown-llm", late)}
