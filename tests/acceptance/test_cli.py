@@ -135,6 +135,29 @@ def test_cli_demo_replays_a_season_and_prints_the_leaderboard(server_url: URL) -
     assert f"web --database {name} --replay-clock" in result.stdout  # how to see it
 
 
+def test_cli_demo_never_touches_the_configured_database(
+    server_url: URL, scratch_database: URL
+) -> None:
+    """``demo --database X`` works in X only: the configured database (here an empty one; on a
+    shared server it may be the maintenance database) is not migrated nor written to."""
+    configured = engine.ensure_database(server_url, str(scratch_database.database))
+    name = f"fc_demo_other_{os.getpid()}"
+    env = {"FOOTCAST_DATABASE_URL": configured.render_as_string(hide_password=False)}
+    try:
+        result = run("demo", "--database", name, "--matches", "3", env=env)
+        assert result.returncode == 0, result.stderr
+        assert "finished" in result.stdout
+    finally:
+        engine.ensure_database(server_url, name, drop_first=True)
+    admin = sa.create_engine(configured)
+    with admin.connect() as connection:
+        tables = connection.execute(
+            sa.text("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        ).scalar_one()
+    admin.dispose()
+    assert tables == 0
+
+
 def test_cli_embedded_server_is_shared_by_concurrent_processes(tmp_path: Path) -> None:
     env = {"FOOTCAST_DATA_DIR": str(tmp_path / "data")}
     base = {k: v for k, v in os.environ.items() if not k.startswith("FOOTCAST_")}

@@ -49,7 +49,7 @@ class State:
     def clock(self) -> Clock:
         """The clock of every process of this installation (``db.clock.configured_clock``)."""
         if self._clock is None:
-            self._clock = shared_clock.configured_clock(self.settings, self.database)
+            self._clock = shared_clock.configured_clock(self.settings, lambda: self.database)
         return self._clock
 
     def close(self) -> None:

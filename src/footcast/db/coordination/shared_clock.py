@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -16,12 +17,14 @@ from footcast.db.tables import SimClock
 __all__ = ["DatabaseClock", "configured_clock", "set_simulated_time"]
 
 
-def configured_clock(settings: Settings, database: Database) -> Clock:
+def configured_clock(settings: Settings, database: Database | Callable[[], Database]) -> Clock:
     """The clock every footcast process reads: the replay's shared simulated time under
     ``FOOTCAST_CLOCK=simulated``, the wall clock otherwise. Workers, the web surface and every
-    command take their clock from here, so one installation never runs on two times."""
+    command take their clock from here, so one installation never runs on two times.
+    ``database`` may be a function opening it: the wall clock needs none (a command working on
+    another database, such as ``footcast demo --database``, never opens the configured one)."""
     if settings.pipeline.clock == "simulated":
-        return DatabaseClock(database)
+        return DatabaseClock(database() if callable(database) else database)
     return SystemClock()
 
 
