@@ -190,9 +190,8 @@ def _health(
 ) -> None:
     """Count each LLM's success or failure; too many failures in a row pause it. Failures that
     say nothing about the model (its provider's circuit, a 429) are not counted."""
-    for who in owing:
-        if who.kind == PROVIDER_KIND and who.id in made:
-            pauses.succeeded(session, who.id, at=now)
+    answered = [who.id for who in owing if who.kind == PROVIDER_KIND and who.id in made]
+    pauses.succeeded(session, answered, at=now)
     for who, problem in failed:
         if who.kind != PROVIDER_KIND or isinstance(problem, errors.CircuitOpen):
             continue

@@ -7,6 +7,7 @@ Every pause is kept (since, until, why, by whom), so each change stays visible.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -107,9 +108,15 @@ def resume(session: Session, forecaster_id: int, *, at: datetime, actor: str, re
     return closed is not None
 
 
-def succeeded(session: Session, forecaster_id: int, *, at: datetime) -> None:
+def succeeded(session: Session, forecaster_ids: Collection[int], *, at: datetime) -> None:
+    """Each forecaster answered at ``at``: its run of failures ends (one statement for all)."""
+    if not forecaster_ids:
+        return
     stmt = insert(ForecasterHealth).values(
-        forecaster_id=forecaster_id, consecutive_failures=0, last_success_at=at
+        [
+            {"forecaster_id": forecaster_id, "consecutive_failures": 0, "last_success_at": at}
+            for forecaster_id in sorted(forecaster_ids)  # in key order: no deadlock between jobs
+        ]
     )
     session.execute(
         stmt.on_conflict_do_update(

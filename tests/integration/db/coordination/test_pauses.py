@@ -54,7 +54,7 @@ def test_failures_in_a_row_pause_for_health_and_a_success_resets_the_count(world
         for n in range(2):
             assert not pauses.failed(session, flaky, at=now, error=f"e{n}", threshold=3,
                                      probe_after=hour)  # fmt: skip
-        pauses.succeeded(session, flaky, at=now)
+        pauses.succeeded(session, [flaky], at=now)
         outcomes = [
             pauses.failed(session, flaky, at=now, error=f"timeout {n}", threshold=3,
                           probe_after=hour)
