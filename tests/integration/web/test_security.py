@@ -289,6 +289,41 @@ def test_every_answer_carries_the_security_headers(served: Served) -> None:
     assert "no-store" not in served.client.get("/").headers.get("cache-control", "")
 
 
+def test_an_unhandled_error_is_answered_500_with_the_security_headers(
+    database: Database, clock: SimulatedClock
+) -> None:
+    # issue: a 500 from an exception no handler took had none of the headers (Starlette's
+    # ServerErrorMiddleware answered it outside every middleware)
+    app = create_app(database, _settings(), clock=clock)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/boom", boom)
+    app.add_api_route("/admin/boom", boom)
+    with serve(app) as url, httpx.Client(base_url=url) as client:
+        plain = client.get("/boom")
+        page = client.get("/boom", headers={"Accept": "text/html"})
+        private = client.get("/admin/boom")
+    assert plain.status_code == page.status_code == private.status_code == 500
+    assert plain.json() == {
+        "error": {"code": "internal_error", "message": "an internal error occurred"}
+    }
+    assert "a bug" not in plain.text + page.text
+    assert "<html" in page.text
+    for answer in (plain, page, private):
+        assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "same-origin"
+    assert private.headers["cache-control"] == "no-store"
+    assert "no-store" not in plain.headers.get("cache-control", "")
+    counted = app.state.metrics.registry.get_sample_value(
+        "footcast_http_requests_total", {"method": "GET", "route": "/boom", "status": "500"}
+    )
+    assert counted == 2
+
+
 # --- the shared limit --------------------------------------------------------------------------
 
 
