@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import select
 import socket
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from factories import World
 from footcast.clock import SimulatedClock
 from footcast.config import Settings, load_settings
 from footcast.db import Database
-from footcast.db.tables import AuditEntry, Failure
+from footcast.db.tables import AuditEntry, Failure, RequestLimit, RequestSlot
 from footcast.db.writes import ledger
 from footcast.web import auth
 from footcast.web.app import MAX_BODY_BYTES, create_app
@@ -336,6 +337,62 @@ def test_the_admin_limit_is_shared_by_processes(database: Database, clock: Simul
             for url in (first, second, first, second, first, second)
         ]
     assert codes == [200, 200, 200, 200, 429, 429]
+
+
+def _scopes(database: Database) -> dict[str, int]:
+    """Each request_limits scope and how many slots it holds."""
+    with database.transaction() as session:
+        rows = session.execute(
+            sa.select(RequestLimit.scope, sa.func.count(RequestSlot.id))
+            .outerjoin(RequestSlot, RequestSlot.scope == RequestLimit.scope)
+            .group_by(RequestLimit.scope)
+        )
+        return {str(scope): int(count) for scope, count in rows}
+
+
+def test_the_admin_limit_forgets_clients_whose_hits_no_longer_count(database: Database) -> None:
+    # issue: request_limits kept one row per client address for ever
+    limit = auth.AdminLimit("3/minute")
+    db_now = sa.func.clock_timestamp()
+    with database.transaction() as session:
+        session.add_all(
+            RequestLimit(scope=scope)
+            for scope in ("admin:10.0.0.1", "admin:10.0.0.2", "admin:10.0.0.3", "admin:10.0.0.4",
+                          "api-football")
+        )  # fmt: skip
+        session.flush()
+        session.add_all(
+            [
+                RequestSlot(scope="admin:10.0.0.1", at=db_now - timedelta(hours=2), in_flight=True),
+                RequestSlot(
+                    scope="admin:10.0.0.2", at=db_now - timedelta(seconds=5), in_flight=True
+                ),
+                RequestSlot(scope="admin:10.0.0.4", at=db_now - timedelta(hours=2), in_flight=True),
+                RequestSlot(scope="api-football", at=db_now - timedelta(days=2), in_flight=False),
+            ]
+        )
+    # another process deciding on 10.0.0.4 right now holds its row: left for a later hit
+    holder = database.engine.connect()
+    try:
+        holder.execute(
+            sa.text("SELECT 1 FROM request_limits WHERE scope = 'admin:10.0.0.4' FOR UPDATE")
+        )
+        thread = threading.Thread(target=limit.hit, args=(database, "10.0.0.9"))
+        thread.start()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "a hit waited for another client's row"
+    finally:
+        holder.rollback()
+        holder.close()
+    assert _scopes(database) == {
+        "admin:10.0.0.2": 1,  # its hit still counts
+        "admin:10.0.0.4": 1,
+        "admin:10.0.0.9": 1,
+        "api-football": 1,  # a provider's row keeps its day's count
+    }
+    assert limit.hit(database, "10.0.0.1") is None  # forgotten, then counted afresh
+    assert _scopes(database) == {"admin:10.0.0.1": 1, "admin:10.0.0.2": 1, "admin:10.0.0.9": 1,
+                                 "api-football": 1}  # fmt: skip
 
 
 def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
