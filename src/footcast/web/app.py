@@ -39,6 +39,7 @@ _STATUS = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.ConfigError: 400,
+    errors.InvalidInput: 422,
     errors.DatabaseUnavailable: 503,
 }
 _PAGES = frozenset(
