@@ -42,7 +42,8 @@ def test_list_disable_enable_with_the_audit_log(
     disabled = run("models", "disable", "beta", "--reason", "too slow", env=env)
     assert "beta: disabled" in disabled.stdout
     listed = run("models", "list", env=env)
-    assert "paused by cli:" in listed.stdout
+    assert "disabled since" in listed.stdout
+    assert "by cli:" in listed.stdout
     assert "too slow" in listed.stdout
     assert "beta: enabled" in run("models", "enable", "beta", env=env).stdout
     assert "beta: not paused" in run("models", "enable", "beta", env=env).stdout

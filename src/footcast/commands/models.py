@@ -8,9 +8,11 @@ from decimal import Decimal
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from footcast import errors
+from footcast.commands import forecasters
 from footcast.commands.state import State, console
 from footcast.db.coordination import pauses
 from footcast.db.reads import costs
@@ -36,14 +38,17 @@ def _context(state: State) -> Context:
 
 @app.command("list")
 def list_models(ctx: typer.Context) -> None:
-    """Every roster model: provider, prices, state (active or paused, by whom, why), health."""
+    """Every roster model: provider, prices, state (active, paused until when, disabled; by
+    whom, why), health."""
     state: State = ctx.obj
     context = _context(state)
     assert context.forecasters.llms is not None
     models = context.forecasters.llms.roster
     with state.database.transaction() as session:
         failing = pauses.failures_in_a_row(session)
-        open_pauses = {p.forecaster: p for p in pauses.spans(session) if p.until is None}
+        stopped: dict[str, pauses.Pause] = {}
+        for p in pauses.current(session, at=state.clock.now()):
+            stopped.setdefault(p.forecaster, p)  # an open pause before a timed one
         counts = prediction_rows.totals(session)
     table = Table(title=f"Roster {models.path}")
     for column in ("model", "provider", "provider model", "$ in/out per 1M", "state"):
@@ -51,12 +56,11 @@ def list_models(ctx: typer.Context) -> None:
     for column in ("failures in a row", "predictions", "cost $"):
         table.add_column(column, justify="right")
     for model in models.models:
-        paused = open_pauses.get(model.id)
+        paused = stopped.get(model.id)
         status = (
             "[green]active[/green]"
             if paused is None
-            else f"[red]paused[/red] by {paused.actor} since {paused.since:%Y-%m-%d %H:%M}:"
-            f" {paused.reason}"
+            else f"[red]{escape(forecasters.describe(paused))}[/red]"
             + (f" (probe at {paused.probe_at:%H:%M})" if paused.probe_at else "")
         )
         made, cost = counts.get(model.id, (0, None))
@@ -103,7 +107,8 @@ def disable(
     name: str,
     reason: Annotated[str, typer.Option(help="why, for the record")] = "disabled by an operator",
 ) -> None:
-    """Pause a model: from now on it owes no predictions (nothing stored is touched)."""
+    """Disable a model until it is enabled: from now on it owes no predictions (nothing stored is
+    touched). For a pause that ends by itself: `footcast forecasters pause NAME --hours N`."""
     state: State = ctx.obj
     done = ops.disable(state.database, name, actor=state.actor, now=state.clock.now(),
                        reason=reason)  # fmt: skip
@@ -116,7 +121,7 @@ def enable(
     name: str,
     reason: Annotated[str, typer.Option(help="why, for the record")] = "enabled by an operator",
 ) -> None:
-    """Resume a paused model (whoever paused it); it owes predictions again from now on."""
+    """Enable a model: lift every pause (whoever made it); it owes predictions again from now on."""
     state: State = ctx.obj
     done = ops.enable(state.database, name, actor=state.actor, now=state.clock.now(),
                       reason=reason)  # fmt: skip

@@ -585,8 +585,9 @@ class RequestSlot(Base):
 
 
 class ForecasterPause(Base):
-    """A span in which a forecaster is disabled (by an operator, or by its health) and owes no
-    predictions; ``until`` is NULL while it lasts. Health pauses are probed at ``probe_at``."""
+    """A span ``[since, until)`` in which a forecaster owes no predictions: open (``until`` NULL,
+    disabled by an operator, the roster or its health) until someone ends it, or timed (written
+    with its ``until``, ending by itself then). Health pauses are probed at ``probe_at``."""
 
     __tablename__ = "forecaster_pauses"
 

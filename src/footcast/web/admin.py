@@ -1,9 +1,9 @@
 """The admin API (behind the admin secret in a header, rate-limited per client; ``auth``):
 pipeline health with severities (MON-02), failures (dead letters) listed, retried and cleared by
 stage or one by one (MON-05, SETTLE-04), a backfill triggered or planned (dry run), forecasters
-enabled and disabled, model health (pauses, next probe, provider circuits), the queue and the
-audit log. Every action is audited; failure texts are cut to ``TRUNCATE`` characters (the full
-text is in the CLI and the database).
+paused for a time and resumed, disabled and enabled (``ops.forecasters``), model health (pauses,
+next probe, provider circuits), the queue and the audit log. Every action is audited; failure
+texts are cut to ``TRUNCATE`` characters (the full text is in the CLI and the database).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from footcast.db.reads import monitoring, operators
 from footcast.db.writes import ledger
@@ -26,6 +26,7 @@ from footcast.web.auth import AdminApiRoute, admin
 from footcast.web.deps import TEXT, web
 
 __all__ = [
+    "MAX_PAUSE_HOURS",
     "TRUNCATE",
     "AuditOut",
     "BackfillIn",
@@ -36,6 +37,7 @@ __all__ = [
     "ForecasterState",
     "GapOut",
     "ModelHealth",
+    "PauseIn",
     "PipelineHealth",
     "PlannedUnit",
     "QueueOut",
@@ -47,8 +49,10 @@ __all__ = [
     "enable",
     "failures",
     "models",
+    "pause",
     "pipeline_health",
     "queue",
+    "resume",
     "retry",
     "router",
     "truncate",
@@ -175,6 +179,32 @@ class ForecasterState(BaseModel):
     name: str
     paused: bool
     changed: bool
+    until: datetime | None = Field(
+        default=None, description="a timed pause: when it ends by itself (resume: when it was to)"
+    )
+
+
+MAX_PAUSE_HOURS = int(forecasters.MAX_PAUSE.total_seconds() // 3600)
+
+
+class PauseIn(BaseModel):
+    """Exactly one of ``hours`` and ``until``."""
+
+    hours: float | None = Field(default=None, gt=0, le=MAX_PAUSE_HOURS, description="from now")
+    until: AwareDatetime | None = Field(default=None, description="when the pause ends")
+    reason: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _one_end(self) -> PauseIn:
+        if (self.hours is None) == (self.until is None):
+            raise ValueError("give exactly one of hours and until")
+        return self
+
+    def end(self, now: datetime) -> datetime:
+        if self.until is not None:
+            return self.until
+        assert self.hours is not None
+        return now + timedelta(hours=self.hours)
 
 
 @router.get("/pipeline-health", response_model=PipelineHealth)
@@ -313,24 +343,53 @@ async def backfill(request: Request, actor: Admin, body: BackfillIn) -> Backfill
     )
 
 
-def _set_paused(request: Request, actor: str, name: str, *, paused: bool) -> ForecasterState:
+def _toggled(done: forecasters.Toggled) -> ForecasterState:
+    return ForecasterState(
+        name=done.name, paused=done.paused, changed=done.changed, until=done.until
+    )
+
+
+@router.post("/forecasters/{name}/pause", response_model=ForecasterState)
+def pause(request: Request, actor: Admin, name: Name, body: PauseIn) -> ForecasterState:
+    """Pause a forecaster until ``until`` (or for ``hours``): it owes no predictions due before
+    then and resumes by itself at that moment (409 when it is disabled: enable it)."""
     state = web(request)
-    toggle = forecasters.disable if paused else forecasters.enable
-    reason = f"{'disabled' if paused else 'enabled'} by an admin"
-    done = toggle(state.database, name, actor=actor, now=state.clock.now(), reason=reason)
-    return ForecasterState(name=done.name, paused=done.paused, changed=done.changed)
+    now = state.clock.now()
+    done = forecasters.pause(
+        state.database, name, until=body.end(now), actor=actor, now=now,
+        reason=body.reason or "paused by an admin",
+    )  # fmt: skip
+    return _toggled(done)
+
+
+@router.post("/forecasters/{name}/resume", response_model=ForecasterState)
+def resume(request: Request, actor: Admin, name: Name) -> ForecasterState:
+    """End a forecaster's timed pause early (409 when it is disabled: enable it)."""
+    state = web(request)
+    done = forecasters.resume(
+        state.database, name, actor=actor, now=state.clock.now(), reason="resumed by an admin"
+    )
+    return _toggled(done)
 
 
 @router.post("/forecasters/{name}/disable", response_model=ForecasterState)
 def disable(request: Request, actor: Admin, name: Name) -> ForecasterState:
-    """Pause a forecaster: it owes no predictions from now on."""
-    return _set_paused(request, actor, name, paused=True)
+    """Stop a forecaster until it is enabled: it owes no predictions from now on."""
+    state = web(request)
+    done = forecasters.disable(
+        state.database, name, actor=actor, now=state.clock.now(), reason="disabled by an admin"
+    )
+    return _toggled(done)
 
 
 @router.post("/forecasters/{name}/enable", response_model=ForecasterState)
 def enable(request: Request, actor: Admin, name: Name) -> ForecasterState:
-    """Resume a paused forecaster."""
-    return _set_paused(request, actor, name, paused=False)
+    """Lift every pause of a forecaster (disabled by whomever, or paused for a time)."""
+    state = web(request)
+    done = forecasters.enable(
+        state.database, name, actor=actor, now=state.clock.now(), reason="enabled by an admin"
+    )
+    return _toggled(done)
 
 
 @router.get("/models", response_model=ModelHealth)

@@ -39,6 +39,7 @@ _STATUS = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.ConfigError: 400,
+    errors.InvalidInput: 422,
     errors.DatabaseUnavailable: 503,
 }
 _PAGES = frozenset(
@@ -86,7 +87,13 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
     app.state.standings = Stale[Any](seconds=api.STANDINGS_SECONDS)  # web/board.py
     app.state.matchday = Stale[Any](seconds=api.MATCHDAY_SECONDS)
 
-    # outermost last: the proxy's headers first, then the figures, then the body and headers
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+        return _answer(request, 500, "internal_error", "an internal error occurred")
+
+    # outermost last: the proxy's headers first, then the figures, then the body and headers,
+    # then unhandled errors (inside the headers: Starlette's own 500 is outside every middleware)
+    app.add_middleware(security.Unhandled, answer=unexpected)
     app.add_middleware(security.Guard, max_body=MAX_BODY_BYTES)
     app.add_middleware(metrics.RequestMetrics, metrics=app.state.metrics)
     if settings.web.trusted_proxies:
@@ -131,11 +138,6 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
             answer = pages.error(request, status_code=status, code=name, message=str(detail))
         answer.headers.update(getattr(exc, "headers", None) or {})
         return answer
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return _answer(request, 500, "internal_error", "an internal error occurred")
 
     app.include_router(health.router)
     app.include_router(api.router)

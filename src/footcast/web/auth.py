@@ -37,6 +37,7 @@ from footcast.web.deps import web
 
 __all__ = [
     "COOKIE",
+    "SCOPE",
     "AdminApiRoute",
     "AdminLimit",
     "Handler",
@@ -56,6 +57,7 @@ __all__ = [
 
 COOKIE = "footcast_admin"  # the pages' login: a random token naming a web_sessions row
 FOREVER = 2**31 - 1  # no daily budget: the window is the limit
+SCOPE = "admin:"  # the limit's scopes: one per client address, forgotten once idle
 
 
 class AdminLimit:
@@ -68,7 +70,7 @@ class AdminLimit:
 
     def policy(self, client: str) -> limits.Policy:
         return limits.Policy(
-            scope=f"admin:{client}"[:64],
+            scope=f"{SCOPE}{client}"[:64],
             per_window=self.item.amount,
             window=self.window,
             daily_budget=FOREVER,
@@ -81,8 +83,10 @@ class AdminLimit:
         Raises:
             DatabaseUnavailable: the database can not be reached.
         """
+        policy = self.policy(client)
         with database.transaction() as session:
-            turn = limits.take_slot(session, self.policy(client))
+            turn = limits.take_slot(session, policy)
+            limits.forget_idle(session, prefix=SCOPE, idle=policy.window + policy.lease)
         return None if turn.ticket is not None else max(1.0, turn.wait)
 
     def refused(self, client: str, wait: float) -> HTTPException:

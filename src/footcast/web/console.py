@@ -1,8 +1,8 @@
 """The admin pages: login and logout, and the dashboard an operator works from in an incident —
 pipeline health (each gap linked to its match), the queue, failures retried or cleared by stage
-or one by one, a backfill (a dry run shows the plan), forecasters disabled and enabled with their
-health and pauses, the providers' circuits, and the audit log. After each action the next page
-says what was done.
+or one by one, a backfill (a dry run shows the plan), forecasters paused for some hours and
+resumed, or disabled and enabled, with their health and pauses, the providers' circuits, and the
+audit log. After each action the next page says what was done.
 
 A login is a ``web_sessions`` row (``auth``). Every form post other than the login's needs that
 login's cookie, a matching ``Origin`` (or ``Referer``) and the login's CSRF token; the cookie and
@@ -40,6 +40,8 @@ __all__ = [
     "enable",
     "login",
     "logout",
+    "pause",
+    "resume",
     "retry",
     "router",
 ]
@@ -169,6 +171,7 @@ def dashboard(request: Request) -> Response:
         models=health.models,
         circuits=health.circuits,
         audit=admin.audit(request, limit=RECENT_AUDIT),
+        max_pause_hours=admin.MAX_PAUSE_HOURS,
     )
 
 
@@ -291,16 +294,38 @@ async def backfill(
     )
 
 
+@forms.post("/admin/forecasters/{name}/pause")
+def pause(
+    request: Request,
+    actor: Actor,
+    name: Name,
+    hours: Annotated[int, Form(ge=1, le=admin.MAX_PAUSE_HOURS)],
+    reason: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Pause a forecaster for ``hours``: it resumes by itself then (the admin API's pause)."""
+    body = admin.PauseIn(hours=hours, reason=reason.strip() or None)
+    done = admin.pause(request, actor, name, body)
+    assert done.until is not None
+    return _done(request, f"{name} paused until {done.until:%Y-%m-%d %H:%M} UTC.")
+
+
+@forms.post("/admin/forecasters/{name}/resume")
+def resume(request: Request, actor: Actor, name: Name) -> Response:
+    """End a forecaster's timed pause early (the admin API's resume)."""
+    done = admin.resume(request, actor, name)
+    return _done(request, f"{name} {'resumed' if done.changed else 'was not paused'}.")
+
+
 @forms.post("/admin/forecasters/{name}/disable")
 def disable(request: Request, actor: Actor, name: Name) -> Response:
-    """Pause a forecaster: it owes no predictions from now on."""
+    """Stop a forecaster until it is enabled: it owes no predictions from now on."""
     done = admin.disable(request, actor, name)
     return _done(request, f"{name} {'disabled' if done.changed else 'was already disabled'}.")
 
 
 @forms.post("/admin/forecasters/{name}/enable")
 def enable(request: Request, actor: Actor, name: Name) -> Response:
-    """Resume a paused forecaster (whoever paused it: an operator or its health)."""
+    """Lift every pause of a forecaster (whoever made it: an operator, the roster, its health)."""
     done = admin.enable(request, actor, name)
     return _done(request, f"{name} {'enabled' if done.changed else 'was not paused'}.")
 

@@ -206,7 +206,7 @@ def forecaster(
         failure_count=failure_count,
         abstentions=abstentions,
         abstention_count=abstention_count,
-        pauses=browse.pauses(db, found.id),
+        pauses=browse.pauses(db, found.id, now=web(request).clock.now()),
     )
 
 

@@ -1,5 +1,5 @@
 """What every answer of the site gets at the ASGI edge: a bounded request body and the browser's
-security headers.
+security headers, on every answer, a 500 included.
 
 - **Bodies** are limited to ``max_body`` bytes as they stream in, not only by their
   ``Content-Length``: a longer one is answered 413 (the app stops reading; the server then
@@ -9,15 +9,20 @@ security headers.
   draw them), ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``, ``nosniff``, a
   same-origin referrer, HSTS when the request came over HTTPS, and ``Cache-Control: no-store``
   on everything admin.
+- **Errors** no handler took are answered inside the guard (``Unhandled``): Starlette answers
+  them in its ``ServerErrorMiddleware``, outside every middleware, so its 500 had no headers.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CSP", "DOCS_CSP", "BodyTooLarge", "Guard"]
+__all__ = ["CSP", "DOCS_CSP", "BodyTooLarge", "Guard", "Unhandled"]
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -133,3 +138,37 @@ class Guard:
         start, body = refusal
         await send({**start, "headers": [*start["headers"], *extra]})
         await send(body)
+
+
+class Unhandled:
+    """An exception no handler took, answered by ``answer`` (the app's 500) from inside the
+    guard, so the answer carries its headers; and counted by the metrics as a 500. Placed
+    innermost of the app's middleware. An exception after the answer started (nothing to
+    replace it with) and the body limit's go on up."""
+
+    def __init__(
+        self, app: ASGIApp, *, answer: Callable[[Request, Exception], Awaitable[Response]]
+    ) -> None:
+        self.app = app
+        self.answer = answer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except BodyTooLarge:
+            raise
+        except Exception as exc:
+            if started:
+                raise
+            response = await self.answer(Request(scope, receive), exc)
+            await response(scope, receive, send)

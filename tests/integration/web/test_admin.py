@@ -102,13 +102,70 @@ def test_failures_are_listed_truncated_retried_once_and_cleared(
 def test_forecasters_are_disabled_and_enabled(served: Served, world: World) -> None:
     world.forecasters("alice")
     off = served.client.post("/api/admin/forecasters/alice/disable", headers=served.admin()).json()
-    assert off == {"name": "alice", "paused": True, "changed": True}
+    assert off == {"name": "alice", "paused": True, "changed": True, "until": None}
     again = served.client.post("/api/admin/forecasters/alice/disable", headers=served.admin())
     assert again.json()["changed"] is False
     on = served.client.post("/api/admin/forecasters/alice/enable", headers=served.admin()).json()
     assert on["changed"] is True
     missing = served.client.post("/api/admin/forecasters/nobody/enable", headers=served.admin())
     assert missing.status_code == 404
+
+
+def test_a_forecaster_is_paused_for_a_time_and_resumed(served: Served, world: World) -> None:
+    world.forecasters("alice", "bob")
+    admin, now = served.admin(), world.clock.now()
+
+    def post(path: str, body: object = None) -> httpx.Response:
+        return served.client.post(f"/api/admin/forecasters/{path}", headers=admin, json=body)
+
+    def state(name: str) -> dict[str, object]:
+        found = served.client.get("/api/admin/models", headers=admin).json()["models"]
+        model: dict[str, object] = next(m for m in found if m["name"] == name)
+        return model
+
+    paused = post("alice/pause", {"hours": 2.5, "reason": "provider incident"})
+    assert paused.status_code == 200
+    end = (now + timedelta(hours=2, minutes=30)).isoformat().replace("+00:00", "Z")
+    assert paused.json() == {"name": "alice", "paused": True, "changed": True, "until": end}
+    alice = state("alice")
+    assert (alice["paused"], alice["paused_until"], alice["pause_reason"]) == (
+        True, end, "provider incident",
+    )  # fmt: skip
+    until = (now + timedelta(days=1)).isoformat()
+    assert post("bob/pause", {"until": until}).json()["until"] == until.replace("+00:00", "Z")
+
+    world.clock.advance(timedelta(hours=3))
+    assert state("alice")["paused"] is False  # ended by itself
+    assert state("bob")["paused_until"] is not None
+    resumed = post("bob/resume").json()
+    assert (resumed["changed"], resumed["paused"]) == (True, False)
+    assert state("bob")["paused"] is False
+    assert post("bob/resume").json()["changed"] is False
+
+    post("bob/disable")
+    refused = post("bob/pause", {"hours": 1})
+    assert refused.status_code == 409
+    assert "enable it first" in refused.json()["error"]["message"]
+    assert post("bob/resume").status_code == 409
+    assert state("bob")["paused_until"] is None  # disabled: no end
+    for body, field in [
+        ({}, "hours and until"),
+        ({"hours": 1, "until": until}, "hours and until"),
+        ({"hours": 0}, "hours"),
+        ({"hours": 24 * 90 + 1}, "hours"),
+        ({"until": "2030-01-01T00:00:00"}, "until"),  # no time zone
+    ]:
+        answer = post("alice/pause", body)
+        assert answer.status_code == 422, body
+        assert field in answer.text, body
+    past = post("alice/pause", {"until": now.isoformat()})
+    assert (past.status_code, past.json()["error"]["code"]) == (422, "invalid_input")
+    assert post("nobody/pause", {"hours": 1}).status_code == 404
+    with world.database.transaction() as session:
+        actions = session.execute(sa.select(AuditEntry.action).order_by(AuditEntry.id)).scalars()
+        assert list(actions) == [
+            "forecaster.pause", "forecaster.pause", "forecaster.resume", "forecaster.disable",
+        ]  # fmt: skip
 
 
 def test_pipeline_health_reports_gaps_by_severity(served: Served, world: World) -> None:

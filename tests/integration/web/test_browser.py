@@ -382,17 +382,35 @@ def test_an_operator_works_through_an_incident(
     expect(page.locator(f'tr[data-failure="{other}"] td.state')).to_have_text("open")
     shoot("retried")
 
-    # a model disabled
+    # a model paused for two hours (it would resume by itself), then resumed early
+    model = page.locator('tr[data-model="gpt-x"] td.state')
+    page.get_by_label("hours to pause gpt-x").fill("2")
+    page.get_by_label("why pause gpt-x").fill("provider incident")
+    page.get_by_role("button", name="Pause gpt-x").click()
+    expect(page.locator("#flash")).to_have_text("gpt-x paused until 2025-08-15 14:00 UTC.")
+    expect(model).to_contain_text("paused until 2025-08-15 14:00 UTC")
+    expect(model).to_contain_text("provider incident")
+    expect(page.get_by_role("button", name="Pause gpt-x")).to_have_count(0)
+    shoot("paused")
+    page.get_by_role("button", name="Resume gpt-x").click()
+    expect(page.locator("#flash")).to_have_text("gpt-x resumed.")
+    expect(model).to_have_text("active")
+
+    # a model disabled: no end, until it is enabled
     page.get_by_role("button", name="Disable gpt-x").click()
     expect(page.locator("#flash")).to_have_text("gpt-x disabled.")
-    expect(page.locator('tr[data-model="gpt-x"] td.state')).to_contain_text("paused")
+    expect(model).to_contain_text("disabled")
     expect(page.get_by_role("button", name="Enable gpt-x")).to_be_visible()
+    expect(page.get_by_role("button", name="Resume gpt-x")).to_have_count(0)
     shoot("disabled")
 
     # the audit log
     page.get_by_role("link", name="Audit log").first.click()
     actions = page.locator("#audit td.action")
-    expect(actions).to_have_text(["forecaster.disable", "failures.retry", "admin.login"])
+    expect(actions).to_have_text(
+        ["forecaster.disable", "forecaster.resume", "forecaster.pause", "failures.retry",
+         "admin.login"]
+    )  # fmt: skip
     shoot("audit")
 
     # logout, and the old cookie is refused
@@ -405,7 +423,10 @@ def test_an_operator_works_through_an_incident(
     shoot()
     with world.database.transaction() as session:
         done = list(session.execute(sa.select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
-    assert done == ["admin.login", "failures.retry", "forecaster.disable", "admin.logout"]
+    assert done == [
+        "admin.login", "failures.retry", "forecaster.pause", "forecaster.resume",
+        "forecaster.disable", "admin.logout",
+    ]  # fmt: skip
 
 
 _ATTACK = """<!doctype html><html><body>

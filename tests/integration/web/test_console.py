@@ -197,7 +197,7 @@ def test_forecasters_are_disabled_and_enabled_with_their_health_shown(
     operator = _operator(served)
     operator.login()
     page = served.client.get("/admin").text
-    paused = r'data-model="gpt">.*paused</span> by health.*2025-08-15 12:30 UTC'
+    paused = r'data-model="gpt">.*disabled</span> by health.*2025-08-15 12:30 UTC'
     assert re.search(paused, page, re.S)
     assert 'data-provider="openai"' in page
 
@@ -211,6 +211,55 @@ def test_forecasters_are_disabled_and_enabled_with_their_health_shown(
     assert "Disable gpt" in page
     assert operator.post("/admin/forecasters/nobody/enable").status_code == 404
     assert _actions(world.database)[-2:] == ["forecaster.disable", "forecaster.enable"]
+
+
+def _buttons(html: str, name: str) -> list[str]:
+    """The labels of the action buttons of forecaster ``name``'s row."""
+    row = re.search(rf'<tr data-model="{name}">(.*?)</tr>', html, re.S)
+    assert row is not None, name
+    cell = row.group(1).split('<td class="actions">')[1]
+    return re.findall(r"<button[^>]*>([^<]+)</button>", cell)
+
+
+def test_a_forecaster_is_paused_for_hours_resumed_and_told_apart_from_a_disable(
+    served: Served, world: World
+) -> None:
+    world.forecasters("alice", "bob")
+    operator = _operator(served)
+    operator.login()
+    page = served.client.get("/admin").text
+    assert _buttons(page, "alice") == ["Pause alice", "Disable alice"]
+
+    done = operator.post("/admin/forecasters/alice/pause", {"hours": 3, "reason": "incident"})
+    assert done.status_code == 303
+    page = served.client.get("/admin").text
+    assert _flash(page) == "alice paused until 2025-08-15 15:00 UTC."
+    state = r'data-model="alice">.*paused until 2025-08-15 15:00 UTC</span> by admin@127\.0\.0\.1'
+    assert re.search(state + r".*: incident</td>", page, re.S)
+    assert _buttons(page, "alice") == ["Resume alice", "Disable alice"]
+    operator.post("/admin/forecasters/bob/disable")
+    page = served.client.get("/admin").text
+    assert re.search(r'data-model="bob">.*disabled</span> by', page, re.S)
+    assert _buttons(page, "bob") == ["Enable bob"]
+    refused = operator.post("/admin/forecasters/bob/pause", {"hours": 1})
+    assert refused.status_code == 409
+    assert "enable it first" in refused.text
+
+    operator.post("/admin/forecasters/alice/resume")
+    page = served.client.get("/admin").text
+    assert _flash(page) == "alice resumed."
+    assert _buttons(page, "alice") == ["Pause alice", "Disable alice"]
+    for hours in (0, 24 * 90 + 1, "soon"):
+        assert operator.post("/admin/forecasters/alice/pause", {"hours": hours}).status_code == 422
+    # the form's CSRF token is needed, as for every action
+    wrong = served.client.post(
+        "/admin/forecasters/alice/pause", data={"hours": 2, "csrf": "forged"},
+        headers=operator.origin,
+    )  # fmt: skip
+    assert wrong.status_code == 403
+    assert _actions(world.database)[1:] == [
+        "forecaster.pause", "forecaster.disable", "forecaster.resume",
+    ]  # fmt: skip
 
 
 def test_the_audit_log_page_lists_the_actions(served: Served, world: World) -> None:

@@ -4,6 +4,7 @@ datasets whose answer is known."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -18,6 +19,7 @@ from footcast.db.writes import abstentions, ledger, snapshots
 from footcast.db.writes import forecasters as forecaster_rows
 from footcast.domain.analysis import Injury, Need, Odds, PastMatch, Snapshot
 from footcast.domain.names import pair_key
+from footcast.ops import forecasters
 from footcast.pipeline import settlement
 from footcast.web import intervals
 from web_server import Served
@@ -427,9 +429,28 @@ def test_a_forecaster_page_shows_its_cost_failures_and_pauses(served: Served, wo
     assert cells[4] == "open (gave up)"
     assert "not mine" not in answer.text
     paused = next(iter(_table(answer.text, "pauses").values()))
-    assert paused[1:4] == ["paused", "5 failures in a row", "pipeline"]
+    assert paused[1:4] == ["until enabled", "5 failures in a row", "pipeline"]
+    assert "Disabled since 2025-08-15 12:00 UTC by pipeline" in answer.text
     assert 'id="cost"' in answer.text  # an LLM: its cost per prediction
     assert "Priced answers</dt><dd>0/0" in answer.text
+
+
+def test_a_forecaster_page_says_until_when_it_is_paused(served: Served, world: World) -> None:
+    world.forecasters("bob")
+    now = world.clock.now()
+    forecasters.pause(world.database, "bob", until=now + timedelta(hours=5), actor="ann", now=now,
+                      reason="provider incident")  # fmt: skip
+    answer = served.client.get("/forecasters/bob").text
+    assert re.search(
+        r'id="pause-state"[^>]*>Paused until 2025-08-15 17:00 UTC by ann: provider incident', answer
+    )
+    (cells,) = _table(answer, "pauses").values()
+    assert cells[1] == "2025-08-15 17:00 UTC paused"
+    world.clock.advance(timedelta(hours=5))  # over by itself
+    answer = served.client.get("/forecasters/bob").text
+    assert 'id="pause-state"' not in answer
+    (cells,) = _table(answer, "pauses").values()
+    assert cells[1] == "2025-08-15 17:00 UTC"
 
 
 def test_abstentions_are_shown_on_the_match_and_the_forecaster_page(

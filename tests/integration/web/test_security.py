@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import select
 import socket
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from factories import World
 from footcast.clock import SimulatedClock
 from footcast.config import Settings, load_settings
 from footcast.db import Database
-from footcast.db.tables import AuditEntry, Failure
+from footcast.db.tables import AuditEntry, Failure, RequestLimit, RequestSlot
 from footcast.db.writes import ledger
 from footcast.web import auth
 from footcast.web.app import MAX_BODY_BYTES, create_app
@@ -289,6 +290,41 @@ def test_every_answer_carries_the_security_headers(served: Served) -> None:
     assert "no-store" not in served.client.get("/").headers.get("cache-control", "")
 
 
+def test_an_unhandled_error_is_answered_500_with_the_security_headers(
+    database: Database, clock: SimulatedClock
+) -> None:
+    # issue: a 500 from an exception no handler took had none of the headers (Starlette's
+    # ServerErrorMiddleware answered it outside every middleware)
+    app = create_app(database, _settings(), clock=clock)
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/boom", boom)
+    app.add_api_route("/admin/boom", boom)
+    with serve(app) as url, httpx.Client(base_url=url) as client:
+        plain = client.get("/boom")
+        page = client.get("/boom", headers={"Accept": "text/html"})
+        private = client.get("/admin/boom")
+    assert plain.status_code == page.status_code == private.status_code == 500
+    assert plain.json() == {
+        "error": {"code": "internal_error", "message": "an internal error occurred"}
+    }
+    assert "a bug" not in plain.text + page.text
+    assert "<html" in page.text
+    for answer in (plain, page, private):
+        assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+        assert answer.headers["x-frame-options"] == "DENY"
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert answer.headers["referrer-policy"] == "same-origin"
+    assert private.headers["cache-control"] == "no-store"
+    assert "no-store" not in plain.headers.get("cache-control", "")
+    counted = app.state.metrics.registry.get_sample_value(
+        "footcast_http_requests_total", {"method": "GET", "route": "/boom", "status": "500"}
+    )
+    assert counted == 2
+
+
 # --- the shared limit --------------------------------------------------------------------------
 
 
@@ -301,6 +337,62 @@ def test_the_admin_limit_is_shared_by_processes(database: Database, clock: Simul
             for url in (first, second, first, second, first, second)
         ]
     assert codes == [200, 200, 200, 200, 429, 429]
+
+
+def _scopes(database: Database) -> dict[str, int]:
+    """Each request_limits scope and how many slots it holds."""
+    with database.transaction() as session:
+        rows = session.execute(
+            sa.select(RequestLimit.scope, sa.func.count(RequestSlot.id))
+            .outerjoin(RequestSlot, RequestSlot.scope == RequestLimit.scope)
+            .group_by(RequestLimit.scope)
+        )
+        return {str(scope): int(count) for scope, count in rows}
+
+
+def test_the_admin_limit_forgets_clients_whose_hits_no_longer_count(database: Database) -> None:
+    # issue: request_limits kept one row per client address for ever
+    limit = auth.AdminLimit("3/minute")
+    db_now = sa.func.clock_timestamp()
+    with database.transaction() as session:
+        session.add_all(
+            RequestLimit(scope=scope)
+            for scope in ("admin:10.0.0.1", "admin:10.0.0.2", "admin:10.0.0.3", "admin:10.0.0.4",
+                          "api-football")
+        )  # fmt: skip
+        session.flush()
+        session.add_all(
+            [
+                RequestSlot(scope="admin:10.0.0.1", at=db_now - timedelta(hours=2), in_flight=True),
+                RequestSlot(
+                    scope="admin:10.0.0.2", at=db_now - timedelta(seconds=5), in_flight=True
+                ),
+                RequestSlot(scope="admin:10.0.0.4", at=db_now - timedelta(hours=2), in_flight=True),
+                RequestSlot(scope="api-football", at=db_now - timedelta(days=2), in_flight=False),
+            ]
+        )
+    # another process deciding on 10.0.0.4 right now holds its row: left for a later hit
+    holder = database.engine.connect()
+    try:
+        holder.execute(
+            sa.text("SELECT 1 FROM request_limits WHERE scope = 'admin:10.0.0.4' FOR UPDATE")
+        )
+        thread = threading.Thread(target=limit.hit, args=(database, "10.0.0.9"))
+        thread.start()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "a hit waited for another client's row"
+    finally:
+        holder.rollback()
+        holder.close()
+    assert _scopes(database) == {
+        "admin:10.0.0.2": 1,  # its hit still counts
+        "admin:10.0.0.4": 1,
+        "admin:10.0.0.9": 1,
+        "api-football": 1,  # a provider's row keeps its day's count
+    }
+    assert limit.hit(database, "10.0.0.1") is None  # forgotten, then counted afresh
+    assert _scopes(database) == {"admin:10.0.0.1": 1, "admin:10.0.0.2": 1, "admin:10.0.0.9": 1,
+                                 "api-football": 1}  # fmt: skip
 
 
 def _routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:

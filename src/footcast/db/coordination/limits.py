@@ -16,6 +16,10 @@ Each decision is one call of a database function (``footcast_take_request_slot``
 ``footcast_release_request_slot``, migration 0004): one round trip, made under the scope's row
 lock so processes take turns, on the database's ``clock_timestamp()`` so machines agree. A slot
 whose process died while it was in flight is held for ``lease`` more, then forgotten.
+
+A scope without a daily budget (the admin limit's, one per client address) is forgotten too once
+none of its slots counts any more (``forget_idle``, on each of its writes), so the table holds
+the clients of the last window, not every address ever seen.
 """
 
 from __future__ import annotations
@@ -35,7 +39,16 @@ from footcast.db import _errors
 from footcast.db.engine import Database
 from footcast.db.tables import RequestLimit
 
-__all__ = ["Policy", "PostgresLimiter", "Turn", "release_slot", "take_slot", "used_today"]
+__all__ = [
+    "FORGET_BATCH",
+    "Policy",
+    "PostgresLimiter",
+    "Turn",
+    "forget_idle",
+    "release_slot",
+    "take_slot",
+    "used_today",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,6 +92,29 @@ _RELEASE = sa.select(
         sa.bindparam("day_remaining", type_=sa.Integer),
     )
 )
+
+
+# scopes under a prefix, not stopped, with no slot that still counts (the rule of
+# footcast_take_request_slot: a slot counts while ``at > now - window - lease``), at most
+# ``batch`` of them; a row being decided on (locked) is left for the next call. ``= ANY(ARRAY)``
+# deletes through the primary key whatever the planner guesses of the subquery's size.
+_FORGET = sa.text(
+    """
+    DELETE FROM request_limits WHERE scope = ANY(ARRAY(
+        SELECT l.scope FROM request_limits l
+        WHERE starts_with(l.scope, :prefix)
+          AND (l.blocked_until IS NULL OR l.blocked_until <= clock_timestamp())
+          AND NOT EXISTS (SELECT 1 FROM request_slots s
+                          WHERE s.scope = l.scope AND s.at > clock_timestamp() - :idle)
+        LIMIT :batch
+        FOR UPDATE SKIP LOCKED))
+    """
+).bindparams(
+    sa.bindparam("prefix", type_=sa.Text),
+    sa.bindparam("idle", type_=sa.Interval),
+    sa.bindparam("batch", type_=sa.Integer),
+)
+FORGET_BATCH = 500  # idle scopes one call deletes at most: a backlog goes over a few calls
 
 
 def take_slot(session: Session | Connection, policy: Policy) -> Turn:
@@ -139,6 +175,16 @@ def release_slot(
         "day_remaining": day_remaining,
     }
     session.execute(_RELEASE, params)
+
+
+def forget_idle(
+    session: Session | Connection, *, prefix: str, idle: timedelta, batch: int = FORGET_BATCH
+) -> int:
+    """Delete up to ``batch`` scopes starting with ``prefix`` none of whose slots counts any more
+    (``idle``: the policy's window and lease), with their slots; how many went. Only for scopes
+    without a daily budget: a provider's row keeps its day's count and the limit it reported."""
+    done = session.execute(_FORGET, {"prefix": prefix, "idle": idle, "batch": batch})
+    return int(done.rowcount)  # type: ignore[attr-defined]
 
 
 def used_today(session: Session | Connection, scope: str) -> int:

@@ -1,8 +1,13 @@
-"""Forecaster pauses and health: a disabled forecaster owes no predictions while it is paused.
+"""Forecaster pauses and health: a forecaster owes no predictions while a pause is in effect.
 
-An operator pauses and resumes a forecaster by hand; its health pauses it after
-``threshold`` consecutive failures and sets a time to probe it, and a good probe resumes it.
-Every pause is kept (since, until, why, by whom), so each change stays visible.
+A pause is a span ``[since, until)``. An *open* pause (``until`` NULL) lasts until someone ends
+it: an operator's disable (ended by enable), the roster's, or its health's after ``threshold``
+consecutive failures (probed at ``probe_at``; a good probe ends it). A *timed* pause is written
+with its ``until`` from the start: it ends by itself at that moment, with nothing to run then,
+because every reader asks the one rule below (``IN_EFFECT``; the ``counted_pairs`` view of
+migrations 0007/0009 holds the same text), never ``until IS NULL``. Ending a timed pause early
+moves its ``until`` to that moment. Every pause is kept (since, until, why, by whom, who ended
+it), so each change stays visible.
 """
 
 from __future__ import annotations
@@ -19,13 +24,19 @@ from footcast.db.tables import Forecaster, ForecasterHealth, ForecasterPause
 
 __all__ = [
     "HEALTH",
+    "IN_EFFECT",
     "PAUSED_AT",
     "Pause",
+    "current",
     "due_probes",
+    "end_timed",
     "failed",
     "failures_in_a_row",
+    "in_effect",
+    "lock",
     "open_pause",
     "pause",
+    "pause_until",
     "paused_at",
     "probe_failed",
     "resume",
@@ -34,9 +45,14 @@ __all__ = [
 ]
 
 HEALTH = "health"
-# SQL: forecaster f is paused at moment :t (a fragment; the caller names f and the moment)
-PAUSED_AT = """EXISTS (SELECT 1 FROM forecaster_pauses z WHERE z.forecaster_id = {f}.id
-    AND z.since <= {t} AND (z.until IS NULL OR z.until > {t}))"""
+# SQL: pause row {z} is in effect at moment {t} (a fragment; the caller names both). The rule.
+IN_EFFECT = "{z}.since <= {t} AND ({z}.until IS NULL OR {z}.until > {t})"
+# SQL: forecaster {f} is paused at moment {t}
+PAUSED_AT = (
+    "EXISTS (SELECT 1 FROM forecaster_pauses z WHERE z.forecaster_id = {f}.id AND "
+    + IN_EFFECT.replace("{z}", "z")
+    + ")"
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,15 +67,28 @@ class Pause:
     resumed_by: str | None
     resume_reason: str | None
 
+    @property
+    def timed(self) -> bool:
+        """It has an end: of the pauses in effect (``current``), a timed one."""
+        return self.until is not None
+
+
+def in_effect(moment: datetime | sa.ColumnElement[datetime]) -> sa.ColumnElement[bool]:
+    """``IN_EFFECT`` for a ``ForecasterPause`` row, as an expression for SQLAlchemy queries."""
+    z = ForecasterPause
+    return sa.and_(z.since <= moment, sa.or_(z.until.is_(None), z.until > moment))
+
 
 def paused_at(forecaster: type[Forecaster], moment: sa.ColumnElement[datetime]) -> sa.Exists:
     """The ``PAUSED_AT`` condition as an expression, for queries built with SQLAlchemy."""
-    z = ForecasterPause
-    return sa.exists().where(
-        z.forecaster_id == forecaster.id,
-        z.since <= moment,
-        sa.or_(z.until.is_(None), z.until > moment),
-    )
+    return sa.exists().where(ForecasterPause.forecaster_id == forecaster.id, in_effect(moment))
+
+
+def lock(session: Session, forecaster_id: int) -> None:
+    """Hold the forecaster's row until the transaction ends, so operators' changes of its pauses
+    take turns (``NO KEY UPDATE``: predictions referencing it are not held up)."""
+    stmt = sa.select(Forecaster.id).where(Forecaster.id == forecaster_id)
+    session.execute(stmt.with_for_update(key_share=True))
 
 
 def pause(
@@ -84,6 +113,43 @@ def pause(
         .returning(ForecasterPause.id)
     )
     return session.execute(stmt).scalar_one_or_none() is not None
+
+
+def pause_until(
+    session: Session,
+    forecaster_id: int,
+    *,
+    at: datetime,
+    until: datetime,
+    reason: str,
+    actor: str,
+) -> None:
+    """Write a timed pause ``[at, until)``: it ends by itself at ``until``."""
+    session.execute(
+        insert(ForecasterPause).values(
+            forecaster_id=forecaster_id, since=at, until=until, reason=reason, actor=actor
+        )
+    )
+
+
+def end_timed(
+    session: Session, forecaster_id: int, *, at: datetime, actor: str, reason: str
+) -> Pause | None:
+    """End the timed pause in effect at ``at`` there and then; the pause as it was (its planned
+    end), or None when none was in effect."""
+    found = [p for p in current(session, forecaster_id=forecaster_id, at=at) if p.timed]
+    if not found:
+        return None
+    session.execute(
+        sa.update(ForecasterPause)
+        .where(
+            ForecasterPause.forecaster_id == forecaster_id,
+            ForecasterPause.until.is_not(None),
+            in_effect(at),
+        )
+        .values(until=at, resumed_by=actor, resume_reason=reason)
+    )
+    return found[0]
 
 
 def resume(session: Session, forecaster_id: int, *, at: datetime, actor: str, reason: str) -> bool:
@@ -196,20 +262,32 @@ def probe_failed(session: Session, forecaster_id: int, *, next_probe: datetime) 
 
 
 def open_pause(session: Session, forecaster_id: int) -> Pause | None:
-    """The pause of the forecaster that is still open, if any."""
+    """The open pause of the forecaster (one with no end: disabled, by whomever), if any."""
     found = [p for p in spans(session, forecaster_id=forecaster_id) if p.until is None]
     return found[0] if found else None
 
 
+def current(session: Session, *, at: datetime, forecaster_id: int | None = None) -> list[Pause]:
+    """The pauses in effect at ``at`` (of one forecaster when given): open ones first, then
+    timed ones, newest first. A forecaster listed here owes nothing due at ``at``."""
+    return spans(session, forecaster_id=forecaster_id, at=at)
+
+
 def spans(
-    session: Session, *, forecaster: str | None = None, forecaster_id: int | None = None
+    session: Session,
+    *,
+    forecaster: str | None = None,
+    forecaster_id: int | None = None,
+    at: datetime | None = None,
 ) -> list[Pause]:
-    """Every pause, newest first (of one forecaster when named or given by id)."""
-    stmt = (
-        sa.select(Forecaster.name, ForecasterPause)
-        .join(ForecasterPause, ForecasterPause.forecaster_id == Forecaster.id)
-        .order_by(ForecasterPause.since.desc(), ForecasterPause.id.desc())
+    """Every pause, newest first (of one forecaster when named or given by id; ``at``: only
+    those in effect then, open ones first)."""
+    stmt = sa.select(Forecaster.name, ForecasterPause).join(
+        ForecasterPause, ForecasterPause.forecaster_id == Forecaster.id
     )
+    if at is not None:
+        stmt = stmt.where(in_effect(at)).order_by(ForecasterPause.until.is_not(None))
+    stmt = stmt.order_by(ForecasterPause.since.desc(), ForecasterPause.id.desc())
     if forecaster is not None:
         stmt = stmt.where(Forecaster.name == forecaster)
     if forecaster_id is not None:

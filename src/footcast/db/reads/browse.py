@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from footcast import errors
+from footcast.db.coordination import pauses as coordination_pauses
 from footcast.db.tables import (
     Abstention,
     AnalysisSnapshot,
@@ -409,24 +410,28 @@ def prediction_failures(
 @dataclass(frozen=True, kw_only=True)
 class Pause:
     since: datetime
-    until: datetime | None
+    until: datetime | None  # None: until enabled; later than now: a timed pause, ending then
     reason: str
     actor: str
     resumed_by: str | None
+    in_effect: bool  # at the ``now`` asked about
 
 
-def pauses(session: Session, forecaster_id: int, *, limit: int = 20) -> list[Pause]:
-    """A forecaster's pauses, newest first."""
+def pauses(session: Session, forecaster_id: int, *, now: datetime, limit: int = 20) -> list[Pause]:
+    """A forecaster's pauses, newest first, each saying whether it is in effect at ``now``."""
     rows = session.execute(
-        sa.select(ForecasterPause)
+        sa.select(ForecasterPause, coordination_pauses.in_effect(now))
         .where(ForecasterPause.forecaster_id == forecaster_id)
-        .order_by(ForecasterPause.since.desc())
+        .order_by(ForecasterPause.since.desc(), ForecasterPause.id.desc())
         .limit(limit)
-    ).scalars()
+    )
     return [
-        Pause(since=p.since, until=p.until, reason=p.reason, actor=p.actor, resumed_by=p.resumed_by)
-        for p in rows
-    ]
+        Pause(
+            since=p.since, until=p.until, reason=p.reason, actor=p.actor,
+            resumed_by=p.resumed_by, in_effect=bool(current),
+        )
+        for p, current in rows
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from footcast.db import _sql
+from footcast.db.coordination import pauses
 from footcast.db.reads import monitoring
 from footcast.db.tables import AuditEntry
 
@@ -31,9 +32,10 @@ class ModelHealth:
     name: str
     kind: str
     provider: str | None
-    paused: bool
+    paused: bool  # a pause is in effect now: disabled (no end) or paused until ``paused_until``
     paused_by: str | None
     paused_since: datetime | None
+    paused_until: datetime | None  # a timed pause: when it ends by itself
     pause_reason: str | None
     next_probe: datetime | None
     probes: int
@@ -72,12 +74,16 @@ class AuditRow:
 
 
 _MODELS = sa.text(
-    """
-    SELECT f.name, f.kind, f.provider, z.actor, z.since, z.reason, z.probe_at,
+    f"""
+    SELECT f.name, f.kind, f.provider, z.actor, z.since, z.until, z.reason, z.probe_at,
            coalesce(z.probes, 0), coalesce(h.consecutive_failures, 0), h.last_error,
            h.last_failure_at, h.last_success_at
     FROM forecasters f
-    LEFT JOIN forecaster_pauses z ON z.forecaster_id = f.id AND z.until IS NULL
+    LEFT JOIN LATERAL (
+        SELECT * FROM forecaster_pauses z
+        WHERE z.forecaster_id = f.id AND {pauses.IN_EFFECT.format(z="z", t=":now")}
+        ORDER BY z.until IS NOT NULL, z.since DESC LIMIT 1
+    ) z ON true
     LEFT JOIN forecaster_health h ON h.forecaster_id = f.id
     WHERE f.active_until IS NULL OR f.active_until > :now
     ORDER BY f.name
@@ -103,7 +109,8 @@ _STALLED = sa.text(
 
 
 def models(session: Session, *, now: datetime) -> list[ModelHealth]:
-    """Every current forecaster: its open pause (who, why, next probe) and its health."""
+    """Every current forecaster: the pause in effect at ``now`` (who, why, until when, next
+    probe; an open one before a timed one) and its health."""
     return [
         ModelHealth(
             name=name,
@@ -112,6 +119,7 @@ def models(session: Session, *, now: datetime) -> list[ModelHealth]:
             paused=since is not None,
             paused_by=actor,
             paused_since=since,
+            paused_until=until,
             pause_reason=reason,
             next_probe=probe_at,
             probes=int(probes),
@@ -121,7 +129,7 @@ def models(session: Session, *, now: datetime) -> list[ModelHealth]:
             last_success_at=ok_at,
         )
         for (
-            name, kind, provider, actor, since, reason, probe_at, probes, failing, error,
+            name, kind, provider, actor, since, until, reason, probe_at, probes, failing, error,
             failed_at, ok_at,
         ) in session.execute(_MODELS, {"now": now})
     ]  # fmt: skip

@@ -1,7 +1,9 @@
 """Who owes which match a prediction: the one rule, read from the views of migration 0007.
 
-* ``counted_pairs``: the forecaster was active and not paused at the match's deadline, and the
-  match was not postponed, cancelled or abandoned (the leaderboard's denominator);
+* ``counted_pairs``: the forecaster was active and not paused at the match's deadline (no pause
+  with ``since <= deadline < until``; ``until`` NULL is open-ended, so a timed pause, written with
+  its end, stops counting at that end with nothing run then), and the match was not postponed,
+  cancelled or abandoned (the leaderboard's denominator);
 * ``owed_pairs``: the counted pairs the pipeline must fill (every automated forecaster; a human's
   missing prediction is 0 points, not a gap);
 * ``open_pairs``: owed pairs with neither a prediction nor a terminal failure.

@@ -3,7 +3,7 @@ the audit log."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -31,6 +31,27 @@ def test_models_show_their_pause_and_next_probe(world: World) -> None:
         pauses.HEALTH,
         now + timedelta(minutes=30),
     )
+
+
+def test_models_show_a_timed_pause_until_it_ends_and_a_disable_before_it(world: World) -> None:
+    world.forecasters("alice")
+    now = world.clock.now()
+    end = now + timedelta(hours=2)
+    with world.database.transaction() as session:
+        alice = forecaster_rows.by_name(session, "alice").id
+        pauses.pause_until(session, alice, at=now, until=end, reason="incident", actor="ann")
+
+    def alice_at(moment: datetime) -> operators.ModelHealth:
+        with world.database.transaction() as session:
+            return next(m for m in operators.models(session, now=moment) if m.name == "alice")
+
+    found = alice_at(now)
+    assert (found.paused, found.paused_until, found.pause_reason) == (True, end, "incident")
+    assert not alice_at(end).paused  # over by itself
+    with world.database.transaction() as session:  # its health's pause, during the timed one
+        pauses.pause(session, alice, at=now, reason="5 failures", actor=pauses.HEALTH)
+    found = alice_at(now + timedelta(hours=1))
+    assert (found.paused_by, found.paused_until) == (pauses.HEALTH, None)  # the open one first
 
 
 def test_circuits_are_open_waiting_or_closed(world: World) -> None:
