@@ -1,9 +1,9 @@
 """Catch-up after downtime: 2,000 upcoming matches, the clock jumped 24 h, one reconciler pass.
 
-Builds 2,000 scheduled matches kicking off over the next four days (with 49 forecasters) and the
+Builds 2,000 scheduled matches kicking off over the next four days (with 50 forecasters) and the
 analysis snapshots of those within 48 h, as a running system would have; then jumps the clock
 24 h as if everything had been down, and times the reconciler pass that finds and enqueues every
-unit now due (analysis, lineups, predictions, live polls). Prints the time, the units enqueued, and the ratio of its
+unit now due (analysis, lineups, predictions, consensus, live polls). Prints the time, the units enqueued, and the ratio of its
 enqueue rate to raw Procrastinate batch-deferring the same number of no-op jobs in the same run.
 Checks (the script exits 1 when one is missed): the pass takes ≤ 5 s; the units it found are
 exactly the ones computed here, independently, from the schedule and the stage windows; a second
@@ -108,6 +108,8 @@ def due_units(
             due.add(("lineups", key))
         if key in analysed and now >= k - windows.prediction_lead:
             due.add(("predictions", key))
+        if now >= k - windows.consensus_lead:
+            due.add(("consensus", key))  # the others still owe: due at its lead, no earlier
     return due
 
 

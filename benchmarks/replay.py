@@ -1,10 +1,10 @@
 """Replay one full simulated season (380 matches) through the real pipeline, and compare.
 
 42 fast deterministic LLM stand-ins plus the 7 statistical and naive forecasters predict every
-match; the reconciler, the Procrastinate queue and `footcast worker` processes (1, then 2, each
-with concurrency 2) do the work on the embedded PostgreSQL. Prints wall time, jobs and jobs/s,
-and the ratio of pipeline jobs/s to raw Procrastinate no-op jobs/s measured in the same run on the
-same server (batch-deferred, one worker process). Checks (the script exits 1 when one is
+match, and the consensus combines them; the reconciler, the Procrastinate queue and `footcast
+worker` processes (1, then 2, each with concurrency 2) do the work on the embedded PostgreSQL.
+Prints wall time, jobs and jobs/s, and the ratio of pipeline jobs/s to raw Procrastinate no-op
+jobs/s measured in the same run on the same server (batch-deferred, one worker process). Checks (the script exits 1 when one is
 missed): season ≤ 60 s; ratio ≥ 0.5; the season's checks (tests/season_checks.py) find nothing.
 
     .venv/bin/python benchmarks/replay.py [--standins 42] [--workers 1 2]
@@ -126,7 +126,7 @@ def main() -> None:
     )
     print(f"raw Procrastinate no-op: {baseline:,.0f} jobs/s ({NOOP_JOBS} jobs, 1 worker process,"
           " concurrency 2)")  # fmt: skip
-    forecasters = args.standins + 7
+    forecasters = args.standins + 7 + 1  # the built-in ones and the consensus
     checks = Checks()
     for workers in args.workers:
         url = engine.ensure_database(server, f"fc_bench_replay_{workers}", drop_first=True)

@@ -42,7 +42,7 @@ from footcast.config import Settings, load_settings
 from footcast.db import Database, connect, engine
 from footcast.pipeline import replay
 
-BUILTIN_FORECASTERS = 7
+BUILTIN_FORECASTERS = 7 + 1  # the statistical and naive ones, and the consensus
 REPORT = "SCALE-RUN "  # the driver process's result line starts with this
 TICK = os.sysconf("SC_CLK_TCK")
 

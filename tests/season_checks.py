@@ -19,6 +19,7 @@ from footcast.db.reads import owed
 __all__ = [
     "OWED_PAIRS",
     "PAIR_KEY",
+    "consensus_problems",
     "recomputed_points",
     "season_problems",
     "snapshot_leaks",
@@ -159,7 +160,57 @@ def season_problems(database: Database, *, whole: bool = True) -> list[str]:
             (pid, stored.get(pid), pts) for pid, pts in expected.items() if stored.get(pid) != pts
         ]
         problems.append(f"{len(wrong)} stored points differ from the recomputation: {wrong[:5]}")
+    unlike = consensus_problems(database)
+    if unlike:
+        problems.append(f"{len(unlike)} consensus predictions unlike their crowd: {unlike[:5]}")
     return problems
+
+
+# every consensus prediction, and the predictions of its crowd: competitors (no reference row),
+# on time, not contaminated, created by the consensus's own creation
+_CROWDS = """
+SELECT c.id, c.home_goals, c.away_goals, c.p_home, c.p_draw, c.p_away,
+       p.home_goals, p.away_goals, p.p_home, p.p_draw, p.p_away
+FROM predictions c JOIN forecasters cf ON cf.id = c.forecaster_id AND cf.kind = 'consensus'
+LEFT JOIN (predictions p JOIN forecasters pf ON pf.id = p.forecaster_id AND NOT pf.reference
+           AND pf.kind <> 'consensus')
+  ON p.match_id = c.match_id AND NOT p.retroactive AND p.created_at <= c.created_at
+ AND NOT EXISTS (SELECT 1 FROM contaminated_predictions x WHERE x.prediction_id = p.id)
+ORDER BY c.id
+"""
+
+
+def consensus_problems(database: Database) -> list[tuple[int, object, object]]:
+    """Consensus predictions other than their crowd's most common score (ties: the more common
+    tendency, fewer goals, the narrower margin, the home side) and mean probabilities, as
+    (prediction id, stored, recomputed)."""
+    crowds: dict[int, tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = {}
+    for row in _scalar_list(database, _CROWDS):
+        pid: Any = row[0]
+        _, members = crowds.setdefault(pid, (row[1:6], []))
+        if row[6] is not None:
+            members.append(row[6:])
+    wrong: list[tuple[int, object, object]] = []
+    for pid, (stored, members) in crowds.items():
+        score, probabilities = tuple(stored[:2]), stored[2:]
+        scores = [(h, a) for h, a, *_ in members]
+        tendencies = [_tendency(h, a) for h, a in scores]
+        best = max(
+            set(scores),
+            key=lambda s: (scores.count(s), tendencies.count(_tendency(*s)), -sum(s),
+                           -abs(s[0] - s[1]), s[0]),
+            default=None,
+        )  # fmt: skip
+        given = [m[2:] for m in members if m[2] is not None]
+        means = [sum(p[k] for p in given) / len(given) for k in range(3)] if given else None
+        alike = (
+            probabilities[0] is None
+            if means is None
+            else all(abs(x - y) <= 1e-6 for x, y in zip(probabilities, means, strict=True))
+        )
+        if score != best or not alike:
+            wrong.append((pid, (score, probabilities), (best, means)))
+    return wrong
 
 
 def _dates(value: Any, path: str = "") -> list[tuple[str, datetime]]:

@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, TypeAdapter, ValidationError, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from footcast import errors
@@ -60,6 +67,7 @@ class Windows:
     analysis_lead: timedelta
     lineups_lead: timedelta
     prediction_lead: timedelta
+    consensus_lead: timedelta  # the consensus is made by then at the latest
     live_every: timedelta
 
 
@@ -204,6 +212,12 @@ class _Variables(BaseSettings):
     analysis_lead: timedelta = Field(default=timedelta(hours=48), gt=timedelta(0))
     lineups_lead: timedelta = Field(default=timedelta(minutes=60), gt=timedelta(0))
     prediction_lead: timedelta = Field(default=timedelta(minutes=30), gt=timedelta(0))
+    consensus_lead: timedelta = Field(
+        default=timedelta(minutes=2),
+        gt=timedelta(0),
+        description="The consensus is made once every other owed prediction is resolved, or"
+        " this long before the deadline at the latest (shorter than prediction_lead).",
+    )
     stuck_after: timedelta = Field(
         default=timedelta(minutes=150),
         gt=timedelta(0),
@@ -351,6 +365,14 @@ class _Variables(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
+    @field_validator("consensus_lead")
+    @classmethod
+    def _within_the_prediction_window(cls, value: timedelta, info: ValidationInfo) -> timedelta:
+        window = info.data.get("prediction_lead")
+        if window is not None and value >= window:
+            raise ValueError(f"must be shorter than the prediction lead ({window})")
+        return value
+
     @field_validator("database_url")
     @classmethod
     def _postgresql_only(cls, value: str | None) -> str | None:
@@ -369,6 +391,7 @@ _PLACES: dict[str, tuple[str, ...]] = {
     "analysis_lead": ("windows", "analysis_lead"),
     "lineups_lead": ("windows", "lineups_lead"),
     "prediction_lead": ("windows", "prediction_lead"),
+    "consensus_lead": ("windows", "consensus_lead"),
     "live_every": ("windows", "live_every"),
     "stuck_after": ("pipeline", "stuck_after"),
     "fixtures_every": ("pipeline", "fixtures_every"),

@@ -20,7 +20,7 @@ from footcast.db.writes import forecasters as forecaster_rows
 from footcast.domain.names import ForecasterKind
 from footcast.fakes.openai import FakeOpenAI
 from footcast.forecasters.roster import Roster
-from footcast.pipeline import queue, replay, worker
+from footcast.pipeline import consensus, queue, replay, worker
 from footcast.pipeline.context import Context, Forecasters
 from footcast.pipeline.llms import LLMs
 from footcast.pipeline.llms import register as register_roster
@@ -38,8 +38,10 @@ __all__ = [
 ]
 
 COMPETITION = "SIM"
-# the baselines every leaderboard shows for comparison
-REFERENCE = frozenset({"market", "naive-home-1-0", "naive-draw-1-1", "naive-base-rates"})
+# the baselines every leaderboard shows for comparison, and the crowd of the competitors
+REFERENCE = frozenset(
+    {"market", "naive-home-1-0", "naive-draw-1-1", "naive-base-rates", consensus.NAME}
+)
 # a replay needs no six-hourly sync nor seconds-long retry waits
 DEMO_OVERRIDES: dict[str, object] = {
     "fixtures_every": timedelta(days=1),
@@ -52,8 +54,9 @@ DEMO_OVERRIDES: dict[str, object] = {
 def register_forecasters(
     database: Database, *, active_from: datetime, standins: int = 0, latency_ms: int = 0
 ) -> int:
-    """The built-in statistical and naive forecasters, plus ``standins`` deterministic stand-ins
-    for LLMs (``standin-01``...) answering after ``latency_ms``. Returns how many exist."""
+    """The built-in statistical and naive forecasters and the consensus of the competitors,
+    plus ``standins`` deterministic stand-ins for LLMs (``standin-01``...) answering after
+    ``latency_ms``. Returns how many exist."""
     from footcast.forecasters.builtin import BUILTIN  # scipy: loaded only when a season runs
 
     with database.transaction() as session:
@@ -67,6 +70,15 @@ def register_forecasters(
                 model_id=model_id,
                 reference=model_id in REFERENCE,
             )
+        forecaster_rows.upsert_forecaster(
+            session,
+            name=consensus.NAME,
+            kind=ForecasterKind.CONSENSUS,
+            active_from=active_from,
+            provider="builtin",
+            model_id=consensus.NAME,
+            reference=consensus.NAME in REFERENCE,
+        )
         for number in range(1, standins + 1):
             name = f"standin-{number:02d}"
             forecaster_rows.upsert_forecaster(
@@ -77,7 +89,7 @@ def register_forecasters(
                 provider="standin",
                 model_id=f"latency:{latency_ms}" if latency_ms else name,
             )
-    return len(BUILTIN) + standins
+    return len(BUILTIN) + 1 + standins
 
 
 FAKE_REQUESTS_PER_MINUTE = 1_000_000  # the fake has no per-minute limit; the demo runs fast

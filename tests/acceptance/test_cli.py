@@ -128,10 +128,12 @@ def test_cli_demo_replays_a_season_and_prints_the_leaderboard(server_url: URL) -
     assert "matches: 30 finished" in result.stdout
     assert "Leaderboard (on-time predictions)" in result.stdout
     board = result.stdout.split("Leaderboard (on-time predictions)")[1]
-    for forecaster in ("market *", "dixon-coles", "elo", "naive-draw-1-1 *", "standin-02"):
+    for forecaster in ("market *", "dixon-coles", "elo", "naive-draw-1-1 *", "standin-02",
+                       "consensus *"):  # fmt: skip
         assert forecaster in board
-    assert board.count("30/30") == 9  # every forecaster predicted every match
-    assert board.count(" ref ") == 4  # market and the three naive rules: beside, not ranked
+    assert board.count("30/30") == 10  # every forecaster predicted every match
+    # market, the three naive rules and the consensus: beside, not ranked
+    assert board.count(" ref ") == 5
     assert f"web --database {name} --replay-clock" in result.stdout  # how to see it
 
 
@@ -191,7 +193,7 @@ def test_cli_demo_with_the_fake_llm_provider_runs_the_42_reference_models(
     assert "42 models" in result.stdout
     assert "the fake server answered 1260 chat completions" in result.stdout  # 30 matches × 42
     board = result.stdout.split("Leaderboard (on-time predictions)")[1]
-    assert board.count("30/30") == 42 + 7
+    assert board.count("30/30") == 42 + 7 + 1  # the LLMs, the built-in ones, the consensus
     for model in ("deepseek-v3.1", "qwen3-coder-480b-syn", "gemma-3n-e4b", "market *"):
         assert model in board
 

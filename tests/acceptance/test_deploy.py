@@ -143,4 +143,5 @@ def test_two_workers_on_one_database_split_the_work_and_duplicate_nothing(
     finally:
         db.dispose()
     predictions = scalar(scratch_database, "SELECT count(*) FROM predictions")
-    assert predictions == 30 * 11  # 30 matches, 7 built-in forecasters and 4 stand-ins
+    # 30 matches, 7 built-in forecasters, the consensus and 4 stand-ins
+    assert predictions == 30 * 12

@@ -96,6 +96,7 @@ def test_settings_groups_are_read_from_the_same_variables(
         analysis_lead=timedelta(hours=24),
         lineups_lead=timedelta(minutes=60),
         prediction_lead=timedelta(minutes=30),
+        consensus_lead=timedelta(minutes=2),
         live_every=timedelta(minutes=2),
     )
     assert (settings.pipeline.stuck_after, settings.pipeline.clock) == (
@@ -171,6 +172,10 @@ def test_settings_evolve_checks_changes_like_the_variables() -> None:
         ({"FOOTCAST_WEB_PORT": "70000"}, r"FOOTCAST_WEB_PORT: .*less than or equal to 65535"),
         ({"FOOTCAST_API_FOOTBALL_PER_MINUTE": "x"}, r"FOOTCAST_API_FOOTBALL_PER_MINUTE: "),
         ({"FOOTCAST_SOURCE": "csv"}, r"FOOTCAST_SOURCE: .*'simulated' or 'api-football'"),
+        (
+            {"FOOTCAST_PREDICTION_LEAD": "PT10M", "FOOTCAST_CONSENSUS_LEAD": "PT10M"},
+            r"FOOTCAST_CONSENSUS_LEAD: .*shorter than the prediction lead \(0:10:00\)",
+        ),
     ],
 )
 def test_settings_errors_name_the_variable_not_the_group(

@@ -36,11 +36,13 @@ BOOKMAKERS = ("avg", "pinnacle", "bet365")
 
 
 class Need(StrEnum):
-    """A part of the snapshot a forecaster cannot predict without; where it is absent, the
-    forecaster abstains (it is not asked, and the pair is not owed)."""
+    """An input a forecaster cannot predict without; where it is absent, the forecaster
+    abstains (it is not asked, and the pair is not owed). Odds and lineups are parts of the
+    snapshot; the consensus needs the competitors' on-time predictions, which no snapshot holds."""
 
     ODDS = "odds"
     LINEUPS = "lineups"
+    PREDICTIONS = "predictions"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,9 +169,10 @@ class Snapshot:
             )
 
     def lacks(self, needs: Iterable[Need]) -> tuple[Need, ...]:
-        """Which of ``needs`` this snapshot does not hold, in their declared order."""
+        """Which of ``needs`` this snapshot does not hold, in their declared order (the parts a
+        snapshot never holds are not its to lack)."""
         present = {Need.ODDS: self.odds is not None, Need.LINEUPS: self.lineups is not None}
-        return tuple(need for need in Need if need in set(needs) and not present[need])
+        return tuple(need for need in Need if need in set(needs) and not present.get(need, True))
 
     def form(self, team: str, last: int = FORM_LENGTH) -> str:
         """``team``'s last results in this competition, oldest first, e.g. "WDLWW"."""

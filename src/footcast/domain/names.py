@@ -33,6 +33,7 @@ class Stage(StrEnum):
     ANALYSIS = "analysis"
     LINEUPS = "lineups"
     PREDICTIONS = "predictions"
+    CONSENSUS = "consensus"  # the crowd's forecast, once the others have answered
     LIVE = "live"
     SETTLEMENT = "settlement"
     PROBE = "probe"  # a paused model's health probe (its unit is the forecaster, not a match)
@@ -70,6 +71,7 @@ class ForecasterKind(StrEnum):
     STATISTICAL = "statistical"
     MARKET = "market"
     NAIVE = "naive"
+    CONSENSUS = "consensus"  # the competitors' on-time predictions combined (domain.consensus)
     HUMAN = "human"
 
 

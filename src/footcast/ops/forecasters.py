@@ -27,6 +27,7 @@ from footcast.db import Database
 from footcast.db.coordination import pauses
 from footcast.db.writes import audit
 from footcast.db.writes import forecasters as forecaster_rows
+from footcast.domain.names import ForecasterKind
 
 __all__ = ["MAX_PAUSE", "Added", "Toggled", "add", "disable", "enable", "pause", "resume"]
 
@@ -50,10 +51,15 @@ class Toggled:
 
 
 def add(database: Database, name: str, *, kind: str, actor: str, now: datetime) -> Added:
-    """Add a forecaster, active from ``now`` (adding it again updates its kind)."""
+    """Add a forecaster, active from ``now`` (adding it again updates its kind). A consensus
+    is a reference row, never a competitor: it is made of them."""
     with database.transaction() as session:
         forecaster_id = forecaster_rows.upsert_forecaster(
-            session, name=name, kind=kind, active_from=now
+            session,
+            name=name,
+            kind=kind,
+            active_from=now,
+            reference=kind == ForecasterKind.CONSENSUS,
         )
         audit.record(session, actor=actor, action="forecaster.add", target=name, now=now,
                      details={"kind": kind})  # fmt: skip

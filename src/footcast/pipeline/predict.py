@@ -20,7 +20,7 @@ from footcast.db.writes import abstentions, ledger, matches, predictions, snapsh
 from footcast.domain import names
 from footcast.domain.analysis import Need, Snapshot
 from footcast.domain.forecast import Forecast
-from footcast.domain.names import Stage
+from footcast.domain.names import ForecasterKind, Stage
 from footcast.forecasters.roster import PROVIDER_KIND
 from footcast.pipeline import analysis
 from footcast.pipeline.context import Context
@@ -56,7 +56,11 @@ def predict(
                 " impossible",
                 match_id=match_id,
             )
-        owing = owed.missing_forecasters(session, match_id)
+        owing = [
+            who
+            for who in owed.missing_forecasters(session, match_id)
+            if who.kind != ForecasterKind.CONSENSUS  # made by its own stage, from these
+        ]
         if not owing:
             return "0 written: nobody owes a prediction"
         # the forecasters see what is known now (a retroactive run: at the deadline), not what

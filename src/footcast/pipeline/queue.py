@@ -28,6 +28,7 @@ from footcast.domain import names
 from footcast.domain.names import Stage
 from footcast.pipeline import (
     analysis,
+    consensus,
     fixtures,
     lineups,
     live,
@@ -174,6 +175,15 @@ def _predictions(context: JobContext, match_id: int, retroactive: bool = False) 
     )
 
 
+def _consensus(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+    return _run(
+        context,
+        Stage.CONSENSUS,
+        match_id,
+        lambda ctx, attempt: consensus.make(ctx, match_id, retroactive=retroactive),
+    )
+
+
 def _live(context: JobContext, match_id: int, retroactive: bool = False) -> str:
     return _run(context, Stage.LIVE, match_id, lambda ctx, attempt: live.poll(ctx, match_id))
 
@@ -205,6 +215,7 @@ _STAGE_TASKS: dict[Stage, Callable[..., str]] = {
     Stage.ANALYSIS: _analysis,
     Stage.LINEUPS: _lineups,
     Stage.PREDICTIONS: _predictions,
+    Stage.CONSENSUS: _consensus,
     Stage.LIVE: _live,
     Stage.SETTLEMENT: _settlement,
     Stage.PROBE: _probe,

@@ -53,6 +53,7 @@ def _next_time(ctx: Context, now: datetime) -> datetime | None:
             ctx.settings.windows.analysis_lead,
             ctx.settings.windows.lineups_lead,
             ctx.settings.windows.prediction_lead,
+            ctx.settings.windows.consensus_lead,
             timedelta(0),
         ]
         due = plan_sql.next_due(session, now=now, leads=leads)

@@ -1,6 +1,7 @@
 """The leaderboard as the page and ``/api/leaderboard`` show it: competitors ranked, reference
-rows (market, statistical, naive) beside them without a rank, each row with its bootstrap
-interval, its "tied" mark and its paired comparisons against the leader and the market."""
+rows (market, statistical, naive, the consensus) beside them without a rank, each row with its
+bootstrap interval, its "tied" mark and its paired comparisons against the leader and the
+market."""
 
 from __future__ import annotations
 

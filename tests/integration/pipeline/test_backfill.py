@@ -80,9 +80,27 @@ def test_a_retroactive_backfill_fills_every_gap_and_a_second_run_creates_nothing
         bases = connection.execute(sa.text("SELECT DISTINCT basis FROM quota_snapshots")).all()
     assert stored == recomputed_points(database)
     assert bases == [("retroactive",)]
+    # nothing was predicted on time: the consensus of every match past its deadline abstains
+    # (it never combines retroactive predictions)
+    with database.engine.connect() as connection:
+        abstained = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM abstentions a JOIN forecasters f ON f.id = a.forecaster_id"
+                " WHERE f.kind = 'consensus' AND a.missing = '{predictions}'"
+            )
+        ).scalar_one()
+        late = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM matches WHERE prediction_deadline <= :now"
+                " AND status NOT IN ('postponed', 'cancelled', 'abandoned')"
+            ),
+            {"now": ctx.clock.now()},
+        ).scalar_one()
+    assert abstained == late >= played
 
-    before = {t: _count(database, t) for t in ("predictions", "settlements", "analysis_snapshots",
-                                               "procrastinate_jobs", "failures")}  # fmt: skip
+    tables = ("predictions", "settlements", "analysis_snapshots", "procrastinate_jobs",
+              "failures", "abstentions")  # fmt: skip
+    before = {t: _count(database, t) for t in tables}
     second = _run(ctx, days=20, retroactive=True, workers=2)
 
     assert second.totals is not None

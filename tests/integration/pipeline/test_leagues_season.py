@@ -67,7 +67,8 @@ def test_two_leagues_over_two_seasons_replay_whole(database: Database, settings:
         " GROUP BY 1, 2 ORDER BY 1, 2",
     ) == [("SIM", "2025-26", 12), ("SIM", "2026-27", 12), ("SIM2", "2025-26", 12),
           ("SIM2", "2026-27", 12)]  # fmt: skip
-    assert _rows(database, "SELECT count(*) FROM predictions") == [(matches * (7 + 1),)]
+    # the built-in forecasters, the consensus and the stand-in
+    assert _rows(database, "SELECT count(*) FROM predictions") == [(matches * (7 + 1 + 1),)]
     assert _rows(database, "SELECT count(*) FROM settlements") == [
         (matches + len(league.corrected()),)
     ]

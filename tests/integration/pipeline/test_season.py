@@ -26,13 +26,14 @@ def test_a_replayed_season_is_complete_and_settles_like_an_independent_recomputa
 
     assert season_problems(database) == []
     assert snapshot_problems(database, settings=settings) == []
-    forecasters = 7 + 2
+    forecasters = 7 + 1 + 2  # the built-in ones, the consensus and the stand-ins
     assert _scalar(database, "SELECT count(*) FROM matches") == 30
     assert _scalar(database, "SELECT count(*) FROM predictions") == 30 * forecasters
     assert _scalar(database, "SELECT count(*) FROM predictions WHERE retroactive") == 0
     assert _scalar(database, "SELECT count(*) FROM failures") == 0
-    # one job per (match, stage): analysis, lineups, predictions, settlement exactly once each
-    for task in ("analysis", "lineups", "predictions"):
+    # one job per (match, stage): analysis, lineups, predictions, consensus, settlement exactly
+    # once each
+    for task in ("analysis", "lineups", "predictions", "consensus"):
         assert _scalar(database, "SELECT count(*) FROM procrastinate_jobs WHERE task_name = :t",
                        t=task) == 30  # fmt: skip
     league = worker.simulated_league(settings)

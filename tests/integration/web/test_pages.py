@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from factories import World
+from factories import NoFacts, World
 from footcast.db.coordination import pauses
 from footcast.db.reads.points import MatchPoints, Outcome
 from footcast.db.tables import Forecaster, Match
@@ -20,7 +20,8 @@ from footcast.db.writes import forecasters as forecaster_rows
 from footcast.domain.analysis import Injury, Need, Odds, PastMatch, Snapshot
 from footcast.domain.names import pair_key
 from footcast.ops import forecasters
-from footcast.pipeline import settlement
+from footcast.pipeline import consensus, settlement
+from footcast.pipeline.context import Context
 from footcast.web import intervals
 from web_server import Served
 
@@ -212,6 +213,41 @@ def test_the_leaderboard_api_has_intervals_and_paired_comparisons(
     assert rows["ace"]["vs_market"]["verdict"] == "better"
     assert rows["market"]["vs_market"] is None
     assert rows["bee"]["vs_leader"]["points"]["mean"] == -1.5  # 3 points less on half
+
+
+def test_the_consensus_is_a_reference_row_of_the_leaderboard(served: Served, world: World) -> None:
+    world.forecasters("ace", "bee", "cat")
+    with world.database.transaction() as session:
+        forecaster_rows.upsert_forecaster(
+            session, name=consensus.NAME, kind="consensus",
+            active_from=world.clock.now() - timedelta(days=1), reference=True,
+        )  # fmt: skip
+    ctx = Context(database=world.database, clock=world.clock, source=NoFacts(),
+                  settings=served.settings)  # fmt: skip
+    now = world.clock.now()
+    ids = [world.match(kickoff=now + timedelta(hours=1, minutes=n)) for n in range(3)]
+    for match_id in ids:
+        for name, score in (("ace", "2:1"), ("bee", "2:1"), ("cat", "0:2")):
+            world.predict(match_id, name, score, probabilities=(0.5, 0.3, 0.2))
+        assert consensus.make(ctx, match_id) == "1 written from 3 prediction(s): 2:1"
+    world.clock.advance(timedelta(hours=3))
+    for match_id in ids:
+        world.finish(match_id, "2:1")
+        with world.database.transaction() as session:
+            settlement.settle_match(session, world.clock, match_id)
+
+    rows = _table(served.client.get("/leaderboard").text, "leaderboard")
+    # the crowd picked its members' 2:1: their points, shown where they put it (equal points: by
+    # name), not numbered
+    assert list(rows) == ["ace", "bee", "consensus", "cat"]
+    assert [cells[0] for cells in rows.values()] == ["1", "2", "ref", "3"]
+    assert (rows["consensus"][0], rows["consensus"][-1], rows["consensus"][9]) == (
+        "ref", "consensus", "3/3",
+    )  # fmt: skip
+    assert rows["consensus"][3] == rows["ace"][3]  # the same points per match
+    api = {r["forecaster"]: r for r in served.client.get("/api/leaderboard").json()["rows"]}
+    assert (api["consensus"]["rank"], api["consensus"]["reference"]) == (None, True)
+    assert api["bee"]["rank"] == 2
 
 
 def test_the_leaderboard_filters_its_window(served: Served, world: World) -> None:

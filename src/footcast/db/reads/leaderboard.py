@@ -175,7 +175,7 @@ def leaderboard(
 
 def ranks(rows: list[Row]) -> list[int | None]:
     """The competitors' ranks 1, 2, … in the rows' order; a reference row (market,
-    statistical, naive) is shown beside them and gets none."""
+    statistical, naive, the consensus) is shown beside them and gets none."""
     found: list[int | None] = []
     n = 0
     for row in rows:

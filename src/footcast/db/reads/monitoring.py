@@ -52,7 +52,8 @@ _MATCHES = sa.text(
            EXISTS (SELECT 1 FROM procrastinate_jobs j
                    WHERE {_sql.busy(_sql.unit_key(Stage.ANALYSIS, "m.id"))}
                       OR {_sql.busy(_sql.unit_key(Stage.LINEUPS, "m.id"))}
-                      OR {_sql.busy(_sql.unit_key(Stage.PREDICTIONS, "m.id"))}) AS queued
+                      OR {_sql.busy(_sql.unit_key(Stage.PREDICTIONS, "m.id"))}
+                      OR {_sql.busy(_sql.unit_key(Stage.CONSENSUS, "m.id"))}) AS queued
     FROM matches m JOIN teams h ON h.id = m.home_team_id JOIN teams a ON a.id = m.away_team_id
     JOIN competitions c ON c.id = m.competition_id
     WHERE m.kickoff_at >= :since AND m.kickoff_at <= :until

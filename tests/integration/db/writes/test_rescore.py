@@ -30,7 +30,8 @@ KICKTIPP = scoring.QuotaRule(name="kicktipp-3-10", minimum=3, maximum=10)
 
 @pytest.fixture
 def season(database: Database) -> tuple[Database, int]:
-    """A replayed 30-match season (9 forecasters, retroactive predictions among them)."""
+    """A replayed 30-match season (10 forecasters with the consensus, retroactive predictions
+    among them)."""
     asyncio.run(demo.run_season(database, replay_settings(), standins=2, workers=2))
     with database.transaction() as session:
         session.execute(
@@ -62,7 +63,7 @@ def test_set_based_points_equal_the_domain_on_every_prediction(
 ) -> None:
     database, competition_id = season
     expected = _expected(database, rule)
-    assert len(expected) >= 30 * 9
+    assert len(expected) >= 30 * 10
 
     with database.transaction() as session:
         assert rescore.points_under(session, competition_id, rule) == expected
