@@ -44,7 +44,6 @@ __all__ = [
     "QUEUE",
     "TICK_CRON",
     "InProcessWorker",
-    "burst",
     "conninfo",
     "make_app",
     "worker_options",
@@ -263,15 +262,6 @@ def worker_options(
         "delete_jobs": "never",
         "install_signal_handlers": False,
     }
-
-
-async def burst(ctx: Context, app: App, *, concurrency: int) -> None:
-    """Run the jobs that can be fetched now in this process, and return once none is left and
-    the last one has finished: a replay's driver runs each moment's jobs so, without waiting
-    for a standing worker to be woken and without polling the queue for the end. It does not
-    listen for new jobs (none arrives while its driver waits for it)."""
-    options = worker_options(ctx, ctx.settings, concurrency=concurrency, wait=False)
-    await app.run_worker_async(**options, listen_notify=False)
 
 
 class InProcessWorker:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -207,23 +206,12 @@ async def reconcile(
     return result
 
 
-async def drain(
-    ctx: Context,
-    app: App,
-    *,
-    timeout: float,
-    poll: float,
-    run: Callable[[], Awaitable[None]] | None = None,
-) -> int:
+async def drain(ctx: Context, app: App, *, timeout: float, poll: float) -> int:
     """Wait until no job is waiting or running (retries included); re-queue the jobs of dead
-    workers meanwhile. ``run``: work the queue here before each look (a worker in burst mode,
-    ``queue.burst``) instead of waiting for workers elsewhere. Returns how many were
-    re-queued."""
+    workers meanwhile. Returns how many were re-queued."""
     started = last_recovery = time.monotonic()
     recovered = 0
     while True:
-        if run is not None:
-            await run()
         with ctx.database.transaction() as session:
             if jobs.unfinished(session) == 0:
                 return recovered

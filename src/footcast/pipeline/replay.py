@@ -88,25 +88,34 @@ async def replay(
     database goes away, the driver waits for it and repeats the step.
     """
     progress = Progress(start=clock.now(), until=until, now=clock.now())
-    while True:
-        now = clock.now()
-        try:
-            await _step(ctx, app, now, progress, workers, drain_timeout)
-            if (progress.steps + 1) % ANALYZE_EVERY == 0:
-                await asyncio.to_thread(jobs.analyze, ctx.database)
-            upcoming = _next_time(ctx, now)
-        except Exception as exc:
-            if not _lost_database(exc):
-                raise
-            log.warning("database lost at %s (%s); retrying the step", now.isoformat(), exc)
-            await asyncio.sleep(RETRY_SECONDS)
-            continue
-        progress.steps += 1
-        progress.now = now
-        on_step(progress)
-        if upcoming is None or upcoming > until:
-            return progress
-        clock.set(upcoming)
+    worker = queue.InProcessWorker(ctx, app, workers) if workers else None
+    try:
+        while True:
+            now = clock.now()
+            try:
+                await _step(ctx, app, now, progress, worker, drain_timeout)
+                if (progress.steps + 1) % ANALYZE_EVERY == 0:
+                    await asyncio.to_thread(jobs.analyze, ctx.database)
+                upcoming = _next_time(ctx, now)
+            except Exception as exc:
+                if not _lost_database(exc):
+                    raise
+                log.warning("database lost at %s (%s); retrying the step", now.isoformat(), exc)
+                if worker is not None:
+                    # a fresh worker listens again: Procrastinate's LISTEN connection does not
+                    # come back by itself after a failed reconnect (it would only poll)
+                    await worker.stop()
+                await asyncio.sleep(RETRY_SECONDS)
+                continue
+            progress.steps += 1
+            progress.now = now
+            on_step(progress)
+            if upcoming is None or upcoming > until:
+                return progress
+            clock.set(upcoming)
+    finally:
+        if worker is not None:
+            await worker.stop()
 
 
 async def _step(
@@ -114,22 +123,18 @@ async def _step(
     app: App,
     now: datetime,
     progress: Progress,
-    workers: int,
+    worker: queue.InProcessWorker | None,
     drain_timeout: float,
 ) -> None:
-    """Everything due at ``now``: reconcile and drain until nothing new is enqueued. With
-    ``workers``, the driver runs the jobs itself (``queue.burst``): no standing worker to wake,
-    no polling for the queue's end."""
+    """Everything due at ``now``: reconcile and drain until nothing new is enqueued."""
+    if worker is not None:
+        worker.ensure_running()
     shared_clock.set_simulated_time(ctx.database, now)
-
-    async def run() -> None:
-        await queue.burst(ctx, app, concurrency=workers)
-
     while True:
         plan = await reconcile(ctx, app, recover=False)  # drain() recovers
         progress.enqueued += plan.enqueued
-        progress.recovered += await drain(
-            ctx, app, timeout=drain_timeout, poll=0.005, run=run if workers else None
-        )
+        progress.recovered += await drain(ctx, app, timeout=drain_timeout, poll=0.005)
+        if worker is not None:
+            worker.ensure_running()
         if plan.enqueued == 0:
             return
