@@ -18,9 +18,10 @@ from __future__ import annotations
 from footcast.db import engine
 from footcast.db.reads import crowd, owed
 from footcast.db.writes import abstentions, matches, predictions
-from footcast.domain import consensus, names
+from footcast.domain import consensus
 from footcast.domain.analysis import Need
 from footcast.domain.names import ForecasterKind
+from footcast.pipeline import predict
 from footcast.pipeline.context import Context
 
 __all__ = ["NAME", "make"]
@@ -34,10 +35,8 @@ def make(ctx: Context, match_id: int, *, retroactive: bool = False) -> str:
     now = ctx.clock.now()
     with ctx.database.transaction() as session:
         match = matches.get_match(session, match_id)
-        if match.status in names.DEAD:
-            return f"skipped: match is {match.status}"
-        if now >= match.prediction_deadline and not retroactive:
-            return "skipped: the deadline has passed; a retroactive backfill makes it"
+        if (skip := predict.skipped(match, now=now, retroactive=retroactive)) is not None:
+            return skip
         engine.use_clock(session, now)
         # a prediction job storing answers now commits first: they are in, the later ones not
         predictions.lock_match(session, match_id)

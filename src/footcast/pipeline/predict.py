@@ -16,6 +16,7 @@ from footcast import errors
 from footcast.db import engine
 from footcast.db.coordination import pauses
 from footcast.db.reads import owed
+from footcast.db.tables import Match
 from footcast.db.writes import abstentions, ledger, matches, predictions, snapshots
 from footcast.domain import names
 from footcast.domain.analysis import Need, Snapshot
@@ -26,7 +27,7 @@ from footcast.pipeline import analysis
 from footcast.pipeline.context import Context
 from footcast.pipeline.retry import Attempt, is_retryable
 
-__all__ = ["predict"]
+__all__ = ["predict", "skipped"]
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +47,8 @@ def predict(
     now = ctx.clock.now()
     with ctx.database.transaction() as session:
         match = matches.get_match(session, match_id)
-        if match.status in names.DEAD:
-            return f"skipped: match is {match.status}"
-        if now >= match.prediction_deadline and not retroactive:
-            return "skipped: the deadline has passed; the gaps wait for a retroactive backfill"
+        if (skip := skipped(match, now=now, retroactive=retroactive)) is not None:
+            return skip
         if snapshots.latest_valid(session, match, lead=ctx.settings.windows.analysis_lead) is None:
             raise errors.NotReady(
                 f"match {match_id} has no analysis snapshot: predicting without analysis is"
@@ -159,6 +158,16 @@ def predict(
             match_id=match_id,
         )
     return summary
+
+
+def skipped(match: Match, *, now: datetime, retroactive: bool) -> str | None:
+    """Why a prediction-time stage (the predictions, the consensus) does nothing for ``match``
+    now: it is dead, or its deadline has passed and this is no retroactive run; else None."""
+    if match.status in names.DEAD:
+        return f"skipped: match is {match.status}"
+    if now >= match.prediction_deadline and not retroactive:
+        return "skipped: the deadline has passed; the gaps wait for a retroactive backfill"
+    return None
 
 
 def _rest_end(error: errors.CircuitOpen) -> datetime:
