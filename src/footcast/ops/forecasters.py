@@ -22,9 +22,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from footcast import errors
 from footcast.db import Database
 from footcast.db.coordination import pauses
+from footcast.db.tables import Forecaster
 from footcast.db.writes import audit
 from footcast.db.writes import forecasters as forecaster_rows
 from footcast.domain.names import ForecasterKind
@@ -154,15 +157,7 @@ def pause(
             f"a pause lasts at most {MAX_PAUSE.days} days; to stop {name} for longer, disable it"
         )
     with database.transaction() as session:
-        row = forecaster_rows.by_name(session, name)
-        pauses.lock(session, row.id)
-        stopped = pauses.open_pause(session, row.id)
-        if stopped is not None:
-            raise errors.Conflict(
-                f"{name} is disabled (by {stopped.actor} since {_iso(stopped.since)}): a timed"
-                " pause would not end that; enable it first",
-                forecaster=name,
-            )
+        row = _timed_only(session, name, why=": a timed pause would not end that; enable it first")
         running = [p for p in pauses.current(session, forecaster_id=row.id, at=now) if p.timed]
         if running and running[0].until == until:
             return Toggled(name=name, paused=True, changed=False, until=until)
@@ -176,6 +171,20 @@ def pause(
         audit.record(session, actor=actor, action="forecaster.pause", target=name, now=now,
                      details=details)  # fmt: skip
     return Toggled(name=name, paused=True, changed=True, until=until)
+
+
+def _timed_only(session: Session, name: str, *, why: str) -> Forecaster:
+    """The forecaster ``name``, its row locked for a change of its timed pauses; Conflict when
+    it is disabled (an open pause, which only enable lifts), ``why`` ending the message."""
+    row = forecaster_rows.by_name(session, name)
+    pauses.lock(session, row.id)
+    stopped = pauses.open_pause(session, row.id)
+    if stopped is not None:
+        raise errors.Conflict(
+            f"{name} is disabled (by {stopped.actor} since {_iso(stopped.since)}){why}",
+            forecaster=name,
+        )
+    return row
 
 
 def resume(
@@ -193,15 +202,7 @@ def resume(
         Conflict: the forecaster is disabled, not paused for a time: enable lifts that.
     """
     with database.transaction() as session:
-        row = forecaster_rows.by_name(session, name)
-        pauses.lock(session, row.id)
-        stopped = pauses.open_pause(session, row.id)
-        if stopped is not None:
-            raise errors.Conflict(
-                f"{name} is disabled (by {stopped.actor} since {_iso(stopped.since)}), not"
-                " paused for a time: enable it",
-                forecaster=name,
-            )
+        row = _timed_only(session, name, why=", not paused for a time: enable it")
         ended = pauses.end_timed(session, row.id, at=now, actor=actor, reason=reason)
         if ended is not None:
             audit.record(session, actor=actor, action="forecaster.resume", target=name, now=now,
