@@ -9,10 +9,12 @@ from footcast import demo, errors
 from footcast.clock import SimulatedClock
 from footcast.config import Settings, load_settings
 from footcast.db import Database
+from footcast.db.tables import Match
 from footcast.db.writes import forecasters as forecaster_rows
 from footcast.db.writes import matches as match_rows
+from footcast.db.writes import snapshots
 from footcast.domain import forecast, probabilistic
-from footcast.domain.analysis import Injury, Lineups, Odds
+from footcast.domain.analysis import Injury, Lineups, Odds, Snapshot
 from footcast.domain.fixture import Fixture
 from footcast.pipeline import predictions
 
@@ -134,6 +136,18 @@ class World:
             return predictions.record_prediction(
                 session, self.clock, match_id=match_id, forecaster=forecaster, prediction=value
             )
+
+    def analyse(self, match_id: int) -> None:
+        """Store a bare analysis snapshot of the match as of now (no history, odds or lineups),
+        so its prediction-time stages may run."""
+        with self.database.transaction() as session:
+            match = session.get_one(Match, match_id)
+            snapshots.save_snapshot(
+                session,
+                Snapshot(match_id=match_id, competition="TST", home="H", away="A",
+                         kickoff=match.kickoff_at, as_of=self.clock.now()),
+                now=self.clock.now(),
+            )  # fmt: skip
 
     def finish(self, match_id: int, score: str) -> None:
         parsed = forecast.parse_score(score)

@@ -12,10 +12,8 @@ import sqlalchemy as sa
 from factories import NoFacts, World
 from footcast.config import load_settings
 from footcast.db.reads import browse, leaderboard, owed
-from footcast.db.tables import Match, Prediction, SettlementScore
+from footcast.db.tables import Prediction, SettlementScore
 from footcast.db.writes import forecasters as forecaster_rows
-from footcast.db.writes import snapshots
-from footcast.domain.analysis import Snapshot
 from footcast.pipeline import consensus, settlement
 from footcast.pipeline.context import Context
 from footcast.pipeline.reconcile import plan
@@ -46,17 +44,6 @@ def _arena(world: World, *competitors: str) -> Context:
                    settings=load_settings({}))  # fmt: skip
 
 
-def _analysed(world: World, match_id: int) -> None:
-    with world.database.transaction() as session:
-        match = session.get_one(Match, match_id)
-        snapshots.save_snapshot(
-            session,
-            Snapshot(match_id=match_id, competition="TST", home="H", away="A",
-                     kickoff=match.kickoff_at, as_of=world.clock.now()),
-            now=world.clock.now(),
-        )  # fmt: skip
-
-
 def _planned(ctx: Context, *, retroactive: bool = False) -> set[tuple[str, int]]:
     """The predictions and consensus units the reconciler would queue now."""
     units = plan(ctx, now=ctx.clock.now(), retroactive=retroactive).units
@@ -78,7 +65,7 @@ def test_the_consensus_is_made_of_what_was_stored_by_its_moment_and_scored_as_a_
 ) -> None:
     ctx = _arena(world, "alpha", "beta", "gamma")
     match_id = world.match(kickoff=world.clock.now() + timedelta(minutes=20))
-    _analysed(world, match_id)
+    world.analyse(match_id)
     assert _planned(ctx) == {("predictions", match_id)}  # the others owe: no consensus yet
 
     world.predict(match_id, "alpha", "2:1", probabilities=(0.5, 0.3, 0.2))

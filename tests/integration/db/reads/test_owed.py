@@ -12,21 +12,9 @@ from footcast.db.coordination import pauses
 from footcast.db.reads import leaderboard, monitoring, owed
 from footcast.db.tables import Match
 from footcast.db.writes import forecasters as forecaster_rows
-from footcast.db.writes import ledger, snapshots
-from footcast.domain.analysis import Snapshot
+from footcast.db.writes import ledger
 from footcast.pipeline import predict, settlement
 from footcast.pipeline.context import Context, Forecasters
-
-
-def _snapshot(world: World, match_id: int) -> None:
-    with world.database.transaction() as session:
-        match = session.get_one(Match, match_id)
-        snapshots.save_snapshot(
-            session,
-            Snapshot(match_id=match_id, competition="TST", home="H", away="A",
-                     kickoff=match.kickoff_at, as_of=world.clock.now()),
-            now=world.clock.now(),
-        )  # fmt: skip
 
 
 def test_a_human_forecaster_is_never_asked_and_never_a_gap(world: World) -> None:
@@ -39,7 +27,7 @@ def test_a_human_forecaster_is_never_asked_and_never_a_gap(world: World) -> None
         )  # fmt: skip
     world.forecasters("alice", kind="human")
     match_id = world.match(kickoff=world.clock.now() + timedelta(minutes=20))
-    _snapshot(world, match_id)
+    world.analyse(match_id)
     ctx = Context(database=world.database, clock=world.clock, source=NoFacts(),
                   settings=load_settings({}), forecasters=Forecasters())  # fmt: skip
 
