@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -178,17 +179,17 @@ def succeeded(session: Session, forecaster_ids: Collection[int], *, at: datetime
     """Each forecaster answered at ``at``: its run of failures ends (one statement for all)."""
     if not forecaster_ids:
         return
-    stmt = insert(ForecasterHealth).values(
+    upsert = insert(cast(sa.Table, ForecasterHealth.__table__))
+    stmt = upsert.on_conflict_do_update(
+        index_elements=["forecaster_id"],
+        set_={"consecutive_failures": 0, "last_success_at": upsert.excluded.last_success_at},
+    )
+    session.execute(  # one cached statement, sent as one multi-row INSERT (insertmanyvalues)
+        stmt,
         [
             {"forecaster_id": forecaster_id, "consecutive_failures": 0, "last_success_at": at}
             for forecaster_id in sorted(forecaster_ids)  # in key order: no deadlock between jobs
-        ]
-    )
-    session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[ForecasterHealth.forecaster_id],
-            set_={"consecutive_failures": 0, "last_success_at": at},
-        )
+        ],
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -142,6 +143,15 @@ def predicted_by(session: Session, match_id: int) -> set[int]:
     )
 
 
+# executed with a list of rows: compiled once and cached, sent as one multi-row INSERT by
+# SQLAlchemy's "insertmanyvalues" (an ORM ``.values(rows)`` is compiled afresh every time)
+_SAVE_MANY = (
+    insert(cast(sa.Table, Prediction.__table__))
+    .on_conflict_do_nothing(index_elements=["match_id", "forecaster_id"])
+    .returning(Prediction.id)
+)
+
+
 def save_many(
     session: Session,
     *,
@@ -164,15 +174,9 @@ def save_many(
         }
         for forecaster_id, prediction in forecasts.items()
     ]
-    stmt = (
-        insert(Prediction)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=[Prediction.match_id, Prediction.forecaster_id])
-        .returning(Prediction.id)
-    )
     try:
         with session.begin_nested():
-            return len(session.execute(stmt).all())
+            return len(session.execute(_SAVE_MANY, rows).all())
     except sa_exc.DBAPIError as exc:
         raise _errors.translate(exc, match_id=match_id) from exc
 
