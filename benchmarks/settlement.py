@@ -176,7 +176,7 @@ def main() -> None:
         )
     with database.transaction() as session:
         t0 = time.perf_counter()
-        rescored = rescore.apply(session, 1, COPY_RULE, now=clock.now(), actor="bench")
+        rescored = rescore.apply(session, 1, COPY_RULE, now=clock.now(), actor="bench").matches
         rescore_s = time.perf_counter() - t0
     with database.transaction() as session:
         session.execute(sa.text("DROP TABLE IF EXISTS recomputed"))

@@ -90,15 +90,15 @@ def set_rule(
             return RuleChange(
                 code=found.code, old_rule=rule, new_rule=rule, changed=False, dry_run=dry_run
             )
-        changes = tuple(rescore.totals(session, found.id, new))
         resettled = tuple(competitions.settled_match_ids(session, found.id))
         if dry_run:
             return RuleChange(
                 code=found.code, old_rule=found.rule, new_rule=rule, changed=True,
-                dry_run=True, resettled=resettled, changes=changes,
+                dry_run=True, resettled=resettled,
+                changes=tuple(rescore.totals(session, found.id, new)),
             )  # fmt: skip
         competitions.set_rule(session, found.id, rule)
-        rescore.apply(session, found.id, new, now=clock.now(), actor=actor)
+        changes = tuple(rescore.apply(session, found.id, new, now=clock.now(), actor=actor).changes)
         for match_id in settlements.matches_due_for_settlement(session, competition_id=found.id):
             settlement.settle_match(session, clock, match_id, actor=actor)
         audit.record(

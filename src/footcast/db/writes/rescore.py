@@ -10,6 +10,7 @@ and the numerator is never negative, as T <= N); a tendency nobody picked is wor
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from footcast.domain import scoring
 
-__all__ = ["Change", "apply", "points_under", "totals"]
+__all__ = ["Applied", "Change", "apply", "points_under", "totals"]
 
 # the competition's current settlements whose frozen snapshot is under another rule
 _STALE = """
@@ -66,21 +67,32 @@ _RULE_POINTS = """
           END
       END"""
 
-# every score of those settlements, with its points under the new rule
-_POINTS = f"""
-    SELECT sc.prediction_id, sc.forecaster_id, sc.points AS old_points, q.match_id,
-      {_RULE_POINTS} AS points
-    FROM ({_QUOTAS}) q
-    JOIN settlement_scores sc ON sc.settlement_id = q.settlement_id
-"""
 
-_TOTALS = sa.text(
-    f"""
-    SELECT f.name, count(DISTINCT x.match_id), sum(x.old_points), sum(x.points)
-    FROM ({_POINTS}) x JOIN forecasters f ON f.id = x.forecaster_id
-    GROUP BY f.name ORDER BY sum(x.points) DESC, f.name
+def _points(quotas: str) -> str:
+    """Every score of the settlements in ``quotas``, with its points under the new rule."""
+    return f"""
+        SELECT sc.prediction_id, sc.forecaster_id, sc.points AS old_points, q.match_id,
+          {_RULE_POINTS} AS points
+        FROM {quotas} q
+        JOIN settlement_scores sc ON sc.settlement_id = q.settlement_id
     """
-)
+
+
+_POINTS = _points(f"({_QUOTAS})")
+
+
+def _totals(points: str) -> sa.TextClause:
+    """Per forecaster name: matches, points before and after, over the scores of ``points``."""
+    return sa.text(
+        f"""
+        SELECT f.name, count(DISTINCT x.match_id), sum(x.old_points), sum(x.points)
+        FROM ({points}) x JOIN forecasters f ON f.id = x.forecaster_id
+        GROUP BY f.name ORDER BY sum(x.points) DESC, f.name
+        """
+    )
+
+
+_TOTALS = _totals(_POINTS)
 
 # the settlements to redo, kept for the statements below (dropped at commit)
 _STAGE = sa.text(f"CREATE TEMP TABLE rescore_stale ON COMMIT DROP AS {_QUOTAS}")
@@ -138,6 +150,9 @@ _SCORE = sa.text(
 )
 
 
+# the same totals over the staged settlements (``apply``: their quotas are computed once)
+_STAGED_TOTALS = _totals(_points("rescore_stale"))
+
 _SETTLED_AT = sa.text(
     "UPDATE matches SET settled_at = :now WHERE id IN (SELECT match_id FROM rescore_stale)"
 )
@@ -173,21 +188,33 @@ def points_under(session: Session, competition_id: int, rule: scoring.Rule) -> d
     return {int(pid): int(points) for pid, points in rows}
 
 
-def totals(session: Session, competition_id: int, rule: scoring.Rule) -> list[Change]:
-    """Per forecaster: points over the settlements not under ``rule`` yet, now and under it."""
-    rows = session.execute(_TOTALS, {"competition_id": competition_id, **_params(rule)})
+def _changes(rows: Iterable[Any]) -> list[Change]:
     return [
         Change(forecaster=name, matches=int(n), before=int(before), after=int(after))
         for name, n, before, after in rows
     ]
 
 
+def totals(session: Session, competition_id: int, rule: scoring.Rule) -> list[Change]:
+    """Per forecaster: points over the settlements not under ``rule`` yet, now and under it."""
+    return _changes(session.execute(_TOTALS, {"competition_id": competition_id, **_params(rule)}))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Applied:
+    """What ``apply`` did: matches settled again, and each forecaster's points over them."""
+
+    matches: int
+    changes: list[Change]
+
+
 def apply(
     session: Session, competition_id: int, rule: scoring.Rule, *, now: datetime, actor: str
-) -> int:
+) -> Applied:
     """Settle every settled match of the competition again under ``rule``: the same frozen set
     frozen anew under it, and a new revision whose scores carry the new points; the old snapshot
-    and revision stay, superseded. Returns how many matches were settled again."""
+    and revision stay, superseded. The totals (as ``totals`` gives them) come from the same
+    staged quotas, computed once."""
     params = {
         "competition_id": competition_id,
         "now": now,
@@ -197,7 +224,8 @@ def apply(
     }
     session.execute(_STAGE, params)
     count = session.execute(sa.text("SELECT count(*) FROM rescore_stale")).scalar_one()
+    changes = _changes(session.execute(_STAGED_TOTALS, params))
     for statement in (*_SUPERSEDE, _FREEZE, _SETTLE, _SCORE, _SETTLED_AT):
         session.execute(statement, params)
     session.execute(sa.text("DROP TABLE rescore_stale"))
-    return int(count)
+    return Applied(matches=int(count), changes=changes)

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from factories import World
 from footcast.db.coordination import pauses
 from footcast.db.reads import contamination, leaderboard
+from footcast.db.tables import Competition, CompetitionAlias
 from footcast.db.writes import forecasters
 from footcast.pipeline import settlement
 
@@ -75,3 +78,34 @@ def test_contaminated_predictions_leave_the_table_for_their_own(world: World) ->
     assert everything == {"stats": 1, "old-llm": 2, "new-llm": 0, "unknown-llm": 1}
     assert tainted == {"stats": 0, "old-llm": 0, "new-llm": 1, "unknown-llm": 1}
     assert flagged == 2
+
+
+def test_filters_by_competition_code_or_alias_and_by_season(world: World) -> None:
+    world.forecasters("alice")
+    now = world.clock.now()
+    games = {
+        (code, label): world.match(kickoff=now + timedelta(hours=1), competition=code, season=label)
+        for code, label in (("AAA", "2020-21"), ("AAA", "2021-22"), ("BBB", "2020-21"))
+    }
+    for match_id in games.values():
+        world.predict(match_id, "alice", "1:0")
+    world.clock.advance(timedelta(hours=4))
+    for match_id in games.values():
+        world.finish(match_id, "1:0")
+        with world.database.transaction() as session:
+            settlement.settle_match(session, world.clock, match_id)
+    with world.database.transaction() as session:
+        aaa = session.execute(sa.select(Competition.id).where(Competition.code == "AAA")).scalar()
+        session.add(CompetitionAlias(source="other", code="A1", competition_id=aaa))  # its code
+
+    def settled(**filters: str) -> int:
+        with world.database.transaction() as session:
+            (row,) = leaderboard.leaderboard(session, **filters)  # type: ignore[arg-type]
+        assert row.predicted == row.settled
+        return row.settled
+
+    assert settled() == 3
+    assert settled(competition="AAA") == settled(competition="A1") == 2
+    assert settled(season="2020-21") == 2
+    assert settled(competition="A1", season="2021-22") == 1
+    assert settled(competition="nope") == 0

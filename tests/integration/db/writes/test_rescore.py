@@ -73,8 +73,9 @@ def test_apply_writes_those_points_as_a_new_revision(season: tuple[Database, int
     database, competition_id = season
     expected = _expected(database, KICKTIPP)
     with database.transaction() as session:
-        before = {c.forecaster: c.before for c in rescore.totals(session, competition_id, KICKTIPP)}
-        changed = rescore.apply(session, competition_id, KICKTIPP, now=LATER, actor="test")
+        planned = rescore.totals(session, competition_id, KICKTIPP)
+        before = {c.forecaster: c.before for c in planned}
+        applied = rescore.apply(session, competition_id, KICKTIPP, now=LATER, actor="test")
         competitions.set_rule(session, competition_id, KICKTIPP.name)
 
     with database.engine.connect() as connection:
@@ -88,7 +89,8 @@ def test_apply_writes_those_points_as_a_new_revision(season: tuple[Database, int
                 " WHERE s.superseded_at IS NULL GROUP BY 1, 2, 3"
             )
         ).all()
-    assert changed == 30
+    assert applied.matches == 30
+    assert applied.changes == planned  # its totals, from the staged quotas, are the dry run's
     assert stored == expected
     assert revisions == [("rule quota-v1 → kicktipp-3-10", "kicktipp-3-10", True, 30)]
     with database.transaction() as session:
