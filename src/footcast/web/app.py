@@ -86,6 +86,7 @@ def create_app(database: Database, settings: Settings, *, clock: Clock | None = 
     app.state.health_cache = health.Cache(seconds=settings.web.health_cache_seconds)
     app.state.standings = Stale[Any](seconds=api.STANDINGS_SECONDS)  # web/board.py
     app.state.matchday = Stale[Any](seconds=api.MATCHDAY_SECONDS)
+    app.state.home = {}  # web/pages.py: the home page rendered from the matchday cached
 
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)

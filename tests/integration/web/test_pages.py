@@ -390,6 +390,21 @@ def test_the_home_page_is_the_matchday(served: Served, world: World) -> None:
     assert day["recent"][0]["consensus"]["exact_hits"] == 1
 
 
+def test_the_home_page_is_rendered_anew_with_each_matchday_computation(
+    served: Served, world: World
+) -> None:
+    now = world.clock.now()
+    first = world.match(kickoff=now + timedelta(hours=2))
+    assert f'data-match="{first}"' in served.client.get("/").text
+    second = world.match(kickoff=now + timedelta(hours=3))
+    # within the matchday's cache the same page is served: rendered once, not per request
+    assert f'data-match="{second}"' not in served.client.get("/").text
+    served.app.state.matchday.clear()  # what its expiry does: the next request computes anew
+    html = served.client.get("/").text
+    assert f'data-match="{first}"' in html
+    assert f'data-match="{second}"' in html
+
+
 def test_head_robots_favicon_and_offline_docs(served: Served) -> None:
     for path in ("/", "/api/health"):
         answer = served.client.head(path)
