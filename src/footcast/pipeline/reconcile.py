@@ -169,8 +169,10 @@ async def reconcile(
     dry_run: bool = False,
     sync_fixtures: bool = True,
     recover: bool = True,
+    prune: bool = True,
 ) -> Plan:
-    """One reconciler pass; with ``dry_run`` it only reports what it would do."""
+    """One reconciler pass; with ``dry_run`` it only reports what it would do. ``prune``: also
+    delete the finished jobs past the retention (a replay does it once per moment)."""
     now = await asyncio.to_thread(ctx.clock.now)
     result = await asyncio.to_thread(plan, ctx, now=now, since=since, retroactive=retroactive)
     for unit in result.critical:
@@ -202,7 +204,8 @@ async def reconcile(
     result.enqueued = await enqueue(app, work)
     if result.enqueued >= ANALYZE_AFTER:
         await asyncio.to_thread(jobs.analyze, ctx.database)
-    result.pruned = await asyncio.to_thread(history.prune, ctx, now=now)
+    if prune:
+        result.pruned = await asyncio.to_thread(history.prune, ctx, now=now)
     return result
 
 

@@ -130,8 +130,11 @@ async def _step(
     if worker is not None:
         worker.ensure_running()
     shared_clock.set_simulated_time(ctx.database, now)
+    first = True
     while True:
-        plan = await reconcile(ctx, app, recover=False)  # drain() recovers
+        # drain() recovers stalled jobs; the history is pruned once per moment
+        plan = await reconcile(ctx, app, recover=False, prune=first)
+        first = False
         progress.enqueued += plan.enqueued
         progress.recovered += await drain(ctx, app, timeout=drain_timeout, poll=0.005)
         if worker is not None:
