@@ -60,9 +60,9 @@ _log = logging.getLogger(__name__)
 class Gate(Protocol):
     """The shared limits of a provider (``db.gates.Gate``)."""
 
-    def request(self) -> AbstractContextManager[None]: ...
-
-    def succeeded(self) -> None: ...
+    def request(self) -> AbstractContextManager[None]:
+        """One request's slot; leaving it without an exception is the provider's success."""
+        ...
 
     def failed(self, error: str, *, retry_after: float | None = None) -> None: ...
 
@@ -238,11 +238,10 @@ class LLMForecaster:
         raise AssertionError("unreachable: tenacity re-raises the last error")
 
     def _once(self, messages: list[ChatCompletionMessageParam]) -> Completion:
-        with self._gate.request():
+        with self._gate.request():  # an answer (whatever it says) is the provider's success
             started = time.perf_counter()
             response = self._create(messages)
             latency = round(1000 * (time.perf_counter() - started))
-        self._gate.succeeded()
         if isinstance(response, str):  # a body the SDK could not read as a completion
             raise errors.ProviderUnavailable(
                 f"model {self.name!r}: the answer was not a chat completion: {response[:200]!r}",

@@ -198,6 +198,19 @@ def test_server_errors_are_retried_then_open_the_circuit(models: Models, fake: F
     assert len(fake.stats().requests) == 3  # nothing was sent
 
 
+def test_an_answer_ends_the_providers_run_of_failures(models: Models, fake: FakeOpenAI) -> None:
+    model = models.make("m-flaky", threshold=3)
+    for _ in range(2):  # two failures, then an answer, twice: never three failures in a row
+        fake.fail_next("m-flaky", Behaviour.HTTP_500, times=2)
+        model.predict(SNAPSHOT)
+    assert [r.status for r in fake.stats().requests] == [500, 500, 200] * 2
+    fake.fail_next("m-flaky", Behaviour.HTTP_500, times=3)
+    with pytest.raises(errors.ProviderUnavailable, match="server error 500"):
+        model.predict(SNAPSHOT)  # the third failure in a row opens the circuit
+    with pytest.raises(errors.CircuitOpen, match="failed 3 times in a row"):
+        model.predict(SNAPSHOT)
+
+
 @pytest.mark.parametrize(
     ("behaviour", "message"),
     [

@@ -109,26 +109,27 @@ class Gate:
     @contextmanager
     def request(self) -> Iterator[None]:
         """Hold a slot for one request: after any retry-after wait, within the minute's
-        limit, with the circuit closed.
+        limit, with the circuit closed. A request that ends without an exception is the
+        provider's success (its run of failures ends); one that raises counts nothing here
+        (``failed`` says what failed). Two transactions per request: one in, one out.
 
         Raises:
             CircuitOpen: the provider failed ``threshold`` times in a row and is resting.
         """
-        self._wait_for_circuit()
-        ticket = self._take_minute_slot()
+        ticket = self._enter()
+        succeeded = False
         try:
             slot = self._slots.take(self._settings.scope, self._settings.max_concurrent)
             try:
                 yield
+                succeeded = True
             finally:
                 self._slots.release(self._settings.scope, slot)
         finally:
             with self._database.transaction() as session:
                 limits.release_slot(session.connection(), self._policy, ticket)
-
-    def succeeded(self) -> None:
-        with self._database.transaction() as session:
-            session.execute(_SUCCEEDED, {"scope": self._settings.scope})
+                if succeeded:
+                    session.execute(_SUCCEEDED, {"scope": self._settings.scope})
 
     def failed(self, error: str, *, retry_after: float | None = None) -> None:
         """Count a failure of the provider (not of a model's answer); ``retry_after`` makes
@@ -145,26 +146,26 @@ class Gate:
                 },
             )
 
-    def _wait_for_circuit(self) -> None:
+    def _enter(self) -> int:
+        """Wait out a retry-after and the minute's limit; return the minute slot's ticket.
+        The circuit is read and the slot taken in one transaction."""
         while True:
             with self._database.transaction() as session:
                 state = session.execute(_STATE, {"scope": self._settings.scope}).one()
-            if state.open_until is not None and state.now < state.open_until:
-                raise errors.CircuitOpen(
-                    f"provider {self._settings.provider!r} failed {state.consecutive_failures}"
-                    f" times in a row (last: {state.last_error}); its requests rest until"
-                    f" {state.open_until.isoformat()}",
-                    provider=self._settings.provider,
-                    until=state.open_until,
-                )
-            if state.wait_until is None or state.now >= state.wait_until:
-                return
-            time.sleep((state.wait_until - state.now).total_seconds())
-
-    def _take_minute_slot(self) -> int:
-        while True:
-            with self._database.transaction() as session:
-                turn = limits.take_slot(session.connection(), self._policy)
-            if turn.ticket is not None:
+                if state.open_until is not None and state.now < state.open_until:
+                    raise errors.CircuitOpen(
+                        f"provider {self._settings.provider!r} failed"
+                        f" {state.consecutive_failures} times in a row (last:"
+                        f" {state.last_error}); its requests rest until"
+                        f" {state.open_until.isoformat()}",
+                        provider=self._settings.provider,
+                        until=state.open_until,
+                    )
+                waiting = state.wait_until is not None and state.now < state.wait_until
+                turn = None if waiting else limits.take_slot(session.connection(), self._policy)
+            if waiting:
+                time.sleep((state.wait_until - state.now).total_seconds())
+            elif turn is not None and turn.ticket is not None:
                 return turn.ticket
-            time.sleep(turn.wait)
+            elif turn is not None:
+                time.sleep(turn.wait)
