@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -96,11 +96,24 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture
-def scratch_database(server_url: URL) -> Iterator[URL]:
-    """The URL of a database a command creates itself (demo, replay); dropped afterwards."""
-    name = f"fc_w_{uuid.uuid4().hex[:10]}"
-    yield server_url.set(database=name)
+def scratch_names(server_url: URL) -> Iterator[Callable[[str], str]]:
+    """Names (``prefix`` and a random part) for databases a test or a command creates; each
+    is dropped afterwards, so runs against a shared server leave nothing behind."""
+    made: list[str] = []
+
+    def name(prefix: str) -> str:
+        made.append(f"{prefix}_{uuid.uuid4().hex[:10]}")
+        return made[-1]
+
+    yield name
     engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for made_name in made:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{made_name}" WITH (FORCE)'))
     engine.dispose()
+
+
+@pytest.fixture
+def scratch_database(server_url: URL, scratch_names: Callable[[str], str]) -> URL:
+    """The URL of a database a command creates itself (demo, replay); dropped afterwards."""
+    return server_url.set(database=scratch_names("fc_w"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -118,12 +119,13 @@ def test_cli_predict_result_settle_and_leaderboard(env: dict[str, str], database
     assert "bob" in lines[1]
 
 
-def test_cli_demo_replays_a_season_and_prints_the_leaderboard(server_url: URL) -> None:
-    name = f"fc_demo_{os.getpid()}"
+def test_cli_demo_replays_a_season_and_prints_the_leaderboard(
+    server_url: URL, scratch_names: Callable[[str], str]
+) -> None:
+    name = scratch_names("fc_demo")
     url = server_url.render_as_string(hide_password=False)
     env = {"FOOTCAST_DATABASE_URL": url, "FOOTCAST_SIM_TEAMS": "6"}
     result = run("demo", "--database", name, "--standins", "2", env=env)
-    engine.ensure_database(server_url, name, drop_first=True)
     assert result.returncode == 0, result.stderr
     assert "matches: 30 finished" in result.stdout
     assert "Leaderboard (on-time predictions)" in result.stdout
@@ -138,19 +140,16 @@ def test_cli_demo_replays_a_season_and_prints_the_leaderboard(server_url: URL) -
 
 
 def test_cli_demo_never_touches_the_configured_database(
-    server_url: URL, scratch_database: URL
+    server_url: URL, scratch_database: URL, scratch_names: Callable[[str], str]
 ) -> None:
     """``demo --database X`` works in X only: the configured database (here an empty one; on a
     shared server it may be the maintenance database) is not migrated nor written to."""
     configured = engine.ensure_database(server_url, str(scratch_database.database))
-    name = f"fc_demo_other_{os.getpid()}"
+    name = scratch_names("fc_demo_other")
     env = {"FOOTCAST_DATABASE_URL": configured.render_as_string(hide_password=False)}
-    try:
-        result = run("demo", "--database", name, "--matches", "3", env=env)
-        assert result.returncode == 0, result.stderr
-        assert "finished" in result.stdout
-    finally:
-        engine.ensure_database(server_url, name, drop_first=True)
+    result = run("demo", "--database", name, "--matches", "3", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "finished" in result.stdout
     admin = sa.create_engine(configured)
     with admin.connect() as connection:
         tables = connection.execute(

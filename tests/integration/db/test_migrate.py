@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-import uuid
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from alembic import command
@@ -16,8 +16,10 @@ from footcast.db import Database, connect, engine, migrate
 from footcast.db.tables import Base
 
 
-def test_connect_migrates_a_new_database_once_under_concurrency(server_url: URL) -> None:
-    name = f"fc_migrate_{uuid.uuid4().hex[:8]}"
+def test_connect_migrates_a_new_database_once_under_concurrency(
+    server_url: URL, scratch_names: Callable[[str], str]
+) -> None:
+    name = scratch_names("fc_migrate")
     url = engine.ensure_database(server_url, name, drop_first=True)
     outcomes: list[str] = []
 
@@ -42,7 +44,6 @@ def test_connect_migrates_a_new_database_once_under_concurrency(server_url: URL)
         assert list(rules.scalars()) == ["quota-v1", "standard-v1"]
     assert migrate.upgrade(database.engine) is False
     database.dispose()
-    engine.ensure_database(server_url, name, drop_first=True)
 
 
 def test_the_models_and_the_migrations_describe_the_same_schema(database: Database) -> None:
@@ -62,11 +63,11 @@ def test_the_models_and_the_migrations_describe_the_same_schema(database: Databa
 
 
 def test_existing_teams_and_competitions_become_canonical_with_their_aliases(
-    server_url: URL,
+    server_url: URL, scratch_names: Callable[[str], str]
 ) -> None:
     """A database from before aliases: each team keeps its row and gets its name as an alias
     under every source whose matches name it; competitions likewise."""
-    name = f"fc_migrate_{uuid.uuid4().hex[:8]}"
+    name = scratch_names("fc_migrate")
     url = engine.ensure_database(server_url, name, drop_first=True)
     old = sa.create_engine(url)
     config = Config()
@@ -97,7 +98,6 @@ def test_existing_teams_and_competitions_become_canonical_with_their_aliases(
             )
         )
     database.dispose()
-    engine.ensure_database(server_url, name, drop_first=True)
     assert [tuple(t) for t in teams] == [
         (1, "Man United"), (2, "Arsenal"), (3, "Arsenal FC"), (4, "Unplayed"),
     ]  # fmt: skip
