@@ -146,13 +146,14 @@ async def run_season(
     start: datetime | None = None,
     llms: LLMs | None = None,
     drain_timeout: float = 120.0,
+    overlap: bool = True,
     on_step: Callable[[replay.Progress], None] = lambda progress: None,
 ) -> replay.Progress:
     """Replay ``season`` (default: the league of ``settings.sources.simulated``) from three days
     before its first kickoff (or ``start``, where an earlier replay stopped) to the day after
     its last (or ``until``); ``workers=0`` leaves the jobs to worker processes started
     elsewhere. ``llms``: the roster's models forecast too; ``drain_timeout``: how long one
-    moment's jobs may take (a slow real model needs long)."""
+    moment's jobs may take (a slow real model needs long); ``overlap``: see ``replay.replay``."""
     if season is None:
         season = worker.simulated_league(settings)
     first = season.first_kickoff - timedelta(days=3)
@@ -183,5 +184,6 @@ async def run_season(
             until=until or season.last_kickoff + timedelta(days=1),
             workers=workers,
             drain_timeout=drain_timeout,
+            overlap=overlap,
             on_step=on_step,
         )

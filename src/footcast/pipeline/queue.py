@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -20,6 +22,7 @@ from procrastinate import App, JobContext
 from sqlalchemy.engine import URL
 
 from footcast import errors
+from footcast.clock import SimulatedClock
 from footcast.config import Settings
 from footcast.db import engine
 from footcast.db.coordination import jobs
@@ -69,6 +72,11 @@ def _context(job_context: JobContext) -> Context:
     ctx = job_context.additional_context.get("footcast")
     if not isinstance(ctx, Context):
         raise RuntimeError("worker started without footcast's context (use footcast worker)")
+    at = job_context.job.task_kwargs.get("at")
+    if isinstance(at, str):
+        # a replay's job runs at the moment it was planned for, whatever the driver's clock
+        # says by the time a worker takes it (pipeline.replay overlaps moments)
+        return dataclasses.replace(ctx, clock=SimulatedClock(datetime.fromisoformat(at)))
     return ctx
 
 
@@ -144,13 +152,15 @@ def _run(
     return outcome
 
 
-def _fixtures(context: JobContext, source: str) -> str:
+def _fixtures(context: JobContext, source: str, at: str | None = None) -> str:
     return _run(
         context, Stage.FIXTURES, None, lambda ctx, attempt: f"{fixtures.sync(ctx)} fixtures"
     )
 
 
-def _analysis(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+def _analysis(
+    context: JobContext, match_id: int, retroactive: bool = False, at: str | None = None
+) -> str:
     return _run(
         context,
         Stage.ANALYSIS,
@@ -159,11 +169,15 @@ def _analysis(context: JobContext, match_id: int, retroactive: bool = False) -> 
     )
 
 
-def _lineups(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+def _lineups(
+    context: JobContext, match_id: int, retroactive: bool = False, at: str | None = None
+) -> str:
     return _run(context, Stage.LINEUPS, match_id, lambda ctx, attempt: lineups.fetch(ctx, match_id))
 
 
-def _predictions(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+def _predictions(
+    context: JobContext, match_id: int, retroactive: bool = False, at: str | None = None
+) -> str:
     return _run(
         context,
         Stage.PREDICTIONS,
@@ -174,7 +188,9 @@ def _predictions(context: JobContext, match_id: int, retroactive: bool = False) 
     )
 
 
-def _consensus(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+def _consensus(
+    context: JobContext, match_id: int, retroactive: bool = False, at: str | None = None
+) -> str:
     return _run(
         context,
         Stage.CONSENSUS,
@@ -183,11 +199,15 @@ def _consensus(context: JobContext, match_id: int, retroactive: bool = False) ->
     )
 
 
-def _live(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+def _live(
+    context: JobContext, match_id: int, retroactive: bool = False, at: str | None = None
+) -> str:
     return _run(context, Stage.LIVE, match_id, lambda ctx, attempt: live.poll(ctx, match_id))
 
 
-def _settlement(context: JobContext, match_id: int, retroactive: bool = False) -> str:
+def _settlement(
+    context: JobContext, match_id: int, retroactive: bool = False, at: str | None = None
+) -> str:
     return _run(
         context,
         Stage.SETTLEMENT,
@@ -196,7 +216,7 @@ def _settlement(context: JobContext, match_id: int, retroactive: bool = False) -
     )
 
 
-def _probe(context: JobContext, forecaster: str) -> str:
+def _probe(context: JobContext, forecaster: str, at: str | None = None) -> str:
     return _run(
         context, Stage.PROBE, None, lambda ctx, attempt: probe.probe(ctx, forecaster),
         key=names.unit_key(Stage.PROBE, forecaster),

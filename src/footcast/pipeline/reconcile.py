@@ -32,6 +32,7 @@ from footcast.pipeline.context import Context
 
 __all__ = [
     "Plan",
+    "carry_out",
     "drain",
     "enqueue",
     "plan",
@@ -170,11 +171,22 @@ async def reconcile(
     sync_fixtures: bool = True,
     recover: bool = True,
     prune: bool = True,
+    fixed: bool = False,
 ) -> Plan:
     """One reconciler pass; with ``dry_run`` it only reports what it would do. ``prune``: also
-    delete the finished jobs past the retention (a replay does it once per moment)."""
+    delete the finished jobs past the retention (a replay does it once per moment); ``fixed``:
+    see ``carry_out``."""
     now = await asyncio.to_thread(ctx.clock.now)
     result = await asyncio.to_thread(plan, ctx, now=now, since=since, retroactive=retroactive)
+    if dry_run:
+        _warn_critical(result)
+        return result
+    return await carry_out(
+        ctx, app, result, sync_fixtures=sync_fixtures, recover=recover, prune=prune, fixed=fixed
+    )
+
+
+def _warn_critical(result: Plan) -> None:
     for unit in result.critical:
         log.error(
             "critical gap: match %s kicks off at %s and its %s is overdue (fixed now)",
@@ -183,29 +195,46 @@ async def reconcile(
             unit.stage,
             extra={"match_id": unit.match_id, "stage": unit.stage, "severity": "critical"},
         )
-    if dry_run:
-        return result
+
+
+async def carry_out(
+    ctx: Context,
+    app: App,
+    result: Plan,
+    *,
+    sync_fixtures: bool = True,
+    recover: bool = True,
+    prune: bool = True,
+    fixed: bool = False,
+) -> Plan:
+    """Do what ``plan`` found: re-queue stalled jobs, cancel dead matches' jobs, enqueue the
+    missing units, prune the history. ``fixed``: every job runs at the plan's moment (its
+    ``at``) instead of its worker's clock; a replay's driver sets it, so it may move its clock
+    on while a moment's jobs still run."""
+    _warn_critical(result)
     if recover:
         result.recovered = await recover_stalled(app, ctx)
     for job_id in result.dead_jobs:
         if await app.job_manager.cancel_job_by_id_async(job_id):
             result.cancelled += 1
+    at: dict[str, object] = {"at": result.now.isoformat()} if fixed else {}
     work: list[tuple[str, str, dict[str, object]]] = [
-        (u.stage, u.key, {"match_id": u.match_id, "retroactive": u.retroactive})
+        (u.stage, u.key, {"match_id": u.match_id, "retroactive": u.retroactive, **at})
         for u in result.units
     ]
     if result.fixtures_due and sync_fixtures:
         source = ctx.source.name
-        work.insert(0, (Stage.FIXTURES, names.unit_key(Stage.FIXTURES, source), {"source": source}))
+        key = names.unit_key(Stage.FIXTURES, source)
+        work.insert(0, (Stage.FIXTURES, key, {"source": source, **at}))
     work += [
-        (Stage.PROBE, names.unit_key(Stage.PROBE, name), {"forecaster": name})
+        (Stage.PROBE, names.unit_key(Stage.PROBE, name), {"forecaster": name, **at})
         for name in result.probes
     ]
     result.enqueued = await enqueue(app, work)
     if result.enqueued >= ANALYZE_AFTER:
         await asyncio.to_thread(jobs.analyze, ctx.database)
     if prune:
-        result.pruned = await asyncio.to_thread(history.prune, ctx, now=now)
+        result.pruned = await asyncio.to_thread(history.prune, ctx, now=result.now)
     return result
 
 

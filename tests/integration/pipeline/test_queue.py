@@ -15,8 +15,8 @@ from footcast import errors
 from footcast.clock import SimulatedClock
 from footcast.config import Settings
 from footcast.db import Database
-from footcast.db.writes import ledger
-from footcast.pipeline import queue, worker
+from footcast.db.writes import ledger, stages
+from footcast.pipeline import queue, reconcile, worker
 from footcast.pipeline.context import Context
 
 
@@ -102,3 +102,28 @@ def test_a_late_failure_of_a_job_its_re_run_finished_stays_out_of_the_ledger(
     with database.transaction() as session:
         found = ledger.listing(session, stage="analysis")
     assert [f.error_code for f in found] == recorded
+
+
+@pytest.mark.parametrize("fixed", [True, False], ids=["planned-moment", "worker-clock"])
+def test_a_replays_job_runs_at_the_moment_it_was_planned_for(
+    database: Database, settings: Settings, fixed: bool
+) -> None:
+    # a replay's driver moves its clock on while a moment's jobs still wait in the queue
+    league = worker.simulated_league(settings)
+    planned = league.first_kickoff - timedelta(days=3)
+    clock = SimulatedClock(planned)
+    ctx = Context(database=database, clock=clock, source=league, settings=settings)
+    app = queue.make_app(database.url, settings, periodic=False)
+
+    async def go() -> None:
+        async with app.open_async():
+            plan = await reconcile.reconcile(ctx, app, fixed=fixed)
+            assert plan.fixtures_due and plan.enqueued == 1
+            clock.advance(timedelta(hours=5))
+            options = queue.worker_options(ctx, settings, concurrency=1, wait=False)
+            await app.run_worker_async(**options)
+
+    asyncio.run(go())
+    with database.transaction() as session:
+        synced = stages.last_sync(session, league.name)
+    assert synced == (planned if fixed else planned + timedelta(hours=5))

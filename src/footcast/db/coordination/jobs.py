@@ -18,6 +18,7 @@ __all__ = [
     "analyze",
     "busy",
     "dead_match_jobs",
+    "in_flight",
     "last_id",
     "mark_history",
     "progress_since",
@@ -105,6 +106,19 @@ def unfinished(session: Session) -> int:
                 f" WHERE status IN ({_sql.TODO}, {_sql.DOING})"
             )
         ).scalar_one()
+    )
+
+
+def in_flight(session: Session) -> list[int | None]:
+    """The match of every job still to run or running; None for a job of no match (a fixture
+    sync, a probe)."""
+    return list(
+        session.execute(
+            sa.text(
+                "SELECT (args ->> 'match_id')::int FROM procrastinate_jobs"
+                f" WHERE status IN ({_sql.TODO}, {_sql.DOING})"
+            )
+        ).scalars()
     )
 
 
