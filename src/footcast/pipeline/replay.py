@@ -5,17 +5,21 @@ what is due; then it jumps the clock to the next moment anything becomes due: a 
 opening, a live poll, a fixture sync. Every job it enqueues runs at the moment it was planned
 for (its ``at``), so a moment's jobs need not be finished when the clock moves on:
 
-- A moment whose work only reads facts no job in flight writes (the analysis, lineups,
-  predictions and consensus of matches with nothing in flight) is enqueued and left to run
-  beside the moments before it.
-- Any other moment (a fixture sync, a live poll, a settlement, a probe, or a unit of a match
-  whose earlier work is still in flight) first waits for every job in flight, then runs as one
-  step: reconcile and wait for the queue to drain (re-queueing the jobs of dead workers),
-  again at the same time until nothing new is due.
+- A moment whose work reads nothing a job in flight writes, and writes nothing a job in flight
+  reads, is enqueued and left to run beside the moments before it (``_independent``).
+- Any other moment first waits for every job in flight, then runs as one step: reconcile and
+  wait for the queue to drain (re-queueing the jobs of dead workers), again at the same time
+  until nothing new is due.
 
-So each job sees exactly the facts it would see if every moment ran alone, and a replay's
-leaderboard is the same with overlap as without (tested). With a roster's models it does not
-overlap: their failures pause them for every match, so predictions keep the clock's order.
+What other matches read is their history: results, each known ``known_after`` (stuck_after)
+past its kickoff. So a live poll before that moment of its match may start beside the work in
+flight, and one after it waits; the next moment waits for a live poll (it is due again at the
+next poll). A fixture sync (it writes kickoffs and results) and a probe (model health) always
+wait.
+Each job thus sees exactly the facts it would see if every moment ran alone, and a replay's
+predictions and table are the same with overlap as without (tested). With a roster's models it
+does not overlap: their failures pause them for every match, so predictions keep the clock's
+order.
 """
 
 from __future__ import annotations
@@ -41,9 +45,7 @@ __all__ = ["Progress", "replay"]
 log = logging.getLogger(__name__)
 
 RETRY_SECONDS = 1.0
-# stages whose jobs write what other matches' work reads (matches and kickoffs, results, points,
-# a model's health): their moment waits for all work in flight, and is waited for
-BARRIERS = frozenset({Stage.FIXTURES, Stage.LIVE, Stage.SETTLEMENT, Stage.PROBE})
+
 ANALYZE_EVERY = 100  # steps between refreshes of the planner statistics of growing tables
 
 
@@ -74,12 +76,10 @@ def _next_time(ctx: Context, now: datetime) -> datetime | None:
         ]
         due = plan_sql.next_due(session, now=now, leads=leads)
         last_sync = stages.last_sync(session, ctx.source.name)
-        live = plan_sql.running(session, now=now)
-    candidates = [t for t in (due,) if t is not None]
+        poll = plan_sql.next_poll(session, now=now, every=ctx.settings.windows.live_every)
+    candidates = [t for t in (due, poll) if t is not None]
     if last_sync is not None:
         candidates.append(last_sync + ctx.settings.pipeline.fixtures_every)
-    if live:
-        candidates.append(now + ctx.settings.windows.live_every)
     return min(candidates) if candidates else None
 
 
@@ -166,13 +166,15 @@ class _Step:
         if self._worker is not None:
             self._worker.ensure_running()
         await asyncio.to_thread(shared_clock.set_simulated_time, ctx.database, now)
+        # what is in flight first: a job that ends before the plan is read shows in the plan;
+        # read the other way round, a job that ended in between would be in neither
+        flying = await asyncio.to_thread(_in_flight, ctx)
         plan = await asyncio.to_thread(reconcile.plan, ctx, now=now)
-        busy = await asyncio.to_thread(_in_flight, ctx)
-        if overlap and _independent(plan, busy):
+        if overlap and _independent(plan, flying, ctx.known_after):
             await self._carry_out(plan, prune=True)
             self._progress.overlapped += 1
             return
-        if busy:
+        if flying:
             await self._drain()
             plan = await asyncio.to_thread(reconcile.plan, ctx, now=now)
         first = True
@@ -198,13 +200,26 @@ class _Step:
             self._worker.ensure_running()
 
 
-def _in_flight(ctx: Context) -> set[int | None]:
+def _in_flight(ctx: Context) -> list[jobs.InFlight]:
     with ctx.database.transaction() as session:
-        return set(jobs.in_flight(session))
+        return jobs.in_flight(session)
 
 
-def _independent(plan: reconcile.Plan, busy: set[int | None]) -> bool:
-    """Whether ``plan``'s work reads nothing the jobs in flight (of matches ``busy``) write."""
-    if plan.fixtures_due or plan.probes or plan.dead_jobs or None in busy:
+def _independent(plan: reconcile.Plan, flying: list[jobs.InFlight], known_after: timedelta) -> bool:
+    """Whether ``plan``'s work and the jobs ``flying`` can run in any order with the same
+    outcome: no fixture sync or probe on either side, no match on both, no live poll in flight,
+    and no live poll planned that may write a result known by ``plan``'s moment (see the
+    module's docstring)."""
+    if plan.fixtures_due or plan.probes or plan.dead_jobs:
         return False
-    return all(u.stage not in BARRIERS and u.match_id not in busy for u in plan.units)
+    now = plan.now
+    # the planner leaves out a unit whose job is in flight: a live poll, due again at every
+    # poll, would be skipped rather than run at its time
+    if any(job.match_id is None or job.task == Stage.LIVE for job in flying):
+        return False
+    busy = {job.match_id for job in flying}
+    return all(
+        unit.match_id not in busy
+        and not (unit.stage == Stage.LIVE and unit.kickoff + known_after <= now)
+        for unit in plan.units
+    )

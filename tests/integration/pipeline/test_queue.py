@@ -118,7 +118,8 @@ def test_a_replays_job_runs_at_the_moment_it_was_planned_for(
     async def go() -> None:
         async with app.open_async():
             plan = await reconcile.reconcile(ctx, app, fixed=fixed)
-            assert plan.fixtures_due and plan.enqueued == 1
+            assert plan.fixtures_due
+            assert plan.enqueued == 1
             clock.advance(timedelta(hours=5))
             options = queue.worker_options(ctx, settings, concurrency=1, wait=False)
             await app.run_worker_async(**options)

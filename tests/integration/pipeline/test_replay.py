@@ -28,6 +28,14 @@ def _predictions(database: Database) -> set[tuple[object, ...]]:
         return {tuple(row) for row in connection.execute(sa.text(_PREDICTIONS))}
 
 
+def _jobs(database: Database) -> dict[str, int]:
+    with database.engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT task_name, count(*) FROM procrastinate_jobs GROUP BY task_name")
+        )
+        return {task: count for task, count in rows}
+
+
 def _table(database: Database) -> list[tuple[object, ...]]:
     with database.transaction() as session:
         return [
@@ -48,13 +56,15 @@ def test_overlapping_moments_predict_and_rank_as_one_moment_at_a_time(
         one_at_a_time = asyncio.run(
             demo.run_season(alone, settings, standins=2, workers=2, overlap=False)
         )
-        assert overlapped.overlapped > 0 and one_at_a_time.overlapped == 0
-        assert overlapped.steps == one_at_a_time.steps
+        assert overlapped.overlapped > 0
+        assert one_at_a_time.overlapped == 0
         assert season_problems(database) == []
         assert snapshot_problems(database, settings=settings) == []
         made = _predictions(database)
         assert len(made) == 30 * (7 + 1 + 2)
         assert made == _predictions(alone)
+        # the same work: no live poll skipped because the one before was still in flight
+        assert _jobs(database) == _jobs(alone)
         assert _table(database) == _table(alone)
     finally:
         alone.dispose()

@@ -14,6 +14,7 @@ from footcast.db.engine import Database
 from footcast.domain import names
 
 __all__ = [
+    "InFlight",
     "QueueState",
     "analyze",
     "busy",
@@ -109,17 +110,24 @@ def unfinished(session: Session) -> int:
     )
 
 
-def in_flight(session: Session) -> list[int | None]:
-    """The match of every job still to run or running; None for a job of no match (a fixture
-    sync, a probe)."""
-    return list(
-        session.execute(
-            sa.text(
-                "SELECT (args ->> 'match_id')::int FROM procrastinate_jobs"
-                f" WHERE status IN ({_sql.TODO}, {_sql.DOING})"
-            )
-        ).scalars()
+@dataclass(frozen=True)
+class InFlight:
+    """A job still to run or running: its task and its match (None for a fixture sync or a
+    probe)."""
+
+    task: str
+    match_id: int | None
+
+
+def in_flight(session: Session) -> list[InFlight]:
+    """Every job still to run or running."""
+    rows = session.execute(
+        sa.text(
+            "SELECT task_name, (args ->> 'match_id')::int FROM procrastinate_jobs"
+            f" WHERE status IN ({_sql.TODO}, {_sql.DOING})"
+        )
     )
+    return [InFlight(task, match_id) for task, match_id in rows]
 
 
 def dead_match_jobs(session: Session) -> list[int]:

@@ -23,7 +23,7 @@ __all__ = [
     "Unit",
     "missing_work",
     "next_due",
-    "running",
+    "next_poll",
 ]
 
 
@@ -189,14 +189,17 @@ def next_due(session: Session, *, now: datetime, leads: list[timedelta]) -> date
     return value
 
 
-def running(session: Session, *, now: datetime) -> int:
-    """Matches started and not over (live, interrupted, or scheduled with kickoff passed)."""
-    return int(
-        session.execute(
-            sa.text(
-                f"SELECT count(*) FROM matches WHERE status IN ({_IN_PLAY})"
-                f" OR (status = {_SCHEDULED} AND kickoff_at <= :now)"
-            ),
-            {"now": now},
-        ).scalar_one()
-    )
+def next_poll(session: Session, *, now: datetime, every: timedelta) -> datetime | None:
+    """When the next live poll falls due: ``every`` after a running match's last stored poll
+    (started and not over: live, interrupted, or scheduled with kickoff passed), or ``every``
+    after ``now`` for one whose poll is due now or in flight; None when no match runs."""
+    value: datetime | None = session.execute(
+        sa.text(
+            "SELECT min(CASE WHEN live_polled_at + :every > :now THEN live_polled_at + :every"
+            " ELSE CAST(:now AS timestamptz) + :every END) FROM matches"
+            f" WHERE status IN ({_IN_PLAY})"
+            f" OR (status = {_SCHEDULED} AND kickoff_at <= :now)"
+        ),
+        {"now": now, "every": every},
+    ).scalar_one()
+    return value
