@@ -188,8 +188,9 @@ class _Step:
             plan = await asyncio.to_thread(reconcile.plan, ctx, now=now)
 
     async def _carry_out(self, plan: reconcile.Plan, *, prune: bool) -> None:
-        await reconcile.carry_out(self._ctx, self._app, plan, recover=False, prune=prune,
-                                  fixed=True)  # fmt: skip
+        await reconcile.carry_out(
+            self._ctx, self._app, plan, recover=False, prune=prune, fixed=True
+        )
         self._progress.enqueued += plan.enqueued
 
     async def _drain(self) -> None:
