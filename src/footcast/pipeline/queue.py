@@ -4,7 +4,8 @@ Jobs are level-triggered, one per (match, stage): "make match M complete for sta
 queueing lock and execution lock is its unit key (``predict:<match>``, ``settle:<match>``...), so
 the queue holds at most one waiting job per unit and never runs one unit twice at once. A job
 that fails is retried with backoff while the error is transient; every failure goes to the
-failure ledger, and the last one is marked terminal.
+failure ledger, and the last one is marked terminal. A job a replay enqueues also carries
+``at``, the moment it was planned for, and runs on a clock fixed there (``_context``).
 """
 
 from __future__ import annotations
