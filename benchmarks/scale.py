@@ -388,7 +388,7 @@ def _print_growth(runs: list[Run]) -> None:
                      "pass" if not run.problems else f"{len(run.problems)} problem(s): {run.problems[:5]}",
                      "no problem", not run.problems)  # fmt: skip
     # the job tables: flat once the retention (14 days) has passed, which the first tenth of a
-    # run of three seasons or more is past; they held every job before the retention
+    # run of three seasons or more is past (without a retention they would grow every tenth)
     longest = max(runs, key=lambda r: r.seasons)
     if longest.seasons >= 3 and longest.jobs_mb_tenths:
         first = longest.jobs_mb_tenths[0]

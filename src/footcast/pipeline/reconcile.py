@@ -171,18 +171,16 @@ async def reconcile(
     sync_fixtures: bool = True,
     recover: bool = True,
     prune: bool = True,
-    fixed: bool = False,
 ) -> Plan:
     """One reconciler pass; with ``dry_run`` it only reports what it would do. ``prune``: also
-    delete the finished jobs past the retention (a replay does it once per moment); ``fixed``:
-    see ``carry_out``."""
+    delete the finished jobs past the retention (a replay does it once per moment)."""
     now = await asyncio.to_thread(ctx.clock.now)
     result = await asyncio.to_thread(plan, ctx, now=now, since=since, retroactive=retroactive)
     if dry_run:
         _warn_critical(result)
         return result
     return await carry_out(
-        ctx, app, result, sync_fixtures=sync_fixtures, recover=recover, prune=prune, fixed=fixed
+        ctx, app, result, sync_fixtures=sync_fixtures, recover=recover, prune=prune
     )
 
 

@@ -117,7 +117,8 @@ def test_a_replays_job_runs_at_the_moment_it_was_planned_for(
 
     async def go() -> None:
         async with app.open_async():
-            plan = await reconcile.reconcile(ctx, app, fixed=fixed)
+            plan = reconcile.plan(ctx, now=planned)  # as the replay's driver: plan, carry out
+            await reconcile.carry_out(ctx, app, plan, fixed=fixed)
             assert plan.fixtures_due
             assert plan.enqueued == 1
             clock.advance(timedelta(hours=5))
