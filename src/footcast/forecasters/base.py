@@ -21,5 +21,9 @@ class Forecaster(Protocol):
     needs: frozenset[Need]
     """What the snapshot must hold for this forecaster to predict; where any is absent it
     abstains instead of being asked (``Snapshot.lacks``)."""
+    remote: bool
+    """Whether asking waits on something else (a provider over the network): such forecasters
+    are asked side by side in threads; the others compute in the job's own thread, where more
+    threads would only take turns holding the interpreter."""
 
     def predict(self, snapshot: Snapshot) -> Forecast: ...

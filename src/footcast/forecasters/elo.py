@@ -89,6 +89,7 @@ class EloForecaster:
     """Elo probabilities; the score from a Poisson pair reproducing them."""
 
     needs: frozenset[Need] = frozenset()
+    remote: bool = False
 
     def __init__(self, name: str = "elo", k: float = 20.0, home_advantage: float = 60.0) -> None:
         self.name = name

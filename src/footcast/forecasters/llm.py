@@ -155,6 +155,7 @@ class LLMForecaster:
     """One roster model."""
 
     needs: frozenset[Need] = frozenset()
+    remote: bool = True
 
     def __init__(
         self,

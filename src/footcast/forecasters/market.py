@@ -57,6 +57,7 @@ class MarketForecaster:
     """
 
     needs: frozenset[Need] = frozenset({Need.ODDS})
+    remote: bool = False
 
     def __init__(self, name: str = "market") -> None:
         self.name = name

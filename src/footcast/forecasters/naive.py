@@ -29,6 +29,7 @@ class HomeWinForecaster:
     """Always 1:0, with the typical probabilities."""
 
     needs: frozenset[Need] = frozenset()
+    remote: bool = False
 
     def __init__(self, name: str = "naive-home-1-0") -> None:
         self.name = name
@@ -45,6 +46,7 @@ class DrawForecaster:
     """Always 1:1, with the typical probabilities."""
 
     needs: frozenset[Need] = frozenset()
+    remote: bool = False
 
     def __init__(self, name: str = "naive-draw-1-1") -> None:
         self.name = name
@@ -86,6 +88,7 @@ class BaseRatesForecaster:
     """The history's outcome frequencies and its most common score of the likeliest tendency."""
 
     needs: frozenset[Need] = frozenset()
+    remote: bool = False
 
     def __init__(self, name: str = "naive-base-rates") -> None:
         self.name = name

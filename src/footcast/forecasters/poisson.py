@@ -226,6 +226,7 @@ class DixonColesForecaster:
     """Dixon-Coles with time decay; fits are cached per (competition, as_of date, history size)."""
 
     needs: frozenset[Need] = frozenset()
+    remote: bool = False
 
     def __init__(
         self,

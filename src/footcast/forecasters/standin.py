@@ -27,6 +27,7 @@ class StandInForecaster:
     ) -> None:
         self.name = name
         self.latency = latency
+        self.remote = latency > 0  # as slow as a remote model: asked beside the others
         self._sleep = sleep
 
     def predict(self, snapshot: Snapshot) -> Forecast:

@@ -6,7 +6,9 @@ it runs, so a re-run after a crash or a retry asks only those, and never writes 
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
@@ -22,6 +24,7 @@ from footcast.domain import names
 from footcast.domain.analysis import Need, Snapshot
 from footcast.domain.forecast import Forecast
 from footcast.domain.names import ForecasterKind, Stage
+from footcast.forecasters.base import Forecaster
 from footcast.forecasters.roster import PROVIDER_KIND
 from footcast.pipeline import analysis
 from footcast.pipeline.context import Context
@@ -79,17 +82,7 @@ def predict(
     ]
     abstained = {a.forecaster_id for a in abstaining}
     asking = [who for who in owing if who.id not in abstained]
-    made: dict[int, Forecast] = {}
-    failed: list[tuple[owed.MissingForecaster, Exception]] = []
-    with ThreadPoolExecutor(
-        max_workers=min(ctx.settings.llm.predict_fanout, len(asking) or 1)
-    ) as pool:
-        asked = {who.id: pool.submit(_ask, ctx, who, snapshot) for who in asking}
-    for who in asking:
-        try:
-            made[who.id] = asked[who.id].result()
-        except Exception as error:  # every failure is classified and recorded below
-            failed.append((who, error))
+    made, failed = _ask(ctx, asking, snapshot)
 
     with ctx.database.transaction() as session:
         engine.use_clock(session, now)
@@ -187,9 +180,41 @@ def _missing(ctx: Context, who: owed.MissingForecaster, snapshot: Snapshot) -> t
     return snapshot.lacks(model.needs)
 
 
-def _ask(ctx: Context, who: owed.MissingForecaster, snapshot: Snapshot) -> Forecast:
-    model = ctx.forecasters.get(name=who.name, provider=who.provider, model_id=who.model_id)
-    return model.predict(snapshot)
+def _ask(
+    ctx: Context, asking: list[owed.MissingForecaster], snapshot: Snapshot
+) -> tuple[dict[int, Forecast], list[tuple[owed.MissingForecaster, Exception]]]:
+    """Ask each of ``asking``: the remote ones side by side (at most ``predict_fanout`` at
+    once), the local ones meanwhile in this thread. Returns the forecasts by forecaster id and
+    the failures (the caller classifies and records them)."""
+    models: dict[int, Forecaster] = {}
+    outcomes: dict[int, Forecast | Exception] = {}
+    for who in asking:
+        try:
+            models[who.id] = ctx.forecasters.get(
+                name=who.name, provider=who.provider, model_id=who.model_id
+            )
+        except Exception as unmade:  # no implementation: recorded as the pair's failure
+            outcomes[who.id] = unmade
+    remote = [id for id, model in models.items() if model.remote]
+    # the pool starts a thread per submission only: without remote forecasters it has none
+    fanout = min(ctx.settings.llm.predict_fanout, len(remote) or 1)
+    with ThreadPoolExecutor(max_workers=fanout) as pool:
+        asked = {id: pool.submit(models[id].predict, snapshot) for id in remote}
+        for id, model in models.items():
+            if id not in asked:
+                outcomes[id] = _outcome(functools.partial(model.predict, snapshot))
+    for id, future in asked.items():
+        outcomes[id] = _outcome(future.result)
+    made = {id: outcome for id, outcome in outcomes.items() if isinstance(outcome, Forecast)}
+    failed = [(w, outcome) for w in asking if isinstance(outcome := outcomes[w.id], Exception)]
+    return made, failed
+
+
+def _outcome(ask: Callable[[], Forecast]) -> Forecast | Exception:
+    try:
+        return ask()
+    except Exception as error:  # every failure is classified and recorded by the caller
+        return error
 
 
 def _health(

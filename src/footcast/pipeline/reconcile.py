@@ -236,11 +236,19 @@ async def carry_out(
     return result
 
 
+DRAIN_SLOWEST = 4  # drain's longest pause between looks, in polls
+
+
 async def drain(ctx: Context, app: App, *, timeout: float, poll: float) -> int:
     """Wait until no job is waiting or running (retries included); re-queue the jobs of dead
-    workers meanwhile. Returns how many were re-queued."""
+    workers meanwhile. Returns how many were re-queued.
+
+    Looks every ``poll`` seconds at first, then less often, up to every ``DRAIN_SLOWEST``
+    polls: a short wait ends soon after its jobs, a long one does not spend the time the jobs
+    need (an in-process worker shares the interpreter) on asking."""
     started = last_recovery = time.monotonic()
     recovered = 0
+    wait = poll
     while True:
         with ctx.database.transaction() as session:
             if jobs.unfinished(session) == 0:
@@ -254,7 +262,8 @@ async def drain(ctx: Context, app: App, *, timeout: float, poll: float) -> int:
         if now - last_recovery >= 1.0:
             recovered += await recover_stalled(app, ctx)
             last_recovery = now
-        await asyncio.sleep(poll)
+        await asyncio.sleep(wait)
+        wait = min(wait * 2, poll * DRAIN_SLOWEST)
 
 
 async def requeue(

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -175,22 +174,22 @@ def resume(session: Session, forecaster_id: int, *, at: datetime, actor: str, re
     return closed is not None
 
 
+# one short statement whatever the number of forecasters (their ids travel as an array), in
+# key order: two jobs upserting overlapping sets cannot deadlock
+_SUCCEEDED = sa.text(
+    """
+    INSERT INTO forecaster_health (forecaster_id, consecutive_failures, last_success_at)
+    SELECT id, 0, :at FROM unnest(CAST(:ids AS int[])) AS id ORDER BY id
+    ON CONFLICT (forecaster_id)
+    DO UPDATE SET consecutive_failures = 0, last_success_at = excluded.last_success_at
+    """
+)
+
+
 def succeeded(session: Session, forecaster_ids: Collection[int], *, at: datetime) -> None:
     """Each forecaster answered at ``at``: its run of failures ends (one statement for all)."""
-    if not forecaster_ids:
-        return
-    upsert = insert(cast(sa.Table, ForecasterHealth.__table__))
-    stmt = upsert.on_conflict_do_update(
-        index_elements=["forecaster_id"],
-        set_={"consecutive_failures": 0, "last_success_at": upsert.excluded.last_success_at},
-    )
-    session.execute(  # one cached statement, sent as one multi-row INSERT (insertmanyvalues)
-        stmt,
-        [
-            {"forecaster_id": forecaster_id, "consecutive_failures": 0, "last_success_at": at}
-            for forecaster_id in sorted(forecaster_ids)  # in key order: no deadlock between jobs
-        ],
-    )
+    if forecaster_ids:
+        session.execute(_SUCCEEDED, {"ids": sorted(forecaster_ids), "at": at})
 
 
 def failed(

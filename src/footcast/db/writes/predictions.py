@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import cast
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -143,12 +142,25 @@ def predicted_by(session: Session, match_id: int) -> set[int]:
     )
 
 
-# executed with a list of rows: compiled once and cached, sent as one multi-row INSERT by
-# SQLAlchemy's "insertmanyvalues" (an ORM ``.values(rows)`` is compiled afresh every time)
-_SAVE_MANY = (
-    insert(cast(sa.Table, Prediction.__table__))
-    .on_conflict_do_nothing(index_elements=["match_id", "forecaster_id"])
-    .returning(Prediction.id)
+# one short statement, whatever the number of rows: the columns travel as arrays (a multi-row
+# VALUES list is a different, long text for every row count, which psycopg parses afresh)
+_SAVE_MANY = sa.text(
+    """
+    INSERT INTO predictions (
+        match_id, created_at, analysis_snapshot_id, forecaster_id, home_goals, away_goals,
+        p_home, p_draw, p_away, raw_prompt, raw_response, prompt_tokens, completion_tokens,
+        latency_ms, cost_usd
+    )
+    SELECT :match_id, :created_at, :analysis_snapshot_id, * FROM unnest(
+        CAST(:forecaster_id AS int[]), CAST(:home_goals AS int[]), CAST(:away_goals AS int[]),
+        CAST(:p_home AS float8[]), CAST(:p_draw AS float8[]), CAST(:p_away AS float8[]),
+        CAST(:raw_prompt AS text[]), CAST(:raw_response AS text[]),
+        CAST(:prompt_tokens AS int[]), CAST(:completion_tokens AS int[]),
+        CAST(:latency_ms AS int[]), CAST(:cost_usd AS numeric[])
+    )
+    ON CONFLICT (match_id, forecaster_id) DO NOTHING
+    RETURNING id
+    """
 )
 
 
@@ -164,19 +176,21 @@ def save_many(
     Returns how many were written."""
     if not forecasts:
         return 0
-    rows = [
-        {
-            "match_id": match_id,
-            "forecaster_id": forecaster_id,
-            **_forecast_columns(prediction),
-            "created_at": created_at,
-            "analysis_snapshot_id": analysis_snapshot_id,
-        }
-        for forecaster_id, prediction in forecasts.items()
-    ]
+    rows = [_forecast_columns(prediction) for prediction in forecasts.values()]
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
     try:
         with session.begin_nested():
-            return len(session.execute(_SAVE_MANY, rows).all())
+            written = session.execute(
+                _SAVE_MANY,
+                {
+                    "match_id": match_id,
+                    "created_at": created_at,
+                    "analysis_snapshot_id": analysis_snapshot_id,
+                    "forecaster_id": list(forecasts),
+                    **columns,
+                },
+            )
+            return len(written.all())
     except sa_exc.DBAPIError as exc:
         raise _errors.translate(exc, match_id=match_id) from exc
 
