@@ -320,7 +320,7 @@ class _Variables(BaseSettings):
         default=None, description="Roster TOML of LLM providers and models (none: no LLMs)."
     )
     predict_fanout: int = Field(
-        default=16, ge=1, description="Forecasters one prediction job asks at once."
+        default=16, ge=1, description="Remote forecasters (models) one prediction job asks at once."
     )
     llm_disable_after: int = Field(
         default=5, ge=1, description="Failures in a row that disable a model until a probe."
